@@ -1,0 +1,60 @@
+package dev.ipckit.spi;
+
+import dev.ipckit.Codec;
+import dev.ipckit.IpcBarrier;
+import dev.ipckit.IpcEvent;
+import dev.ipckit.IpcLock;
+import dev.ipckit.IpcQueue;
+import dev.ipckit.IpcSemaphore;
+import dev.ipckit.Pipe;
+import dev.ipckit.SharedDouble;
+import dev.ipckit.SharedDoubleArray;
+import dev.ipckit.SharedInt;
+import dev.ipckit.SharedIntArray;
+import dev.ipckit.SharedLong;
+import dev.ipckit.SharedLongArray;
+import java.nio.file.Path;
+
+/**
+ * One namespace as a backend sees it. {@link dev.ipckit.Ipc} validates names before calling; a backend may
+ * receive internal names too (containing {@code '@'}).
+ */
+public interface Namespace extends AutoCloseable {
+  Path dir();
+
+  SharedInt sharedInt(String name, int initial);
+
+  SharedLong sharedLong(String name, long initial);
+
+  SharedDouble sharedDouble(String name, double initial);
+
+  SharedIntArray intArray(String name, int length);
+
+  SharedLongArray longArray(String name, int length);
+
+  SharedDoubleArray doubleArray(String name, int length);
+
+  IpcLock lock(String name);
+
+  IpcLock rlock(String name);
+
+  IpcLock fileLock(String name);
+
+  IpcSemaphore semaphore(String name, int permits);
+
+  IpcSemaphore boundedSemaphore(String name, int permits);
+
+  IpcEvent event(String name);
+
+  IpcBarrier barrier(String name, int parties);
+
+  <E> IpcQueue<E> queue(String name, int capacity, Codec<E> codec);
+
+  <E> Pipe<E> pipe(String name, boolean duplex, Codec<E> codec);
+
+  /** Reopens the object a deserialized handle refers to. */
+  Object reopen(HandleRef ref);
+
+  @Override
+  void close();
+}

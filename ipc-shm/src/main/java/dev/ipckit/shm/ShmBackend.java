@@ -1,0 +1,23 @@
+package dev.ipckit.shm;
+
+import dev.ipckit.spi.Backend;
+import dev.ipckit.spi.Namespace;
+import java.nio.file.Path;
+
+/** The local backend: namespaces are directories of memory-mapped files. Found by {@link java.util.ServiceLoader}. */
+public final class ShmBackend implements Backend {
+  @Override
+  public String name() {
+    return "shm";
+  }
+
+  @Override
+  public Namespace open(Path dir) {
+    return ShmNamespace.open(Dirs.prepare(dir), false);
+  }
+
+  @Override
+  public Namespace createTemp() {
+    return ShmNamespace.open(TempNamespaces.create(), true);
+  }
+}

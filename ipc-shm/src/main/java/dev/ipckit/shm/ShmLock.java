@@ -1,0 +1,216 @@
+package dev.ipckit.shm;
+
+import dev.ipckit.IpcLock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * {@link dev.ipckit.Ipc#lock} and {@link dev.ipckit.Ipc#rlock}: a compare-and-set word in shared memory holding
+ * the owner's registry token.
+ *
+ * <p>Uncontended, {@code lock()} is one compareAndSet and {@code unlock()} another: no system call. A contended
+ * waiter polls the word (getOpaque) while spinning, then yields, then parks ({@link Backoff}); once past
+ * spinning it asks the {@link Registry} whether the owner is alive, and if not takes the word over with
+ * compareAndSet(deadOwner, me) and reports {@link #ownerDied()}.
+ *
+ * <p><b>Thread safety.</b> Safe for any number of threads and processes. Threads of one JVM share the
+ * process's token in the word and are told apart by {@link LockState}.
+ *
+ * <p><b>Memory consistency.</b> The releasing compareAndSet and the acquiring compareAndSet are volatile:
+ * everything before {@code unlock()} in one process happens-before everything after the next acquisition in
+ * any process.
+ *
+ * <p><b>Peer death.</b> A holder killed at any instant leaves its token in the word; the next waiter sees the
+ * token's process gone (kernel lock on its registry slot released) and takes over, typically within a few
+ * milliseconds.
+ */
+final class ShmLock extends ShmHandle implements IpcLock {
+  private static final long serialVersionUID = 1L;
+  private static final int OWNER = LockDescriptor.OWNER_OFFSET;
+  /** While yielding, probe the owner's liveness every this many steps; every step once parking. */
+  private static final int PROBE_EVERY = 16;
+
+  private final transient LockState st;
+  private final transient boolean reentrant;
+  private final transient Registry registry;
+
+  ShmLock(ShmNamespace ns, String name, LockState st, boolean reentrant) {
+    super(ns, name, reentrant ? Kind.RLOCK : Kind.LOCK);
+    this.st = st;
+    this.reentrant = reentrant;
+    this.registry = ns.registry();
+  }
+
+  @Override
+  public void lock() {
+    acquire(false, false, 0L);
+  }
+
+  @Override
+  public void lockInterruptibly() throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    if (!acquire(true, false, 0L)) {
+      throw new InterruptedException();
+    }
+  }
+
+  @Override
+  public boolean tryLock() {
+    checkOpen();
+    Thread me = Thread.currentThread();
+    if (st.owner == me) {
+      return reenter(me);
+    }
+    long token = registry.token();
+    if (Mem.LONG.compareAndSet(st.buf, OWNER, 0L, token)) {
+      won(me, false);
+      return true;
+    }
+    long cur = (long) Mem.LONG.getOpaque(st.buf, OWNER);
+    return cur != token && cur != 0L && !registry.isAlive(cur) && takeOver(me, cur);
+  }
+
+  @Override
+  public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    long deadline = System.nanoTime() + Math.max(0L, unit.toNanos(time));
+    return acquire(true, true, deadline);
+  }
+
+  /** Acquires; false on interrupt (interruptible) or timeout (timed). */
+  private boolean acquire(boolean interruptible, boolean timed, long deadline) {
+    checkOpen();
+    Thread me = Thread.currentThread();
+    if (st.owner == me) {
+      return reenter(me);
+    }
+    long token = registry.token();
+    if (Mem.LONG.compareAndSet(st.buf, OWNER, 0L, token)) { // fast path: free
+      won(me, false);
+      return true;
+    }
+    Backoff backoff = new Backoff();
+    boolean interrupted = false;
+    try {
+      for (;;) {
+        long cur = (long) Mem.LONG.getOpaque(st.buf, OWNER);
+        if (cur == 0L) {
+          if (Mem.LONG.compareAndSet(st.buf, OWNER, 0L, token)) {
+            won(me, false);
+            return true;
+          }
+        } else if (cur != token && backoff.pastSpinning()
+            && (backoff.parking() || backoff.step() % PROBE_EVERY == 0)
+            && !registry.isAlive(cur) && takeOver(me, cur)) {
+          return true;
+        }
+        if (backoff.pastSpinning()) {
+          if (Thread.interrupted()) {
+            if (interruptible) {
+              return false;
+            }
+            interrupted = true;
+          }
+          if (timed && System.nanoTime() - deadline >= 0) {
+            return false;
+          }
+          checkOpen();
+        }
+        if (timed) {
+          backoff.idle(deadline);
+        } else {
+          backoff.idle();
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private boolean reenter(Thread me) {
+    if (!reentrant) {
+      throw new IllegalStateException("lock \"" + name + "\" in " + ns.dir() + " is already held by this thread ("
+          + me.getName() + "); lock() is not reentrant, use rlock() for a reentrant lock");
+    }
+    if (st.holds == Integer.MAX_VALUE) {
+      throw new Error("maximum lock count exceeded for rlock \"" + name + "\"");
+    }
+    st.holds++;
+    return true;
+  }
+
+  private boolean takeOver(Thread me, long dead) {
+    if (Mem.LONG.compareAndSet(st.buf, OWNER, dead, registry.token())) {
+      Mem.LONG.getAndAdd(st.buf, LockDescriptor.TAKEOVERS_OFFSET, 1L);
+      won(me, true);
+      return true;
+    }
+    return false;
+  }
+
+  private void won(Thread me, boolean died) {
+    st.owner = me;
+    st.holds = 1;
+    st.ownerDied = died;
+  }
+
+  @Override
+  public void unlock() {
+    checkOpen();
+    Thread me = Thread.currentThread();
+    if (st.owner != me) {
+      throw new IllegalMonitorStateException(kind.label() + " \"" + name + "\" in " + ns.dir()
+          + " is not held by this thread (" + me.getName() + ")");
+    }
+    if (--st.holds > 0) {
+      return;
+    }
+    st.owner = null;
+    st.ownerDied = false;
+    long token = registry.token();
+    if (!Mem.LONG.compareAndSet(st.buf, OWNER, token, 0L)) { // volatile: publishes the guarded state
+      long cur = (long) Mem.LONG.getOpaque(st.buf, OWNER);
+      throw new IllegalMonitorStateException(kind.label() + " \"" + name + "\" in " + ns.dir()
+          + " was taken from this process while held (owner word 0x" + Long.toHexString(cur)
+          + ", expected 0x" + Long.toHexString(token) + "): was the namespace closed meanwhile?");
+    }
+  }
+
+  @Override
+  public boolean ownerDied() {
+    return st.owner == Thread.currentThread() && st.ownerDied;
+  }
+
+  @Override
+  public boolean isHeldByCurrentThread() {
+    return st.owner == Thread.currentThread();
+  }
+
+  /** Hold count of the current thread (0 if it does not hold the lock). */
+  int holdCount() {
+    return st.owner == Thread.currentThread() ? st.holds : 0;
+  }
+
+  @Override
+  public boolean isLocked() {
+    checkOpen();
+    long cur = (long) Mem.LONG.getAcquire(st.buf, OWNER);
+    return cur != 0L && registry.isAlive(cur);
+  }
+
+  /** Times this lock has been taken over from a dead holder, ever. */
+  long takeovers() {
+    return (long) Mem.LONG.getAcquire(st.buf, LockDescriptor.TAKEOVERS_OFFSET);
+  }
+
+  @Override
+  public Condition newCondition() {
+    throw new UnsupportedOperationException("conditions on an IpcLock are not supported yet");
+  }
+}

@@ -1,0 +1,372 @@
+package dev.ipckit.shm;
+
+import dev.ipckit.Codec;
+import dev.ipckit.IpcBarrier;
+import dev.ipckit.IpcEvent;
+import dev.ipckit.IpcException;
+import dev.ipckit.IpcLock;
+import dev.ipckit.IpcQueue;
+import dev.ipckit.IpcSemaphore;
+import dev.ipckit.Pipe;
+import dev.ipckit.SharedDouble;
+import dev.ipckit.SharedDoubleArray;
+import dev.ipckit.SharedInt;
+import dev.ipckit.SharedIntArray;
+import dev.ipckit.SharedLong;
+import dev.ipckit.SharedLongArray;
+import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.Namespace;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One open namespace of the shared-memory backend (one per {@link dev.ipckit.Ipc} instance).
+ *
+ * <p>All instances of one directory in a JVM share a {@link Core}: one registry slot (one process identity),
+ * one mapping per object file, one {@link LockState} per lock (so that threads of the JVM agree on who holds
+ * it) and one channel per file-lock file. The core is released, and the process leaves the registry, when the
+ * last instance closes.
+ *
+ * <p><b>Thread safety.</b> Safe for any number of threads.
+ */
+final class ShmNamespace implements Namespace {
+  private static final Map<Path, Core> CORES = new HashMap<>();
+
+  private final Core core;
+  private final boolean temp;
+  private final Set<ShmHandle> handles = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private boolean closed;
+
+  private ShmNamespace(Core core, boolean temp) {
+    this.core = core;
+    this.temp = temp;
+  }
+
+  /** Opens {@code dir} (already created and checked) for this JVM. */
+  static ShmNamespace open(Path dir, boolean temp) {
+    synchronized (CORES) {
+      Core c = CORES.get(dir);
+      if (c == null) {
+        c = new Core(dir);
+        CORES.put(dir, c);
+      }
+      c.refs++;
+      return new ShmNamespace(c, temp);
+    }
+  }
+
+  /** True when this JVM has {@code dir} open (a sweeper must not touch it). */
+  static boolean isOpenHere(Path dir) {
+    synchronized (CORES) {
+      return CORES.containsKey(dir);
+    }
+  }
+
+  @Override
+  public Path dir() {
+    return core.dir;
+  }
+
+  Registry registry() {
+    return core.registry;
+  }
+
+  void track(ShmHandle h) {
+    synchronized (handles) {
+      if (closed) {
+        throw new IllegalStateException("namespace " + core.dir + " is closed");
+      }
+      handles.add(h);
+    }
+  }
+
+  void untrack(ShmHandle h) {
+    synchronized (handles) {
+      handles.remove(h);
+    }
+  }
+
+  private void checkOpen() {
+    synchronized (handles) {
+      if (closed) {
+        throw new IllegalStateException("namespace " + core.dir + " is closed");
+      }
+    }
+  }
+
+  /** The mapped file of {@code name}, created per {@code spec} or opened and checked; one mapping per JVM. */
+  MappedFile file(String name, MappedFile.Spec spec) {
+    checkOpen();
+    return core.file(name, spec);
+  }
+
+  /** A JVM-wide object attached to {@code name} (lock states and the like), made once. */
+  @SuppressWarnings("unchecked")
+  <T> T shared(String key, Function<String, T> make) {
+    synchronized (core) {
+      return (T) core.shared.computeIfAbsent(key, make);
+    }
+  }
+
+  // ---- values
+
+  private static MappedFile.Spec scalar(Kind kind, Kind label, java.util.function.Consumer<ByteBuffer> init) {
+    return MappedFile.spec(kind, 0, 0, ValueDescriptor.SCALAR_BODY, init);
+  }
+
+  private static MappedFile.Spec array(Kind kind, int length, int elementSize) {
+    return new MappedFile.Spec() {
+      @Override public Kind kind() {
+        return kind;
+      }
+
+      @Override public long arg0() {
+        return length;
+      }
+
+      @Override public long arg1() {
+        return elementSize;
+      }
+
+      @Override public long bodyLength() {
+        long bytes = (long) length * elementSize;
+        return Math.max(FileHeader.CACHE_LINE, (bytes + FileHeader.CACHE_LINE - 1) & -FileHeader.CACHE_LINE);
+      }
+
+      @Override public String mismatch(long a0, long a1) {
+        return a0 == length && a1 == elementSize ? null : "length " + a0 + ", not " + length;
+      }
+    };
+  }
+
+  @Override
+  public SharedInt sharedInt(String name, int initial) {
+    return new ShmInt(this, name, file(name, scalar(Kind.INT, Kind.INT,
+        b -> b.putInt(ValueDescriptor.ELEMENTS_OFFSET, initial))));
+  }
+
+  @Override
+  public SharedLong sharedLong(String name, long initial) {
+    return new ShmLong(this, name, file(name, scalar(Kind.LONG, Kind.LONG,
+        b -> b.putLong(ValueDescriptor.ELEMENTS_OFFSET, initial))));
+  }
+
+  @Override
+  public SharedDouble sharedDouble(String name, double initial) {
+    return new ShmDouble(this, name, file(name, scalar(Kind.DOUBLE, Kind.DOUBLE,
+        b -> b.putLong(ValueDescriptor.ELEMENTS_OFFSET, Double.doubleToRawLongBits(initial)))));
+  }
+
+  @Override
+  public SharedIntArray intArray(String name, int length) {
+    return new ShmIntArray(this, name, file(name, array(Kind.INT_ARRAY, length, 4)));
+  }
+
+  @Override
+  public SharedLongArray longArray(String name, int length) {
+    return new ShmLongArray(this, name, file(name, array(Kind.LONG_ARRAY, length, 8)));
+  }
+
+  @Override
+  public SharedDoubleArray doubleArray(String name, int length) {
+    return new ShmDoubleArray(this, name, file(name, array(Kind.DOUBLE_ARRAY, length, 8)));
+  }
+
+  /** The rlock of a value: an internal name no user name can collide with. */
+  IpcLock valueLock(String valueName) {
+    return rlock(valueName + "@lock");
+  }
+
+  // ---- locks
+
+  private LockState lockState(String name, Kind kind) {
+    MappedFile f = file(name, MappedFile.spec(kind, 0, 0, LockDescriptor.BODY_LENGTH, null));
+    return shared(kind.name() + "/" + name, k -> new LockState(f));
+  }
+
+  @Override
+  public IpcLock lock(String name) {
+    return new ShmLock(this, name, lockState(name, Kind.LOCK), false);
+  }
+
+  @Override
+  public IpcLock rlock(String name) {
+    return new ShmLock(this, name, lockState(name, Kind.RLOCK), true);
+  }
+
+  @Override
+  public IpcLock fileLock(String name) {
+    LockState st = lockState(name, Kind.FILE_LOCK);
+    synchronized (st) {
+      if (st.channel == null) {
+        try {
+          st.channel = FileChannel.open(st.file.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+          throw new IpcException("cannot open " + st.file.path + ": " + e, e);
+        }
+        synchronized (core) {
+          core.channels.add(st.channel);
+        }
+      }
+    }
+    return new ShmFileLock(this, name, st);
+  }
+
+  // ---- synchronisers, queues and pipes
+
+  @Override
+  public IpcSemaphore semaphore(String name, int permits) {
+    return ShmSemaphore.open(this, name, permits, false);
+  }
+
+  @Override
+  public IpcSemaphore boundedSemaphore(String name, int permits) {
+    return ShmSemaphore.open(this, name, permits, true);
+  }
+
+  @Override
+  public IpcEvent event(String name) {
+    return ShmEvent.open(this, name);
+  }
+
+  @Override
+  public IpcBarrier barrier(String name, int parties) {
+    return ShmBarrier.open(this, name, parties);
+  }
+
+  @Override
+  public <E> IpcQueue<E> queue(String name, int capacity, Codec<E> codec) {
+    return ShmQueue.open(this, name, capacity, codec);
+  }
+
+  @Override
+  public <E> Pipe<E> pipe(String name, boolean duplex, Codec<E> codec) {
+    return ShmPipe.open(this, name, duplex, codec);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Object reopen(HandleRef ref) {
+    Kind kind;
+    try {
+      kind = Kind.valueOf(ref.kind());
+    } catch (IllegalArgumentException e) {
+      throw new IpcException("a handle of unknown kind \"" + ref.kind() + "\" for \"" + ref.name() + "\" in "
+          + ref.dir() + ": is the sender a newer ipckit?");
+    }
+    String n = ref.name();
+    int arg = (int) ref.arg();
+    switch (kind) {
+      case INT: return sharedInt(n, 0);
+      case LONG: return sharedLong(n, 0);
+      case DOUBLE: return sharedDouble(n, 0);
+      case INT_ARRAY: return intArray(n, arg);
+      case LONG_ARRAY: return longArray(n, arg);
+      case DOUBLE_ARRAY: return doubleArray(n, arg);
+      case LOCK: return lock(n);
+      case RLOCK: return rlock(n);
+      case FILE_LOCK: return fileLock(n);
+      case SEMAPHORE: return semaphore(n, arg);
+      case BOUNDED_SEMAPHORE: return boundedSemaphore(n, arg);
+      case EVENT: return event(n);
+      case BARRIER: return barrier(n, arg);
+      case QUEUE: return queue(n, arg, (Codec) ref.codec());
+      case PIPE: return ShmPipe.reopen(this, ref);
+      default:
+        throw new IpcException("a handle of kind " + kind + " cannot be reopened");
+    }
+  }
+
+  @Override
+  public void close() {
+    List<ShmHandle> toClose;
+    synchronized (handles) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = new ArrayList<>(handles);
+      handles.clear();
+    }
+    for (ShmHandle h : toClose) {
+      h.closeByNamespace();
+    }
+    boolean last;
+    synchronized (CORES) {
+      last = --core.refs == 0;
+      if (last) {
+        CORES.remove(core.dir);
+      }
+    }
+    if (last) {
+      core.close();
+    }
+    if (temp) {
+      TempNamespaces.delete(core.dir);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ShmNamespace[" + core.dir + "]";
+  }
+
+  /** What the JVM holds for one namespace directory. */
+  static final class Core {
+    final Path dir;
+    final Registry registry;
+    final Map<String, MappedFile> files = new HashMap<>();
+    final Map<String, Object> shared = new HashMap<>();
+    final List<FileChannel> channels = new ArrayList<>();
+    int refs;
+
+    Core(Path dir) {
+      this.dir = dir;
+      this.registry = new Registry(dir);
+    }
+
+    synchronized MappedFile file(String name, MappedFile.Spec spec) {
+      MappedFile f = files.get(name);
+      if (f != null) {
+        // already mapped here: the header cannot have changed, check the caller's expectations against it
+        if (f.kind != spec.kind()) {
+          throw new IllegalArgumentException("\"" + name + "\" in " + dir + " is a " + f.kind.label()
+              + ", not a " + spec.kind().label());
+        }
+        String mismatch = spec.mismatch(f.arg0, f.arg1);
+        if (mismatch != null) {
+          throw new IllegalArgumentException(f.kind.label() + " \"" + name + "\" in " + dir
+              + " already exists with " + mismatch);
+        }
+        return f;
+      }
+      f = MappedFile.openOrCreate(dir, name, spec);
+      files.put(name, f);
+      return f;
+    }
+
+    void close() {
+      synchronized (this) {
+        for (FileChannel c : channels) {
+          try {
+            c.close();
+          } catch (IOException ignored) {
+            // closing releases; nothing more to do
+          }
+        }
+        channels.clear();
+      }
+      registry.close();
+    }
+  }
+}

@@ -1,20 +1,19 @@
 package dev.ipckit;
 
 import dev.ipckit.internal.ChildMain;
+import dev.ipckit.internal.SparePool;
+import dev.ipckit.internal.TaskFrame;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -23,18 +22,54 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Task} running in a child JVM: Python's {@code multiprocessing.Process} with the spawn start method.
- * The child runs on this JVM's class path with the same {@code java} and the JVM flags that matter
- * ({@code -Xmx}, {@code -Xms}, {@code -D...}, {@code --add-opens}, {@code --add-exports}, {@code -ea}); its
- * standard output and error go to this process's, as in Python.
  *
- * <p>Handles the task captures (values, locks, queues, pipe ends) travel as where they live and reopen in the
- * child. A task that captures something not serializable fails here, in {@link #start(Task)}, with an
- * {@link IllegalArgumentException} naming the class.
+ * <pre>{@code
+ * try (Ipc ipc = Ipc.temp()) {
+ *   SharedLong v = ipc.sharedLong("v", 0);
+ *   IpcProcess p = IpcProcess.start(() -> v.addAndGet(3));
+ *   p.join();                        // p.exitCode() is now OptionalInt[0]; v.get() == 3
+ * }
+ * }</pre>
  *
- * <p><b>Thread safety.</b> Instances are safe for use by several threads.
+ * <p>The child runs on this JVM's class path with the same {@code java} and the JVM flags that matter
+ * ({@code -Xmx}, {@code -Xms}, {@code -Xss}, {@code -XX:MaxRAMPercentage}, {@code -D...}, {@code --add-opens},
+ * {@code --add-exports}, {@code --add-modules}, {@code --add-reads}, {@code --enable-preview},
+ * {@code --enable-native-access}, {@code -ea}), then the builder's {@link Builder#jvmOptions(String...)}. Its
+ * standard output and error are this process's own (inherited file descriptors, as in Python); its standard input
+ * is empty. In the child, the system property {@code ipckit.process.name} holds the {@link #name()}.
+ *
+ * <p>What the task captures travels with it by Java serialization; ipckit handles (values, locks, queues, pipe ends)
+ * travel as where they live and reopen in the child. A task that captures something not serializable fails here,
+ * in {@code start}, with an {@link IllegalArgumentException} naming the class; no child is started.
+ *
+ * <p><b>Exit codes</b> ({@link #exitCode()}): 0 the task returned; 1 the task threw (its stack trace is on the
+ * child's standard error); N the task called {@code System.exit(N)}; 143 after {@link #terminate()} (SIGTERM,
+ * shutdown hooks run); 137 after {@link #kill()} (SIGKILL); 128+S for another signal S; 70 the child could not read
+ * the task (for example a class missing from its class path; the reason is on its standard error); 71 a daemon
+ * child whose parent died. A JVM that cannot start at all (a bad JVM option) exits with the launcher's code, 1.
+ *
+ * <p><b>Daemon children</b> ({@link Builder#daemon(boolean)}) exit when this JVM exits or dies, even by SIGKILL: the
+ * child watches its standard input pipe, which the kernel closes when this process dies however it dies. A
+ * non-daemon child (the default) outlives this JVM.
+ *
+ * <p><b>Start-up.</b> A cold start boots a JVM: tens of milliseconds. With {@link Builder#warmSpare(boolean)} (or
+ * {@code -Dipckit.process.warmSpare=true}) one child JVM per configuration is kept booted and waiting; {@code start}
+ * hands it the task and boots the next spare in the background, so a start costs a few milliseconds. A spare is
+ * used only by a start whose JVM flags are the ones it was booted with; spares exit when this JVM exits or dies.
+ *
+ * <p><b>Thread safety.</b> Instances are safe for use by several threads; so is {@link #start(Task)}. A
+ * {@link Builder} is not: configure it on one thread (its {@code start} may then be called from any).
+ *
+ * <p><b>Memory consistency.</b> Actions in the parent before {@code start} happen-before the task's actions in the
+ * child as far as the task's captured state goes (it is a copy, taken in {@code start}); writes the child makes to
+ * shared ipckit objects are visible to the parent after {@link #join()} returns.
  */
 public final class IpcProcess {
+  /** The system property that turns warm spares on for every builder: {@code -Dipckit.process.warmSpare=true}. */
+  public static final String WARM_SPARE_PROPERTY = "ipckit.process.warmSpare";
+
   private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static volatile List<String> launcherAndFlags;
 
   private final Process process;
   private final String name;
@@ -46,7 +81,7 @@ public final class IpcProcess {
     this.daemon = daemon;
   }
 
-  /** Starts {@code task} in a new non-daemon child JVM. */
+  /** Starts {@code task} in a new non-daemon child JVM named {@code IpcProcess-N}. */
   public static IpcProcess start(Task task) {
     return builder().start(task);
   }
@@ -55,6 +90,15 @@ public final class IpcProcess {
     return new Builder();
   }
 
+  /**
+   * Retires every warm spare of this JVM (each exits by itself). The next start that asks for a warm spare starts
+   * cold and boots a new one.
+   */
+  public static void retireWarmSpares() {
+    SparePool.retireAll();
+  }
+
+  /** The operating system's process id of the child JVM that runs the task. */
   public long pid() {
     return process.pid();
   }
@@ -76,25 +120,23 @@ public final class IpcProcess {
     process.waitFor();
   }
 
-  /** Waits at most {@code timeout} for the child to exit; true if it has. */
+  /** Waits at most {@code timeout} for the child to exit; true if it has. A negative timeout is zero. */
   public boolean join(Duration timeout) throws InterruptedException {
-    return process.waitFor(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    Objects.requireNonNull(timeout, "timeout");
+    return process.waitFor(timeout.isNegative() ? 0 : saturatedNanos(timeout), TimeUnit.NANOSECONDS);
   }
 
-  /**
-   * Empty while the child runs; then 0 when the task returned, 1 when it threw, N after {@code System.exit(N)},
-   * 128+signal when a signal killed it (143 for {@link #terminate()}, 137 for {@link #kill()}).
-   */
+  /** Empty while the child runs; then its exit code (see the class comment: 0 ok, 1 the task threw, ...). */
   public OptionalInt exitCode() {
     return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
-  /** Asks the child to stop (SIGTERM): its shutdown hooks run. */
+  /** Asks the child to stop (SIGTERM): its shutdown hooks run; it exits with 143. Harmless after exit. */
   public void terminate() {
     process.destroy();
   }
 
-  /** Stops the child at once (SIGKILL). */
+  /** Stops the child at once (SIGKILL): no shutdown hook runs; it exits with 137. Harmless after exit. */
   public void kill() {
     process.destroyForcibly();
   }
@@ -106,7 +148,17 @@ public final class IpcProcess {
 
   @Override
   public String toString() {
-    return "IpcProcess[" + name + ", pid=" + pid() + (isAlive() ? ", alive" : ", exit=" + process.exitValue()) + "]";
+    OptionalInt code = exitCode();
+    return "IpcProcess[" + name + ", pid=" + pid() + (daemon ? ", daemon" : "")
+        + (code.isPresent() ? ", exitCode=" + code.getAsInt() : ", alive") + "]";
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** Serializes {@code task}, naming the non-serializable class it captures if there is one. */
@@ -116,10 +168,12 @@ public final class IpcProcess {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(task);
     } catch (NotSerializableException e) {
-      throw new IllegalArgumentException("the task captures an object that is not serializable: "
-          + e.getMessage() + " (capture only serializable values and ipckit handles)", e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot serialize the task: " + e, e);
+      throw new IllegalArgumentException("the task captures an object that is not serializable: class "
+          + e.getMessage() + " (a task may capture only serializable values and ipckit handles; task class "
+          + task.getClass().getName() + ")", e);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot serialize the task (class " + task.getClass().getName()
+          + "): " + e, e);
     }
     return bytes.toByteArray();
   }
@@ -138,12 +192,15 @@ public final class IpcProcess {
     for (int i = 0; i < in.size(); i++) {
       String a = in.get(i);
       if (a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-Xss") || a.startsWith("-D")
+          || a.startsWith("-XX:MaxRAMPercentage=") || a.startsWith("-XX:InitialRAMPercentage=")
+          || a.startsWith("-XX:MinRAMPercentage=") || a.startsWith("-XX:MaxRAM=")
           || a.startsWith("--add-opens=") || a.startsWith("--add-exports=") || a.startsWith("--add-modules=")
-          || a.startsWith("--enable-native-access") || a.equals("--enable-preview")
-          || a.equals("-ea") || a.equals("-esa") || a.startsWith("-ea:") || a.equals("-enableassertions")) {
+          || a.startsWith("--add-reads=") || a.startsWith("--enable-native-access") || a.equals("--enable-preview")
+          || a.equals("-ea") || a.equals("-esa") || a.startsWith("-ea:") || a.equals("-enableassertions")
+          || a.startsWith("-enableassertions:")) {
         out.add(a);
-      } else if ((a.equals("--add-opens") || a.equals("--add-exports") || a.equals("--add-modules"))
-          && i + 1 < in.size()) {
+      } else if ((a.equals("--add-opens") || a.equals("--add-exports") || a.equals("--add-modules")
+          || a.equals("--add-reads")) && i + 1 < in.size()) {
         out.add(a);
         out.add(in.get(++i));
       }
@@ -151,78 +208,161 @@ public final class IpcProcess {
     return out;
   }
 
-  /** Configures and starts child processes. */
+  /** {@code java} and the inherited flags, computed once (the management bean costs milliseconds to load). */
+  private static List<String> launcherAndFlags() {
+    List<String> l = launcherAndFlags;
+    if (l == null) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(javaExecutable());
+      cmd.addAll(inheritedJvmFlags());
+      l = List.copyOf(cmd);
+      launcherAndFlags = l;
+    }
+    return l;
+  }
+
+  /** The command line of a child: java, inherited flags, {@code options}, class path, {@link ChildMain}. */
+  static List<String> childCommand(List<String> options) {
+    List<String> cmd = new ArrayList<>(launcherAndFlags());
+    cmd.addAll(options);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path", "."));
+    cmd.add(ChildMain.class.getName());
+    return cmd;
+  }
+
+  private static IpcProcess startCold(List<String> cmd, TaskFrame frame) {
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd)
+          .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+          .redirectError(ProcessBuilder.Redirect.INHERIT)
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start a child JVM: " + cmd.get(0), e);
+    }
+    try {
+      SparePool.hand(p, frame);
+    } catch (IOException e) {
+      // the child JVM died before reading its task: a bad JVM option, or killed from outside
+      String code;
+      try {
+        code = p.waitFor(5, TimeUnit.SECONDS) ? "exit code " + p.exitValue() : "still running";
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        code = "interrupted while waiting for it";
+      }
+      p.destroyForcibly();
+      throw new UncheckedIOException("child JVM " + frame.name() + " (pid " + p.pid()
+          + ") exited before reading its task (" + code + "; its standard error says why); command: "
+          + String.join(" ", cmd), e);
+    }
+    return new IpcProcess(p, frame.name(), frame.daemon());
+  }
+
+  /** Configures and starts child processes. Not thread-safe; {@link #start(Task)} may be called repeatedly. */
   public static final class Builder {
     private String name;
     private boolean daemon;
+    private boolean warmSpare = Boolean.getBoolean(WARM_SPARE_PROPERTY);
     private final List<String> jvmOptions = new ArrayList<>();
 
     private Builder() {
     }
 
-    /** The process name ({@code IpcProcess-N} by default). */
+    /** The process name ({@code IpcProcess-N} by default, N counting starts in this JVM). */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
+      if (name.getBytes(StandardCharsets.UTF_8).length > TaskFrame.MAX_NAME_BYTES) {
+        throw new IllegalArgumentException("name must be at most " + TaskFrame.MAX_NAME_BYTES
+            + " UTF-8 bytes: length=" + name.length());
+      }
       return this;
     }
 
-    /** A daemon child exits when this JVM exits or dies, even by SIGKILL. */
+    /** A daemon child exits when this JVM exits or dies, even by SIGKILL. Default false. */
     public Builder daemon(boolean daemon) {
       this.daemon = daemon;
       return this;
     }
 
-    /** Extra JVM options for the child, after the inherited ones. */
+    /**
+     * Extra JVM options for the child, after the inherited ones (so {@code -Xmx} here wins). Each must start with
+     * {@code '-'}; class path, module and {@code -jar} options are refused (the child runs on this JVM's class
+     * path).
+     */
     public Builder jvmOptions(String... options) {
+      Objects.requireNonNull(options, "options");
       for (String o : options) {
-        jvmOptions.add(Objects.requireNonNull(o, "option"));
+        Objects.requireNonNull(o, "option");
+        if (!o.startsWith("-")) {
+          throw new IllegalArgumentException("a JVM option must start with '-': option=\"" + o + "\"");
+        }
+        if (o.equals("-cp") || o.equals("-classpath") || o.startsWith("--class-path") || o.equals("-jar")
+            || o.equals("-m") || o.startsWith("--module") || o.equals("-p")) {
+          throw new IllegalArgumentException("JVM option not allowed (the child runs on this JVM's class path):"
+              + " option=\"" + o + "\"");
+        }
+        jvmOptions.add(o);
       }
       return this;
     }
 
+    /**
+     * Keep one booted child JVM waiting for this configuration, so that {@link #start(Task)} hands it the task
+     * and boots the next one in the background. Default: the system property {@code ipckit.process.warmSpare}.
+     */
+    public Builder warmSpare(boolean warmSpare) {
+      this.warmSpare = warmSpare;
+      return this;
+    }
+
+    /**
+     * Boots the warm spare for this configuration if none is waiting and waits until it is ready: for start-up
+     * latency from the first start on, and for benchmarks.
+     *
+     * @return true if a ready spare is waiting; false on timeout or if it could not be started
+     */
+    public boolean awaitWarmSpare(Duration timeout) throws InterruptedException {
+      Objects.requireNonNull(timeout, "timeout");
+      return SparePool.awaitReady(command(), timeout);
+    }
+
+    /** The command line a child of this builder runs (spares append their arguments). */
+    List<String> command() {
+      return childCommand(jvmOptions);
+    }
+
+    /**
+     * Starts {@code task} in a child JVM.
+     *
+     * @throws IllegalArgumentException if the task captures something not serializable (the message names it)
+     * @throws UncheckedIOException     if no child JVM can be started
+     */
     public IpcProcess start(Task task) {
       byte[] blob = serialize(task);
       String n = name != null ? name : "IpcProcess-" + COUNTER.incrementAndGet();
-      List<String> cmd = new ArrayList<>();
-      cmd.add(javaExecutable());
-      cmd.addAll(inheritedJvmFlags());
-      cmd.addAll(jvmOptions);
-      cmd.add("-Dipckit.process.name=" + n);
-      cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
-      cmd.add(ChildMain.class.getName());
-      if (daemon) {
-        cmd.add("daemon");
-      }
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-          .redirectError(ProcessBuilder.Redirect.INHERIT);
-      Process p;
-      try {
-        p = pb.start();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start a child JVM: " + String.join(" ", cmd.subList(0, 1)), e);
-      }
-      try {
-        OutputStream os = p.getOutputStream();
-        DataOutputStream out = new DataOutputStream(os);
-        out.writeInt(blob.length);
-        out.write(blob);
-        out.flush();
-        if (!daemon) {
-          os.close();
+      TaskFrame frame = new TaskFrame(daemon, n, blob);
+      List<String> cmd = command();
+      if (warmSpare) {
+        Process p = SparePool.take(cmd);
+        if (p != null) {
+          try {
+            SparePool.hand(p, frame);
+            SparePool.handedOff(cmd, p);
+            return new IpcProcess(p, n, daemon);
+          } catch (IOException e) {
+            p.destroyForcibly();              // the spare died under us: start cold instead
+          }
         }
-      } catch (IOException e) {
-        p.destroyForcibly();
-        throw new UncheckedIOException("cannot send the task to child " + n + " (pid " + p.pid() + ")", e);
       }
-      return new IpcProcess(p, n, daemon);
+      return startCold(cmd, frame);
     }
 
     @Override
     public String toString() {
-      return "IpcProcess.Builder[name=" + name + ", daemon=" + daemon + ", jvmOptions=" + jvmOptions
-          + ", classpath entries=" + Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)).size() + "]";
+      return "IpcProcess.Builder[name=" + name + ", daemon=" + daemon + ", warmSpare=" + warmSpare
+          + ", jvmOptions=" + jvmOptions + "]";
     }
   }
 }

@@ -1,79 +1,117 @@
 package dev.ipckit.internal;
 
 import dev.ipckit.Task;
+import dev.ipckit.spi.Backend;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
 
 /**
- * The entry point of a child JVM started by {@link dev.ipckit.IpcProcess}. It reads one task from standard
- * input (a 4-byte big-endian length, then the serialized {@link Task}), runs it and exits: 0 when the task
- * returns, 1 when it throws (the stack trace goes to standard error). A daemon child watches standard input
- * after the task arrives: end-of-file means the parent died, however it died, and the child halts at once.
+ * The entry point of a child JVM started by {@link dev.ipckit.IpcProcess}. It reads one {@link TaskFrame} from
+ * standard input, runs the task and exits: 0 when the task returns, 1 when it throws (the stack trace goes to
+ * standard error), whatever the task passes to {@code System.exit}.
+ *
+ * <p>Two ways to start: {@code ChildMain} (cold: the frame follows at once) and {@code ChildMain spare DIR} (a warm
+ * spare: the JVM boots, loads the classes a task needs, creates {@code DIR/ipckit-spare-PID.ready} and then blocks
+ * reading its standard input until a parent hands it a frame). End-of-file before a frame means the parent went
+ * away or retired the spare: the JVM exits quietly with {@link #EXIT_ORPHANED}.
+ *
+ * <p>After the frame a daemon child keeps reading its standard input: end-of-file means the parent died, however it
+ * died (the kernel closes the pipe of a SIGKILLed process too), and the child halts at once. A non-daemon child
+ * ignores it, so it outlives its parent. The task itself sees an empty {@code System.in}, as a Python child sees
+ * {@code /dev/null}.
  */
 public final class ChildMain {
   /** Exit code when the task threw. */
   public static final int EXIT_TASK_FAILED = 1;
-  /** Exit code when the task could not be read. */
+  /** Exit code when the task could not be read (a foreign frame, a class missing from the class path, ...). */
   public static final int EXIT_BAD_TASK = 70;
-  /** Exit code of a daemon child whose parent died. */
+  /** Exit code of a daemon child whose parent died, or of a spare whose parent retired it. */
   public static final int EXIT_ORPHANED = 71;
+  /** The system property holding the process name in the child. */
+  public static final String NAME_PROPERTY = "ipckit.process.name";
+  /** First argument of a warm spare. */
+  public static final String ARG_SPARE = "spare";
 
   private ChildMain() {
   }
 
-  public static void main(String[] args) throws IOException {
-    boolean daemon = args.length > 0 && args[0].equals("daemon");
-    InputStream stdin = System.in;
-    Task task;
+  public static void main(String[] args) {
+    boolean spare = args.length >= 2 && args[0].equals(ARG_SPARE);
+    Path ready = spare ? readyFile(Path.of(args[1]), ProcessHandle.current().pid()) : null;
+    InputStream stdin = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 8192);
+    // the task must not read the frame pipe: give it an empty standard input
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+    if (spare) {
+      warmUp();
+      markReady(ready);
+    }
+    TaskFrame frame;
     try {
-      task = readTask(new DataInputStream(stdin));
-    } catch (Throwable e) {
-      System.err.println("ipckit child: cannot read the task from the parent: " + e);
-      e.printStackTrace();
+      frame = TaskFrame.readFrom(stdin);
+    } catch (IOException e) {
+      unmarkReady(ready);
+      System.err.println("ipckit child (pid " + ProcessHandle.current().pid() + "): cannot read the task: " + e);
       System.exit(EXIT_BAD_TASK);
       return;
     }
-    if (daemon) {
+    unmarkReady(ready);
+    if (frame == null) {
+      // the parent went away (or retired this spare) before handing over a task
+      System.exit(EXIT_ORPHANED);
+      return;
+    }
+    if (frame.daemon()) {
       Thread watcher = new Thread(() -> watchParent(stdin), "ipckit-parent-watch");
       watcher.setDaemon(true);
       watcher.start();
     }
-    System.exit(runTask(task));
+    System.setProperty(NAME_PROPERTY, frame.name());
+    Task task;
+    try {
+      task = deserialize(frame.task());
+    } catch (Throwable e) {
+      System.err.println("ipckit child " + frame.name() + " (pid " + ProcessHandle.current().pid()
+          + "): cannot read the task: " + e);
+      e.printStackTrace(System.err);
+      System.err.flush();
+      System.exit(EXIT_BAD_TASK);
+      return;
+    }
+    System.exit(runTask(frame.name(), task));
   }
 
-  /** Runs {@code task} and returns the exit code it earns. */
-  public static int runTask(Task task) {
+  /** Where a spare with process id {@code pid} announces that it is ready. */
+  public static Path readyFile(Path dir, long pid) {
+    return dir.resolve("ipckit-spare-" + pid + ".ready");
+  }
+
+  /** Runs {@code task} and returns the exit code it earns; a throwable's stack trace goes to standard error. */
+  public static int runTask(String name, Task task) {
     try {
       task.run();
       System.out.flush();
       return 0;
     } catch (Throwable e) {
       System.out.flush();
-      System.err.println("Task in process " + ProcessHandle.current().pid() + " failed:");
-      e.printStackTrace();
+      System.err.println("Process " + name + " (pid " + ProcessHandle.current().pid() + "): the task threw");
+      e.printStackTrace(System.err);
       System.err.flush();
       return EXIT_TASK_FAILED;
     }
   }
 
-  /** Reads a length-prefixed task blob and deserializes it. */
-  public static Task readTask(DataInputStream in) throws IOException, ClassNotFoundException {
-    int len = in.readInt();
-    if (len <= 0 || len > (1 << 30)) {
-      throw new IOException("bad task length " + len);
-    }
-    byte[] blob = in.readNBytes(len);
-    if (blob.length != len) {
-      throw new IOException("task truncated: " + blob.length + " of " + len + " bytes");
-    }
-    return deserialize(blob);
-  }
-
-  /** Deserializes a task with depth and size limits. */
+  /** Deserializes a task through a filter with depth and size limits. */
   public static Task deserialize(byte[] blob) throws IOException, ClassNotFoundException {
     try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(blob))) {
       long limit = blob.length;
@@ -87,13 +125,51 @@ public final class ChildMain {
     }
   }
 
+  /**
+   * Loads and initialises what every task needs before the first one arrives: object streams, lambda
+   * deserialization (a serializable lambda through a round trip) and the backend that handles reopen in.
+   */
+  private static void warmUp() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject((Task) () -> { });
+      }
+      deserialize(bytes.toByteArray()).run();
+      ServiceLoader.load(Backend.class, ChildMain.class.getClassLoader()).stream().forEach(p -> p.get().name());
+      Class.forName("dev.ipckit.spi.HandleRef", true, ChildMain.class.getClassLoader());
+    } catch (Exception | LinkageError e) {
+      // warming is an optimisation only: the real task meets the same problem and reports it properly
+    }
+  }
+
+  private static void markReady(Path ready) {
+    try {
+      Files.deleteIfExists(ready);
+      Files.createFile(ready);
+      ready.toFile().deleteOnExit();
+    } catch (IOException e) {
+      // readiness is advisory (benchmarks and tests wait for it); the spare works without the file
+    }
+  }
+
+  private static void unmarkReady(Path ready) {
+    if (ready != null) {
+      try {
+        Files.deleteIfExists(ready);
+      } catch (IOException e) {
+        // advisory file; deleteOnExit tries again
+      }
+    }
+  }
+
   private static void watchParent(InputStream stdin) {
     byte[] buf = new byte[256];
     try {
       while (stdin.read(buf) >= 0) {
         // the parent writes nothing more; any bytes are ignored
       }
-    } catch (IOException ignored) {
+    } catch (IOException e) {
       // a broken pipe is the same news as end-of-file
     }
     Runtime.getRuntime().halt(EXIT_ORPHANED);

@@ -1,0 +1,112 @@
+package dev.ipckit.internal;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one message a parent writes to a child's standard input: who the child is and what it runs. All integers
+ * are 4-byte big-endian ({@link DataOutputStream} order).
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                     Magic 'i' 'p' 'c' 'k'                     |
+ *  +---------------------------------------------------------------+
+ *  |                     Version                                   |
+ *  +-------------------------------------------------------------+-+
+ *  |                     Flags (reserved, 0)                     |D|   D: daemon
+ *  +-------------------------------------------------------------+-+
+ *  |                     Name length (bytes)                       |
+ *  +---------------------------------------------------------------+
+ *  |                     Name (UTF-8)                             ...
+ *  +---------------------------------------------------------------+
+ *  |                     Task length (bytes)                       |
+ *  +---------------------------------------------------------------+
+ *  |                     Task (Java serialization of a Task)      ...
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>Daemon-ness travels in the frame, not on the command line, so that a booted spare JVM can become either
+ * kind of child: a daemon keeps reading its standard input after the frame (end-of-file = the parent died), a
+ * non-daemon ignores it (the parent closes it at once).
+ *
+ * @param daemon whether the child halts when its parent dies
+ * @param name   the process name
+ * @param task   the serialized task
+ */
+public record TaskFrame(boolean daemon, String name, byte[] task) {
+  /** "ipck". */
+  public static final int MAGIC = 0x6970636B;
+  public static final int VERSION = 1;
+  public static final int FLAG_DAEMON = 1;
+  /** Longest accepted name, in UTF-8 bytes. */
+  public static final int MAX_NAME_BYTES = 4096;
+  /** Largest accepted task, in bytes. */
+  public static final int MAX_TASK_BYTES = 1 << 30;
+
+  /** Writes this frame and flushes. */
+  public void writeTo(OutputStream os) throws IOException {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    DataOutputStream out = new DataOutputStream(os);
+    out.writeInt(MAGIC);
+    out.writeInt(VERSION);
+    out.writeInt(daemon ? FLAG_DAEMON : 0);
+    out.writeInt(n.length);
+    out.write(n);
+    out.writeInt(task.length);
+    out.write(task);
+    out.flush();
+  }
+
+  /**
+   * Reads a frame; null when the stream ends before its first byte (the parent went away without sending one).
+   *
+   * @throws IOException on a truncated or foreign frame, naming what was found
+   */
+  public static TaskFrame readFrom(InputStream is) throws IOException {
+    DataInputStream in = new DataInputStream(is);
+    int first = in.read();
+    if (first < 0) {
+      return null;
+    }
+    try {
+      int magic = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedShort());
+      if (magic != MAGIC) {
+        throw new IOException("not a task frame: magic=0x" + Integer.toHexString(magic)
+            + ", expected 0x" + Integer.toHexString(MAGIC));
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new IOException("unsupported task frame version: version=" + version + ", expected " + VERSION
+            + " (parent and child run different ipckit versions)");
+      }
+      int flags = in.readInt();
+      int nameLength = in.readInt();
+      if (nameLength < 0 || nameLength > MAX_NAME_BYTES) {
+        throw new IOException("bad name length in task frame: nameLength=" + nameLength);
+      }
+      byte[] nameBytes = in.readNBytes(nameLength);
+      if (nameBytes.length != nameLength) {
+        throw new EOFException("task frame truncated: " + nameBytes.length + " of " + nameLength + " name bytes");
+      }
+      String name = new String(nameBytes, StandardCharsets.UTF_8);
+      int taskLength = in.readInt();
+      if (taskLength <= 0 || taskLength > MAX_TASK_BYTES) {
+        throw new IOException("bad task length in task frame: taskLength=" + taskLength);
+      }
+      byte[] task = in.readNBytes(taskLength);
+      if (task.length != taskLength) {
+        throw new EOFException("task frame truncated: " + task.length + " of " + taskLength + " task bytes");
+      }
+      return new TaskFrame((flags & FLAG_DAEMON) != 0, name, task);
+    } catch (EOFException e) {
+      throw new EOFException("task frame truncated: the parent closed the pipe mid-frame (" + e.getMessage() + ")");
+    }
+  }
+}

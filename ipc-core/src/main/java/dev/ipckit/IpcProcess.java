@@ -70,6 +70,7 @@ public final class IpcProcess {
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static volatile List<String> launcherAndFlags;
+  private static volatile boolean parentWarm;
 
   private final Process process;
   private final String name;
@@ -325,7 +326,12 @@ public final class IpcProcess {
      */
     public boolean awaitWarmSpare(Duration timeout) throws InterruptedException {
       Objects.requireNonNull(timeout, "timeout");
-      return SparePool.awaitReady(command(), timeout);
+      List<String> cmd = command();
+      if (!parentWarm) {
+        serialize(() -> { });                 // the first serialization in a JVM costs milliseconds: pay it now
+        parentWarm = true;
+      }
+      return SparePool.awaitReady(cmd, timeout);
     }
 
     /** The command line a child of this builder runs (spares append their arguments). */

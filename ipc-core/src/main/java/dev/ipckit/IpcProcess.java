@@ -192,7 +192,11 @@ public final class IpcProcess {
     List<String> in = ManagementFactory.getRuntimeMXBean().getInputArguments();
     for (int i = 0; i < in.size(); i++) {
       String a = in.get(i);
+      if (a.startsWith("-Dcom.sun.management.")) {
+        continue;                             // a JMX port or agent option would collide in the child
+      }
       if (a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-Xss") || a.startsWith("-D")
+          || a.startsWith("-Xshare:") || a.startsWith("-XX:SharedArchiveFile=")
           || a.startsWith("-XX:MaxRAMPercentage=") || a.startsWith("-XX:InitialRAMPercentage=")
           || a.startsWith("-XX:MinRAMPercentage=") || a.startsWith("-XX:MaxRAM=")
           || a.startsWith("--add-opens=") || a.startsWith("--add-exports=") || a.startsWith("--add-modules=")

@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>In the {@code warmSpare} case the setup before each call waits until the spare is ready (booted and blocked
  * on its standard input), as it is in an application that starts processes now and then; the time measured is
- * the hand-off, the task and the exit.
+ * the hand-off, the task and the exit. {@code warmSpareBackToBack} shows what is left when starts come faster
+ * than spares boot.
  *
  * <p>Run it:
  * <pre>
@@ -37,8 +38,12 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ProcessStartBenchmark {
-  /** What starts: {@code cold} and {@code warmSpare} are IpcProcess; the others are the plain-JVM floor. */
-  @Param({"cold", "warmSpare", "javaVersion", "emptyMain"})
+  /**
+   * What starts: {@code cold}, {@code warmSpare} (the spare is ready before each call) and
+   * {@code warmSpareBackToBack} (calls follow each other at once, the next spare may still be booting) are
+   * IpcProcess; {@code javaVersion} and {@code emptyMain} are the plain-JVM floor.
+   */
+  @Param({"cold", "warmSpare", "warmSpareBackToBack", "javaVersion", "emptyMain"})
   public String start;
 
   private IpcProcess.Builder builder;
@@ -53,7 +58,7 @@ public class ProcessStartBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    builder = IpcProcess.builder().warmSpare(start.equals("warmSpare"));
+    builder = IpcProcess.builder().warmSpare(start.startsWith("warmSpare"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = switch (start) {
       case "javaVersion" -> List.of(java, "-Xshare:auto", "-version");

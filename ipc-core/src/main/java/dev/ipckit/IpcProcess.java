@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The child runs on this JVM's class path with the same {@code java} and the JVM flags that matter
  * ({@code -Xmx}, {@code -Xms}, {@code -Xss}, {@code -XX:MaxRAMPercentage}, {@code -D...}, {@code --add-opens},
  * {@code --add-exports}, {@code --add-modules}, {@code --add-reads}, {@code --enable-preview},
- * {@code --enable-native-access}, {@code -ea}), then the builder's {@link Builder#jvmOptions(String...)}. Its
+ * {@code --enable-native-access}, {@code -ea}, {@code -Xshare:} and {@code -XX:SharedArchiveFile=}; not
+ * {@code -Dcom.sun.management.*}, whose JMX port would collide), then the builder's
+ * {@link Builder#jvmOptions(String...)}. Its
  * standard output and error are this process's own (inherited file descriptors, as in Python); its standard input
  * is empty. In the child, the system property {@code ipckit.process.name} holds the {@link #name()}.
  *

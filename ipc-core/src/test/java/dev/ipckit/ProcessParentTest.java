@@ -29,8 +29,15 @@ class ProcessParentTest {
   void outputArrivesInTheParentAndTheParentsFlagsArePassedOn() throws Exception {
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
+    int jmxPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      jmxPort = s.getLocalPort();
+    }
+    // a JMX port in the parent: passed on, it would make every child fail to bind it
     Process parent = ProcessTesting.launchParent(out, err,
-        List.of("-Xmx100m", "-Dipckit.test.prop=inherited", "--add-opens", "java.base/java.lang=ALL-UNNAMED"),
+        List.of("-Xmx100m", "-Dipckit.test.prop=inherited", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.authenticate=false",
+            "-Dcom.sun.management.jmxremote.ssl=false"),
         "outputs");
     int code = ProcessTesting.exitOf(parent, LONG);
     String o = ProcessTesting.read(out);
@@ -51,6 +58,7 @@ class ProcessParentTest {
     assertEquals("inherited", valueIn(out, "childProp"));
     assertEquals("true", valueIn(out, "childOpen"), "--add-opens must be passed on");
     assertEquals("-1", valueIn(out, "childStdin"), "the task sees an empty standard input");
+    assertEquals("null", valueIn(out, "childJmxPort"), "JMX management flags must stay in the parent");
     // a warm spare prints to the same place
     assertEquals("true", valueIn(out, "spareReady"));
     assertEquals(valueIn(out, "sparePid"), valueIn(out, "spareTaskPid"));

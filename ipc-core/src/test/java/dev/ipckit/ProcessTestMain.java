@@ -42,6 +42,7 @@ public final class ProcessTestMain {
       System.out.println("childProp=" + System.getProperty("ipckit.test.prop"));
       System.out.println("childOpen=" + Object.class.getModule().isOpen("java.lang", ProcessTestMain.class.getModule()));
       System.out.println("childStdin=" + System.in.read());
+      System.out.println("childJmxPort=" + System.getProperty("com.sun.management.jmxremote.port"));
     });
     f.join();
     System.out.println("flagsExit=" + f.exitCode().getAsInt());

@@ -356,19 +356,24 @@ public final class IpcProcess {
       String n = name != null ? name : "IpcProcess-" + COUNTER.incrementAndGet();
       TaskFrame frame = new TaskFrame(daemon, n, blob);
       List<String> cmd = command();
-      if (warmSpare) {
-        Process p = SparePool.take(cmd);
-        if (p != null) {
-          try {
-            SparePool.hand(p, frame);
-            SparePool.handedOff(cmd, p);
-            return new IpcProcess(p, n, daemon);
-          } catch (IOException e) {
-            p.destroyForcibly();              // the spare died under us: start cold instead
-          }
+      if (!warmSpare) {
+        return startCold(cmd, frame);
+      }
+      IpcProcess started = null;
+      Process spare = SparePool.take(cmd);
+      if (spare != null) {
+        try {
+          SparePool.hand(spare, frame);
+          started = new IpcProcess(spare, n, daemon);
+        } catch (IOException e) {
+          spare.destroyForcibly();            // the spare died under us: start cold instead
         }
       }
-      return startCold(cmd, frame);
+      if (started == null) {
+        started = startCold(cmd, frame);
+      }
+      SparePool.scheduleNext(cmd, started.process);
+      return started;
     }
 
     @Override

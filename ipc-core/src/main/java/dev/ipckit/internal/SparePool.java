@@ -32,12 +32,13 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Thread safety.</b> All methods are safe for concurrent use; the pool is guarded by the class monitor.
  */
 public final class SparePool {
-  private static final Map<List<String>, CompletableFuture<Spare>> SPARES = new HashMap<>();
+  /** How long the next spare waits, at most, for the task handed to the previous one to finish. */
+  public static final long NEXT_SPARE_DELAY_MS = 50;
+
+  private static final Map<List<String>, Slot> SPARES = new HashMap<>();
   private static final Path READY_DIR = Path.of(System.getProperty("java.io.tmpdir"));
   private static ExecutorService booter;
   private static boolean shutdown;
-  /** How long the next spare waits, at most, for the task handed to the previous one to finish. */
-  public static final long NEXT_SPARE_DELAY_MS = 50;
 
   private SparePool() {
   }
@@ -63,27 +64,44 @@ public final class SparePool {
   }
 
   /**
-   * Takes the spare launched for {@code command}, if there is a live one. The caller owns the returned process: it
-   * must write a {@link TaskFrame} to it (or destroy it), then call {@link #handedOff}. Without a spare, one is
-   * launched for the next start.
+   * The place of one command's spare: scheduled (waiting for its trigger), launching, or launched. Only the slot
+   * in {@link #SPARES} may launch; a slot taken out of the map before it launches never does.
+   */
+  private static final class Slot {
+    final List<String> command;
+    final CompletableFuture<Spare> spare = new CompletableFuture<>();
+    boolean launching;                        // guarded by SparePool.class
+
+    Slot(List<String> command) {
+      this.command = command;
+    }
+  }
+
+  /**
+   * Takes the spare for {@code command}: a launched one, or one being launched (waiting the few milliseconds of
+   * its fork and exec). A spare that is only scheduled is cancelled: a cold start is quicker than waiting for its
+   * trigger. The caller owns the returned process: it writes a {@link TaskFrame} to it (or destroys it); either
+   * way it then calls {@link #scheduleNext}.
    *
    * @return the spare, or null when none is available (the caller starts a cold child)
    */
   public static Process take(List<String> command) {
-    CompletableFuture<Spare> f;
+    Slot slot;
     synchronized (SparePool.class) {
-      f = SPARES.get(command);
-      if (f == null) {
-        bootLocked(command, null);
+      slot = SPARES.remove(command);
+      if (slot == null || !slot.launching) {
         return null;
       }
-      if (!f.isDone()) {
-        return null;                          // the next spare is about to launch: a cold start is quicker
-      }
-      SPARES.remove(command);
     }
-    Spare s = f.getNow(null);
-    if (f.isCompletedExceptionally() || s == null) {
+    Spare s;
+    try {
+      s = slot.spare.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      slot.spare.thenAccept(Spare::retire);
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      slot.spare.thenAccept(Spare::retire);
       return null;
     }
     if (!s.process.isAlive()) {
@@ -94,12 +112,12 @@ public final class SparePool {
   }
 
   /**
-   * Schedules the next spare for {@code command} after a spare was handed a task: it launches when the task's
-   * process exits or after {@link #NEXT_SPARE_DELAY_MS} milliseconds, whichever comes first, so that booting it
-   * does not take the CPU from a short task (the machines this runs on may have two cores).
+   * Schedules the next spare for {@code command} (unless one is waiting) after a start: it launches when the
+   * started process exits or after {@link #NEXT_SPARE_DELAY_MS} milliseconds, whichever comes first, so that its
+   * boot does not take the CPU from a short task (the machines this runs on may have two cores).
    */
-  public static void handedOff(List<String> command, Process handed) {
-    CompletableFuture<Object> trigger = CompletableFuture.anyOf(handed.onExit(),
+  public static void scheduleNext(List<String> command, Process started) {
+    CompletableFuture<Object> trigger = CompletableFuture.anyOf(started.onExit(),
         CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(NEXT_SPARE_DELAY_MS,
             TimeUnit.MILLISECONDS)));
     synchronized (SparePool.class) {
@@ -108,24 +126,28 @@ public final class SparePool {
   }
 
   /**
-   * Boots a spare for {@code command} if none is waiting and waits until it is ready (past JVM start and class
-   * loading, blocked on its standard input).
+   * Boots a spare for {@code command} if none is waiting (at once, or at once if one is only scheduled) and waits
+   * until it is ready (past JVM start and class loading, blocked on its standard input).
    *
    * @return true if a ready spare is waiting; false on timeout, or when spares cannot be started
    */
   public static boolean awaitReady(List<String> command, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-    CompletableFuture<Spare> f;
+    Slot slot;
     synchronized (SparePool.class) {
       bootLocked(command, null);
-      f = SPARES.get(command);
+      slot = SPARES.get(command);
+      if (slot != null && !slot.launching) {
+        Slot now = slot;
+        booter.execute(() -> launch(now));   // launch now rather than at the trigger; the trigger then finds it done
+      }
     }
-    if (f == null) {
+    if (slot == null) {
       return false;
     }
     Spare s;
     try {
-      s = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      s = slot.spare.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | TimeoutException e) {
       return false;
     }
@@ -145,23 +167,32 @@ public final class SparePool {
 
   /** The process id of the spare waiting for {@code command}, if one has been launched. */
   public static OptionalLong sparePid(List<String> command) {
-    CompletableFuture<Spare> f;
+    Slot slot;
     synchronized (SparePool.class) {
-      f = SPARES.get(command);
+      slot = SPARES.get(command);
     }
-    Spare s = f == null ? null : f.getNow(null);
+    Spare s = slot == null ? null : slot.spare.getNow(null);
     return s == null ? OptionalLong.empty() : OptionalLong.of(s.process.pid());
   }
 
-  /** Retires every spare (closes its pipe; it exits by itself). Spares are booted again on the next take. */
+  /** Retires every spare (closes its pipe; it exits by itself). Spares are booted again after the next start. */
   public static void retireAll() {
-    List<CompletableFuture<Spare>> all;
+    List<Slot> all;
     synchronized (SparePool.class) {
       all = new ArrayList<>(SPARES.values());
       SPARES.clear();
     }
-    for (CompletableFuture<Spare> f : all) {
-      f.thenAccept(Spare::retire);
+    for (Slot slot : all) {
+      slot.spare.thenAccept(Spare::retire);   // a slot that never launches never completes: nothing to retire
+    }
+  }
+
+  /** Writes {@code frame} to a child's standard input; closes it unless the child is a daemon. */
+  public static void hand(Process p, TaskFrame frame) throws IOException {
+    OutputStream os = p.getOutputStream();
+    frame.writeTo(os);
+    if (!frame.daemon()) {
+      os.close();
     }
   }
 
@@ -177,25 +208,24 @@ public final class SparePool {
       });
       Runtime.getRuntime().addShutdownHook(new Thread(SparePool::shutdown, "ipckit-spare-retire"));
     }
-    List<String> cmd = List.copyOf(command);
-    CompletableFuture<Spare> f = new CompletableFuture<>();
-    SPARES.put(cmd, f);
-    Runnable launch = () -> {
-      try {
-        f.complete(launch(cmd, f));
-      } catch (Throwable e) {
-        f.completeExceptionally(e);
-      }
-    };
+    Slot slot = new Slot(List.copyOf(command));
+    SPARES.put(slot.command, slot);
     if (trigger == null) {
-      booter.execute(launch);
+      booter.execute(() -> launch(slot));
     } else {
-      trigger.whenCompleteAsync((x, e) -> launch.run(), booter);
+      trigger.whenCompleteAsync((x, e) -> launch(slot), booter);
     }
   }
 
-  private static Spare launch(List<String> command, CompletableFuture<Spare> slot) {
-    List<String> cmd = new ArrayList<>(command);
+  /** Launches the spare of {@code slot} unless it was cancelled, retired or already launched. */
+  private static void launch(Slot slot) {
+    synchronized (SparePool.class) {
+      if (slot.launching || shutdown || SPARES.get(slot.command) != slot) {
+        return;
+      }
+      slot.launching = true;
+    }
+    List<String> cmd = new ArrayList<>(slot.command);
     cmd.add(ChildMain.ARG_SPARE);
     cmd.add(READY_DIR.toString());
     Process p;
@@ -204,40 +234,36 @@ public final class SparePool {
           .redirectOutput(ProcessBuilder.Redirect.INHERIT)
           .redirectError(ProcessBuilder.Redirect.INHERIT)
           .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start a spare child JVM: " + cmd.get(0), e);
+    } catch (IOException | RuntimeException e) {
+      slot.spare.completeExceptionally(new UncheckedIOException("cannot start a spare child JVM: " + cmd.get(0),
+          e instanceof IOException io ? io : new IOException(e)));
+      synchronized (SparePool.class) {
+        SPARES.remove(slot.command, slot);
+      }
+      return;
     }
     Spare s = new Spare(p, ChildMain.readyFile(READY_DIR, p.pid()));
+    slot.spare.complete(s);
     synchronized (SparePool.class) {
-      if (shutdown || SPARES.get(command) != slot) {
+      if (shutdown) {
         s.retire();                           // retired while launching: nobody will take it
       }
     }
-    return s;
   }
 
   private static void shutdown() {
-    List<CompletableFuture<Spare>> all;
+    List<Slot> all;
     synchronized (SparePool.class) {
       shutdown = true;
       all = new ArrayList<>(SPARES.values());
       SPARES.clear();
     }
-    for (CompletableFuture<Spare> f : all) {
-      Spare s = f.getNow(null);
+    for (Slot slot : all) {
+      Spare s = slot.spare.getNow(null);
       if (s != null) {
         s.retire();
       }
-      // a spare still being launched is retired by launch() itself, which sees the flag
-    }
-  }
-
-  /** Writes {@code frame} to a child's standard input; closes it unless the child is a daemon. */
-  public static void hand(Process p, TaskFrame frame) throws IOException {
-    OutputStream os = p.getOutputStream();
-    frame.writeTo(os);
-    if (!frame.daemon()) {
-      os.close();
+      // a spare still launching is retired by launch() itself, which sees the flag
     }
   }
 }

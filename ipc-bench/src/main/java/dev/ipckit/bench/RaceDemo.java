@@ -42,7 +42,8 @@ public final class RaceDemo {
     System.out.println("each add and printing the value it left. Right answer: 5 x 1 + 5 x 3 = 20.");
     try (Ipc ipc = Ipc.temp()) {
       part(ipc, 1, Guard.NONE,
-          "Part 1 - no lock. Both processes run at the same time, so their lines interleave. Each add is\n"
+          "Part 1 - no lock. Both processes run at the same time, so their lines interleave (a line can even\n"
+              + "  come out before the one it follows: printing is not part of the add). Each add is\n"
               + "  v.set(v.get() + n): a read, then a write; if the other process writes in between, an add is lost.");
       part(ipc, 2, Guard.WHOLE_LOOP,
           "Part 2 - a lock around the whole loop. The process that gets the lock first does all five adds,\n"

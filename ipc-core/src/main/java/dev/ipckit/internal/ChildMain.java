@@ -72,7 +72,7 @@ public final class ChildMain {
       return;
     }
     if (frame.daemon()) {
-      Thread watcher = new Thread(() -> watchParent(stdin), "ipckit-parent-watch");
+      Thread watcher = new Thread(new ParentWatch(stdin), "ipckit-parent-watch");
       watcher.setDaemon(true);
       watcher.start();
     }
@@ -114,14 +114,44 @@ public final class ChildMain {
   /** Deserializes a task through a filter with depth and size limits. */
   public static Task deserialize(byte[] blob) throws IOException, ClassNotFoundException {
     try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(blob))) {
-      long limit = blob.length;
-      ois.setObjectInputFilter(info -> info.depth() > 256 || info.streamBytes() > limit
-          || info.arrayLength() > limit ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED);
+      ois.setObjectInputFilter(new SizeFilter(blob.length));
       Object o = ois.readObject();
       if (!(o instanceof Task)) {
         throw new IOException("not a Task: " + (o == null ? "null" : o.getClass().getName()));
       }
       return (Task) o;
+    }
+  }
+
+  /**
+   * Rejects streams deeper than 256 or larger than the blob they came in (a class, not a lambda: a cold child
+   * spins no lambda class of its own before the task's).
+   */
+  private static final class SizeFilter implements ObjectInputFilter {
+    private final long limit;
+
+    SizeFilter(long limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public Status checkInput(FilterInfo info) {
+      return info.depth() > 256 || info.streamBytes() > limit || info.arrayLength() > limit
+          ? Status.REJECTED : Status.UNDECIDED;
+    }
+  }
+
+  /** Halts the JVM when the parent's end of standard input closes: the parent died. */
+  private static final class ParentWatch implements Runnable {
+    private final InputStream stdin;
+
+    ParentWatch(InputStream stdin) {
+      this.stdin = stdin;
+    }
+
+    @Override
+    public void run() {
+      watchParent(stdin);
     }
   }
 

@@ -243,4 +243,47 @@ class IpcProcessTest {
     IpcProcess.retireWarmSpares();
     assertTrue(ProcessTesting.millisUntilDead(sparePid, LONG) >= 0, "a retired spare must exit");
   }
+
+  @Test
+  void aChildCanStartItsOwnChild() throws Exception {
+    String out = dir.resolve("grandchild").toString();
+    IpcProcess p = IpcProcess.start(() -> {
+      IpcProcess grandchild = IpcProcess.builder().name("grandchild")
+          .start(() -> ProcessTesting.writeFile(out, System.getProperty("ipckit.process.name")));
+      grandchild.join();
+      System.exit(10 + grandchild.exitCode().getAsInt());
+    });
+    assertTrue(p.join(LONG));
+    assertEquals(OptionalInt.of(10), p.exitCode());
+    assertEquals("grandchild", ProcessTesting.read(Path.of(out)));
+  }
+
+  @Test
+  void concurrentWarmStartsAllRun() throws Exception {
+    IpcProcess.Builder b = IpcProcess.builder().warmSpare(true).jvmOptions("-Dipckit.test.concurrent=1");
+    assertTrue(b.awaitWarmSpare(LONG));
+    int n = 6;
+    java.util.List<java.util.concurrent.Future<IpcProcess>> started = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      for (int i = 0; i < n; i++) {
+        int code = 20 + i;
+        started.add(pool.submit(() -> b.start(() -> System.exit(code))));
+      }
+      java.util.Set<Long> pids = new java.util.HashSet<>();
+      for (int i = 0; i < n; i++) {
+        IpcProcess p = started.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(p.join(LONG), p::toString);
+        assertEquals(OptionalInt.of(20 + i), p.exitCode(), p::toString);
+        pids.add(p.pid());
+      }
+      assertEquals(n, pids.size(), "each start gets its own JVM");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(b.awaitWarmSpare(LONG), "a spare waits again after the burst");
+    long spare = SparePool.sparePid(b.command()).orElseThrow();
+    IpcProcess.retireWarmSpares();
+    assertTrue(ProcessTesting.millisUntilDead(spare, LONG) >= 0);
+  }
 }

@@ -1,12 +1,85 @@
 package dev.ipckit.shm;
 
 import dev.ipckit.IpcEvent;
+import java.util.concurrent.TimeUnit;
 
-final class ShmEvent {
-  private ShmEvent() {
+/**
+ * {@link dev.ipckit.Ipc#event}: a flag word in shared memory, as Python's {@code multiprocessing.Event}.
+ *
+ * <p><b>Thread safety.</b> Safe for any number of threads and processes.
+ *
+ * <p><b>Memory consistency.</b> {@link #set()} is a release store and the waiters' reads are acquire loads:
+ * actions before {@code set()} happen-before actions after an {@link #await()} that returns because of it.
+ *
+ * <p><b>Peer death.</b> Nothing is held. A process that dies before setting the event leaves it clear; waiters
+ * keep waiting (use the timed {@link #await(long, TimeUnit)} when the setter may die).
+ */
+final class ShmEvent extends ShmHandle implements IpcEvent {
+  private static final long serialVersionUID = 1L;
+  private static final int STATE = SyncDescriptor.STATE_OFFSET;
+  private final transient java.nio.ByteBuffer buf;
+
+  private ShmEvent(ShmNamespace ns, String name, MappedFile file) {
+    super(ns, name, Kind.EVENT);
+    this.buf = file.buffer;
   }
 
   static IpcEvent open(ShmNamespace ns, String name) {
-    throw new UnsupportedOperationException("events are not implemented yet");
+    return new ShmEvent(ns, name, ns.file(name, MappedFile.spec(Kind.EVENT, 0, 0, SyncDescriptor.BODY_LENGTH, null)));
+  }
+
+  @Override
+  public void set() {
+    checkOpen();
+    Mem.LONG.setRelease(buf, STATE, 1L);
+  }
+
+  @Override
+  public void clear() {
+    checkOpen();
+    Mem.LONG.setRelease(buf, STATE, 0L);
+  }
+
+  @Override
+  public boolean isSet() {
+    checkOpen();
+    return (long) Mem.LONG.getAcquire(buf, STATE) != 0L;
+  }
+
+  @Override
+  public void await() throws InterruptedException {
+    await(false, 0L);
+  }
+
+  @Override
+  public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+    return await(true, System.nanoTime() + Math.max(0L, unit.toNanos(timeout)));
+  }
+
+  private boolean await(boolean timed, long deadline) throws InterruptedException {
+    checkOpen();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Backoff backoff = new Backoff();
+    for (;;) {
+      if ((long) Mem.LONG.getAcquire(buf, STATE) != 0L) {
+        return true;
+      }
+      if (backoff.pastSpinning()) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        checkOpen();
+      }
+      if (timed) {
+        if (System.nanoTime() - deadline >= 0) {
+          return false;
+        }
+        backoff.idle(deadline);
+      } else {
+        backoff.idle();
+      }
+    }
   }
 }

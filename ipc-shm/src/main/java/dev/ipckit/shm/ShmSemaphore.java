@@ -1,12 +1,157 @@
 package dev.ipckit.shm;
 
 import dev.ipckit.IpcSemaphore;
+import java.util.concurrent.TimeUnit;
 
-final class ShmSemaphore {
-  private ShmSemaphore() {
+/**
+ * {@link dev.ipckit.Ipc#semaphore} and {@link dev.ipckit.Ipc#boundedSemaphore}: a permit count in shared memory,
+ * taken by compareAndSet and returned by getAndAdd (or a bounded compareAndSet).
+ *
+ * <p><b>Thread safety.</b> Safe for any number of threads and processes. Like
+ * {@link java.util.concurrent.Semaphore}, permits have no owner: any thread may release.
+ *
+ * <p><b>Memory consistency.</b> Actions before {@link #release()} happen-before actions after an
+ * {@link #acquire()} that takes that permit (both are volatile updates of the count).
+ *
+ * <p><b>Peer death.</b> A permit has no owner, so a process that dies holding permits does not give them back
+ * (as in Python). A bounded semaphore then simply has fewer permits in circulation. Waiters are never corrupted
+ * and still honour their timeouts.
+ */
+final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
+  private static final long serialVersionUID = 1L;
+  private static final int STATE = SyncDescriptor.STATE_OFFSET;
+
+  private final transient MappedFile file;
+  private final transient boolean bounded;
+  private final transient long bound;
+  private final transient int initial;
+
+  private ShmSemaphore(ShmNamespace ns, String name, MappedFile file, boolean bounded, int initial) {
+    super(ns, name, bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE);
+    this.file = file;
+    this.bounded = bounded;
+    this.bound = file.arg0;
+    this.initial = initial;
   }
 
   static IpcSemaphore open(ShmNamespace ns, String name, int permits, boolean bounded) {
-    throw new UnsupportedOperationException("semaphores are not implemented yet");
+    Kind kind = bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE;
+    MappedFile f = ns.file(name, new MappedFile.Spec() {
+      @Override public Kind kind() {
+        return kind;
+      }
+
+      @Override public long arg0() {
+        return bounded ? permits : 0;
+      }
+
+      @Override public long arg1() {
+        return bounded ? 1 : 0;
+      }
+
+      @Override public long bodyLength() {
+        return SyncDescriptor.BODY_LENGTH;
+      }
+
+      @Override public void init(java.nio.ByteBuffer buf) {
+        buf.putLong(STATE, permits);
+      }
+
+      @Override public String mismatch(long a0, long a1) {
+        // a plain semaphore's initial permits are ignored when it exists, like a value's initial value
+        return !bounded || a0 == permits ? null : "bound " + a0 + ", not " + permits;
+      }
+    });
+    return new ShmSemaphore(ns, name, f, bounded, permits);
+  }
+
+  @Override long refArg() {
+    return bounded ? bound : initial;
+  }
+
+  private boolean tryTake() {
+    java.nio.ByteBuffer b = file.buffer;
+    for (;;) {
+      long p = (long) Mem.LONG.getAcquire(b, STATE);
+      if (p <= 0) {
+        return false;
+      }
+      if (Mem.LONG.compareAndSet(b, STATE, p, p - 1)) {
+        return true;
+      }
+    }
+  }
+
+  @Override
+  public void acquire() throws InterruptedException {
+    if (!await(false, 0L)) {
+      throw new InterruptedException();
+    }
+  }
+
+  @Override
+  public boolean tryAcquire() {
+    checkOpen();
+    return tryTake();
+  }
+
+  @Override
+  public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + Math.max(0L, unit.toNanos(timeout));
+    return await(true, deadline);
+  }
+
+  /** Waits for a permit; false on timeout; InterruptedException on interrupt. */
+  private boolean await(boolean timed, long deadline) throws InterruptedException {
+    checkOpen();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Backoff backoff = new Backoff();
+    for (;;) {
+      if (tryTake()) {
+        return true;
+      }
+      if (backoff.pastSpinning()) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        checkOpen();
+      }
+      if (timed) {
+        if (System.nanoTime() - deadline >= 0) {
+          return false;
+        }
+        backoff.idle(deadline);
+      } else {
+        backoff.idle();
+      }
+    }
+  }
+
+  @Override
+  public void release() {
+    checkOpen();
+    java.nio.ByteBuffer b = file.buffer;
+    if (!bounded) {
+      Mem.LONG.getAndAdd(b, STATE, 1L);
+      return;
+    }
+    for (;;) {
+      long p = (long) Mem.LONG.getAcquire(b, STATE);
+      if (p >= bound) {
+        throw new IllegalStateException("boundedSemaphore \"" + name + "\" in " + ns.dir()
+            + " released too many times: permits=" + p + ", bound=" + bound);
+      }
+      if (Mem.LONG.compareAndSet(b, STATE, p, p + 1)) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public int availablePermits() {
+    checkOpen();
+    return (int) Math.min(Integer.MAX_VALUE, (long) Mem.LONG.getAcquire(file.buffer, STATE));
   }
 }

@@ -1,0 +1,148 @@
+package dev.ipckit.shm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ipckit.Pool;
+import dev.ipckit.SerializableCallable;
+import dev.ipckit.WorkerDiedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PoolTest {
+  private static List<Integer> range(int n) {
+    return IntStream.range(0, n).boxed().collect(Collectors.toList());
+  }
+
+  @Test
+  void mapApplyAndIterators() throws Exception {
+    try (Pool pool = Pool.create(2)) {
+      List<Integer> in = range(1_000);
+      assertEquals(in.stream().map(x -> x * x).collect(Collectors.toList()), pool.map(x -> x * x, in));
+      assertEquals(in.stream().map(x -> x + 1).collect(Collectors.toList()), pool.map(x -> x + 1, in, 7));
+      assertEquals(List.of(), pool.map(x -> x, List.<Integer>of()));
+      long pid = pool.apply(() -> ProcessHandle.current().pid());
+      assertTrue(pid != ProcessHandle.current().pid(), "ran in a worker");
+      Iterator<String> it = pool.imap(x -> "v" + x, range(20));
+      for (int i = 0; i < 20; i++) {
+        assertEquals("v" + i, it.next());
+      }
+      Set<Integer> unordered = new HashSet<>();
+      pool.imapUnordered(x -> x * 2, range(20)).forEachRemaining(unordered::add);
+      assertEquals(range(20).stream().map(x -> x * 2).collect(Collectors.toSet()), unordered);
+    }
+  }
+
+  @Test
+  void taskExceptionFailsOnlyItsFuture() throws Exception {
+    try (Pool pool = Pool.create(2)) {
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> pool.apply(() -> { throw new IllegalStateException("boom in worker"); }));
+      assertTrue(e.getCause() instanceof IllegalStateException && e.getCause().getMessage().equals("boom in worker"));
+      assertEquals(42, pool.apply(() -> 42));
+    }
+  }
+
+  @Test
+  void killedWorkerFailsItsTaskAndIsReplaced() throws Exception {
+    try (Pool pool = Pool.create(2)) {
+      CompletableFuture<Object> doomed = pool.applyAsync(() -> {
+        long me = ProcessHandle.current().pid();
+        new ProcessBuilder("kill", "-9", Long.toString(me)).start().waitFor();
+        Thread.sleep(60_000); // never reached: the kill is immediate
+        return "unreachable";
+      });
+      List<CompletableFuture<Integer>> others = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        final int v = i;
+        others.add(pool.applyAsync(() -> v * 10));
+      }
+      ExecutionException e = assertThrows(ExecutionException.class, () -> doomed.get(60, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof WorkerDiedException, String.valueOf(e.getCause()));
+      assertTrue(e.getCause().getMessage().contains("died"), e.getCause().getMessage());
+      for (int i = 0; i < 20; i++) {
+        assertEquals(i * 10, others.get(i).get(60, TimeUnit.SECONDS));
+      }
+      assertEquals(7, pool.apply(() -> 7), "the pool goes on with a replacement worker");
+    }
+  }
+
+  @Test
+  void maxTasksPerWorkerReplacesWorkers() throws Exception {
+    try (Pool pool = Pool.builder().processes(1).maxTasksPerWorker(2).build()) {
+      Set<Long> pids = new HashSet<>();
+      for (int i = 0; i < 6; i++) {
+        pids.add(pool.apply(() -> ProcessHandle.current().pid()));
+      }
+      assertEquals(3, pids.size(), "one worker per two tasks: " + pids);
+    }
+  }
+
+  @Test
+  void initializerRunsInEachWorker() throws Exception {
+    try (Pool pool = Pool.builder().processes(2).initializer(() -> System.setProperty("pool.init", "yes")).build()) {
+      for (int i = 0; i < 4; i++) {
+        assertEquals("yes", pool.apply(() -> System.getProperty("pool.init")));
+      }
+    }
+  }
+
+  @Test
+  void shutdownTerminateAndBadInput() throws Exception {
+    Pool pool = Pool.create(1);
+    Object notSerializable = new Object();
+    IllegalArgumentException ns = assertThrows(IllegalArgumentException.class,
+        () -> pool.applyAsync(() -> notSerializable.hashCode()));
+    assertTrue(ns.getMessage().contains("java.lang.Object"), ns.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> pool.map(x -> x, List.of(1), 0));
+    CompletableFuture<Object> slow = pool.applyAsync(() -> {
+      Thread.sleep(60_000);
+      return null;
+    });
+    CompletableFuture<Integer> queued = pool.applyAsync(() -> 1);
+    pool.terminate();
+    assertThrows(CancellationException.class, () -> {
+      try {
+        slow.get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        throw e.getCause();
+      }
+    });
+    assertTrue(queued.isDone());
+    IllegalStateException closed = assertThrows(IllegalStateException.class, () -> pool.apply(() -> 1));
+    assertTrue(closed.getMessage().contains("terminated"), closed.getMessage());
+    assertTrue(pool.awaitTermination(Duration.ofSeconds(30)));
+
+    Pool p2 = Pool.create(1);
+    CompletableFuture<Integer> f = p2.applyAsync(() -> 5);
+    p2.shutdown();
+    assertThrows(IllegalStateException.class, () -> p2.applyAsync(() -> 1));
+    assertTrue(p2.awaitTermination(Duration.ofSeconds(60)));
+    assertEquals(5, f.get(1, TimeUnit.SECONDS));
+    assertThrows(IllegalArgumentException.class, () -> Pool.create(0));
+  }
+
+  @Test
+  void unserializableResultIsAClearError() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      SerializableCallable<Object> bad = () -> new Object();
+      ExecutionException e = assertThrows(ExecutionException.class, () -> pool.apply(bad));
+      assertTrue(e.getCause().getMessage().contains("cannot be sent back"), e.getCause().getMessage());
+      assertEquals(3, pool.apply(() -> 3));
+    }
+  }
+}

@@ -69,6 +69,8 @@ final class PipeEnd {
   private long token;
   /** Written under this, read by senders and receivers: publishes the cursors loaded by claim(). */
   private volatile boolean claimed;
+  /** The peer owner token last found dead (0 if none): a send to it fails without asking the registry again. */
+  private volatile long deadPeer;
 
   // producer cursor, guarded by sendLock
   private long tail;
@@ -186,6 +188,11 @@ final class PipeEnd {
     return (long) Mem.LONG.getAcquire(buf, takeoversAt);
   }
 
+  /** Bytes published into the ring into this end and not yet read (records, padding included). */
+  long pendingBytes() {
+    return canRecv ? (long) Mem.LONG.getAcquire(buf, inTailAt) - (long) Mem.LONG.getAcquire(buf, inHeadAt) : 0L;
+  }
+
   // ---- sending
 
   /** Writes one message, streamed in chunks when larger than a record; blocks while the ring is full. */
@@ -198,6 +205,10 @@ final class PipeEnd {
       }
       if ((long) Mem.LONG.getOpaque(buf, peerClosedAt) != 0L) {
         throw new IOException("cannot send on " + label + ": the " + peerName() + " end is closed");
+      }
+      long dead = deadPeer;
+      if (dead != 0L && (long) Mem.LONG.getOpaque(buf, peerOwnerAt) == dead) {
+        throw peerDied(dead, false);
       }
       int n = b.length;
       int off = 0;
@@ -254,14 +265,27 @@ final class PipeEnd {
         }
         if (backoff.parking() || backoff.step() % PROBE_EVERY == 0) {
           long owner = (long) Mem.LONG.getAcquire(buf, peerOwnerAt);
-          if (owner != 0L && !registry.isAlive(owner)) {
-            throw new IOException("cannot send on " + label + ": the process that owned the " + peerName()
-                + " end (pid " + registry.pidOf(owner) + ") died");
+          if (peerDead(owner)) {
+            throw peerDied(owner, midMessage);
           }
         }
       }
       backoff.idle();
     }
+  }
+
+  /** True when {@code owner} is a claim by a process that is gone; remembered for later sends. */
+  private boolean peerDead(long owner) {
+    if (owner == 0L || registry.isAlive(owner)) {
+      return false;
+    }
+    deadPeer = owner;
+    return true;
+  }
+
+  private IOException peerDied(long owner, boolean midMessage) {
+    return new IOException("cannot send on " + label + ": the process that owned the " + peerName() + " end (pid "
+        + registry.pidOf(owner) + ") died" + (midMessage ? "; the reader discards the part already sent" : ""));
   }
 
   // ---- receiving
@@ -384,8 +408,7 @@ final class PipeEnd {
         conn.checkOpen();
         boolean gone = (long) Mem.LONG.getAcquire(buf, peerClosedAt) != 0L;
         if (!gone && (late || backoff.parking() || backoff.step() % PROBE_EVERY == 0)) {
-          long owner = (long) Mem.LONG.getAcquire(buf, peerOwnerAt);
-          gone = owner != 0L && !registry.isAlive(owner);
+          gone = peerDead((long) Mem.LONG.getAcquire(buf, peerOwnerAt));
         }
         if (gone) {
           // the peer wrote its last tail before it closed or died: anything published is now visible

@@ -30,16 +30,21 @@ final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
   private final transient ShmConnection<E> left;
   private final transient ShmConnection<E> right;
 
-  private ShmPipe(ShmNamespace ns, String name, boolean duplex, Codec<E> codec) {
+  private ShmPipe(ShmNamespace ns, String name, boolean duplex, Codec<E> codec, ShmConnection<E> left,
+      ShmConnection<E> right) {
     super(ns, name, Kind.PIPE);
     this.duplex = duplex;
     this.codec = codec;
-    this.left = connection(ns, name, duplex, codec, PipeDescriptor.LEFT);
-    this.right = connection(ns, name, duplex, codec, PipeDescriptor.RIGHT);
+    this.left = left;
+    this.right = right;
   }
 
   static <E> Pipe<E> open(ShmNamespace ns, String name, boolean duplex, Codec<E> codec) {
-    return new ShmPipe<>(ns, name, duplex, codec);
+    // the connections first: a file that does not fit (another kind, another duplex flag) throws before any
+    // handle is made
+    ShmConnection<E> left = connection(ns, name, duplex, codec, PipeDescriptor.LEFT);
+    ShmConnection<E> right = connection(ns, name, duplex, codec, PipeDescriptor.RIGHT);
+    return new ShmPipe<>(ns, name, duplex, codec, left, right);
   }
 
   static Object reopen(ShmNamespace ns, HandleRef ref) {
@@ -49,7 +54,7 @@ final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
     }
     long arg = ref.arg();
     if (arg == WHOLE) {
-      return new ShmPipe<>(ns, ref.name(), ref.flag(), codec);
+      return open(ns, ref.name(), ref.flag(), codec);
     }
     if (arg != PipeDescriptor.LEFT && arg != PipeDescriptor.RIGHT) {
       throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ref.dir() + " names end " + arg

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -407,6 +408,75 @@ class PipeTest {
       right.send("from the next owner"); // this process takes the dead owner's end over
       assertEquals("from the next owner", left.recv());
       assertEquals(1, ((ShmConnection<String>) right).pipeEnd().takeovers());
+    }
+  }
+
+  @Test
+  void sendBlocksWhileTheRingIsFullAndLosesNothing() throws Exception {
+    int n = 100_000; // 64-byte messages: several times what the ring holds
+    try (Ipc ipc = Ipc.temp()) {
+      Pipe<byte[]> pipe = ipc.pipe("full", false, Codec.bytes());
+      Connection<byte[]> out = pipe.right();
+      Connection<byte[]> in = pipe.left();
+      assertFalse(in.poll(Duration.ZERO)); // claimed: the sender waits for this reader, not for an owner
+      AtomicInteger sent = new AtomicInteger();
+      CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+        try {
+          for (int i = 0; i < n; i++) {
+            byte[] m = new byte[64];
+            ByteBuffer.wrap(m).putInt(i);
+            out.sendBytes(m);
+            sent.incrementAndGet();
+          }
+        } catch (IOException | InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      PipeEnd state = ((ShmConnection<byte[]>) in).pipeEnd();
+      long deadline = System.nanoTime() + JOIN.toNanos();
+      Backoff backoff = new Backoff();
+      while (state.pendingBytes() < PipeDescriptor.RING_CAPACITY - 128) {
+        assertTrue(System.nanoTime() - deadline < 0, "the ring never filled");
+        backoff.idle();
+      }
+      assertTrue(sent.get() < n, "all " + n + " messages fitted a full ring");
+      assertFalse(sender.isDone());
+      for (int i = 0; i < n; i++) {
+        assertEquals(i, ByteBuffer.wrap(in.recvBytes()).getInt());
+      }
+      sender.get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void blockedCallsHonourInterrupts() throws Exception {
+    try (Ipc ipc = Ipc.temp()) {
+      Pipe<String> pipe = ipc.pipe("interrupts", true, Codec.string());
+      Connection<String> left = pipe.left();
+      Throwable[] thrown = new Throwable[2];
+      Thread recv = new Thread(() -> {
+        try {
+          left.recv();
+        } catch (Throwable t) {
+          thrown[0] = t;
+        }
+      });
+      Thread poll = new Thread(() -> {
+        try {
+          pipe.right().poll(Duration.ofSeconds(60));
+        } catch (Throwable t) {
+          thrown[1] = t;
+        }
+      });
+      recv.start();
+      poll.start();
+      recv.interrupt();
+      poll.interrupt();
+      recv.join(JOIN.toMillis());
+      poll.join(JOIN.toMillis());
+      assertFalse(recv.isAlive() || poll.isAlive(), "a blocked call ignored its interrupt");
+      assertTrue(thrown[0] instanceof InterruptedException, String.valueOf(thrown[0]));
+      assertTrue(thrown[1] instanceof InterruptedException, String.valueOf(thrown[1]));
     }
   }
 

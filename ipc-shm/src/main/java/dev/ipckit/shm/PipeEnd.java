@@ -32,8 +32,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * partly written. A sender waiting for space whose reader is closed or dead gets an {@link IOException}.
  */
 final class PipeEnd {
-  /** While yielding, probe the peer's liveness every this many steps; every step once parking. */
+  /** While yielding, probe the peer's liveness every this many steps. */
   private static final int PROBE_EVERY = 16;
+  /**
+   * Once parking, probe the peer's liveness at most this often: a probe is a kernel lock attempt, and an idle
+   * waiter must stay far under 2 % of a core while still seeing a death within a few milliseconds.
+   */
+  private static final long PROBE_INTERVAL_NANOS = 5_000_000L;
   /**
    * Spins before a pipe waiter yields: longer than a parked thread takes to wake (about 50 µs here), so that
    * when one side of an exchange had to park, the other still meets its answer spinning and both return to
@@ -253,6 +258,7 @@ final class PipeEnd {
   private void awaitSpace(long t, int need, ShmHandle conn, boolean midMessage)
       throws IOException, InterruptedException {
     Backoff backoff = new Backoff(SPINS);
+    long probedAt = 0L;
     for (;;) {
       long h = (long) Mem.LONG.getOpaque(buf, outHeadAt); // poll
       if (capacity - (t - h) >= need) {
@@ -270,7 +276,9 @@ final class PipeEnd {
           throw new IOException("cannot send on " + label + ": the " + peerName() + " end was closed"
               + (midMessage ? "; the reader discards the part already sent" : ""));
         }
-        if (backoff.parking() || backoff.step() % PROBE_EVERY == 0) {
+        if (backoff.parking() ? System.nanoTime() - probedAt >= PROBE_INTERVAL_NANOS
+            : backoff.step() % PROBE_EVERY == 0) {
+          probedAt = System.nanoTime();
           long owner = (long) Mem.LONG.getAcquire(buf, peerOwnerAt);
           if (peerDead(owner)) {
             throw peerDied(owner, midMessage);
@@ -402,6 +410,7 @@ final class PipeEnd {
    */
   private long awaitData(long h, ShmHandle conn, boolean timed, long deadline) throws InterruptedException {
     Backoff backoff = new Backoff(SPINS);
+    long probedAt = 0L;
     for (;;) {
       long t = (long) Mem.LONG.getOpaque(buf, inTailAt); // poll
       if (t != h) {
@@ -414,7 +423,9 @@ final class PipeEnd {
         }
         conn.checkOpen();
         boolean gone = (long) Mem.LONG.getAcquire(buf, peerClosedAt) != 0L;
-        if (!gone && (late || backoff.parking() || backoff.step() % PROBE_EVERY == 0)) {
+        if (!gone && (late || (backoff.parking() ? System.nanoTime() - probedAt >= PROBE_INTERVAL_NANOS
+            : backoff.step() % PROBE_EVERY == 0))) {
+          probedAt = System.nanoTime();
           gone = peerDead((long) Mem.LONG.getAcquire(buf, peerOwnerAt));
         }
         if (gone) {

@@ -20,8 +20,22 @@ final class Backoff {
   static final long MIN_PARK_NANOS = 1_000;
   static final long MAX_PARK_NANOS = Long.getLong("ipckit.maxParkMicros", 2_000L) * 1_000;
 
+  private final int spins;
   private int step;
   private long park = MIN_PARK_NANOS;
+
+  Backoff() {
+    this(SPINS);
+  }
+
+  /**
+   * A waiter that spins {@code spins} times before yielding. A party to a fast exchange (a pipe) spins for
+   * longer than a park takes to wake, so that two peers that both fell back to parking meet again while
+   * spinning.
+   */
+  Backoff(int spins) {
+    this.spins = spins;
+  }
 
   void reset() {
     step = 0;
@@ -30,12 +44,12 @@ final class Backoff {
 
   /** True once spinning is over: time to look at costlier things, such as an owner's liveness. */
   boolean pastSpinning() {
-    return step >= SPINS;
+    return step >= spins;
   }
 
   /** True once the waiter parks. */
   boolean parking() {
-    return step >= SPINS + YIELDS;
+    return step >= spins + YIELDS;
   }
 
   int step() {
@@ -45,9 +59,9 @@ final class Backoff {
   /** Waits a little; longer each time. */
   void idle() {
     int s = step;
-    if (s < SPINS) {
+    if (s < spins) {
       Thread.onSpinWait();
-    } else if (s < SPINS + YIELDS) {
+    } else if (s < spins + YIELDS) {
       Thread.yield();
     } else {
       LockSupport.parkNanos(park);
@@ -60,7 +74,7 @@ final class Backoff {
 
   /** Waits a little but not past {@code deadline} ({@link System#nanoTime()} scale). */
   void idle(long deadline) {
-    if (step >= SPINS + YIELDS) {
+    if (step >= spins + YIELDS) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return;

@@ -1,0 +1,179 @@
+package dev.ipckit.bench;
+
+import dev.ipckit.Codec;
+import dev.ipckit.Connection;
+import dev.ipckit.Ipc;
+import dev.ipckit.IpcProcess;
+import dev.ipckit.Pipe;
+import dev.ipckit.SharedLong;
+import java.io.EOFException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@code ipc.pipe} between two processes, 64-byte messages: the JMH process on one end, a child JVM started with
+ * {@link IpcProcess} in {@code @Setup} on the other.
+ *
+ * <ul>
+ *   <li>{@code oneWay}: the JMH thread sends, the child receives as fast as it can (each receive returns a new
+ *   {@code byte[64]}); the score is messages per second through the pipe. Target: at least 10 M msgs/s
+ *   (CPython's {@code multiprocessing.Pipe} on this machine: 220 k duplex, 413 k half-duplex).</li>
+ *   <li>{@code roundTrip}: the JMH thread sends and waits for the child's echo, both sides busy; the score is
+ *   the distribution of round-trip times. Target: median at most 2 µs (CPython: 17–25 µs).</li>
+ * </ul>
+ *
+ * <p>Chronicle Queue on the same work: {@link ChronicleQueuePeerBenchmark}. An idle reader's CPU use:
+ * {@link PipeIdleReaderBenchmark}.
+ *
+ * <p>Run (after {@code mvn -B -q -pl ipc-core,ipc-shm,ipc-bench package -DskipTests}):
+ * <pre>
+ * java -jar ipc-bench/target/benchmarks.jar PipeBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s
+ * </pre>
+ */
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class PipeBenchmark {
+  static final int MESSAGE_BYTES = 64;
+  private static final Duration READY = Duration.ofSeconds(60);
+
+  /** A pipe whose left end is drained by a child process. */
+  @State(Scope.Benchmark)
+  public static class OneWay {
+    @Param({"true", "false"})
+    public boolean duplex;
+
+    Ipc ipc;
+    IpcProcess reader;
+    Connection<byte[]> out;
+    final byte[] message = new byte[MESSAGE_BYTES];
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      ipc = Ipc.temp();
+      Pipe<byte[]> pipe = ipc.pipe("one-way", duplex, Codec.bytes());
+      Connection<byte[]> in = pipe.left();
+      SharedLong ready = ipc.sharedLong("ready", 0);
+      reader = IpcProcess.builder().name("pipe-reader").daemon(true).start(() -> drain(in, ready));
+      awaitReady(ready, reader);
+      out = pipe.right();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      stop(out, reader, ipc);
+    }
+  }
+
+  /** A duplex pipe whose right end is held by a child process that echoes every message. */
+  @State(Scope.Benchmark)
+  public static class RoundTrip {
+    Ipc ipc;
+    IpcProcess echo;
+    Connection<byte[]> conn;
+    final byte[] message = new byte[MESSAGE_BYTES];
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      ipc = Ipc.temp();
+      Pipe<byte[]> pipe = ipc.pipe("round-trip", true, Codec.bytes());
+      Connection<byte[]> far = pipe.right();
+      SharedLong ready = ipc.sharedLong("ready", 0);
+      echo = IpcProcess.builder().name("pipe-echo").daemon(true).start(() -> echo(far, ready));
+      awaitReady(ready, echo);
+      conn = pipe.left();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      stop(conn, echo, ipc);
+    }
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public void oneWay(OneWay s) throws Exception {
+    s.out.sendBytes(s.message);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public byte[] roundTrip(RoundTrip s) throws Exception {
+    s.conn.sendBytes(s.message);
+    return s.conn.recvBytes();
+  }
+
+  /** Child: claims the end, then receives until the JMH side closes its end. */
+  static void drain(Connection<byte[]> in, SharedLong ready) throws Exception {
+    in.poll(Duration.ZERO);
+    ready.set(1);
+    long bytes = 0;
+    try {
+      for (;;) {
+        bytes += in.recvBytes().length;
+      }
+    } catch (EOFException done) {
+      if (bytes < 0) {
+        throw new AssertionError(bytes);
+      }
+    }
+  }
+
+  /** Child: echoes every message until the JMH side closes its end. */
+  static void echo(Connection<byte[]> conn, SharedLong ready) throws Exception {
+    conn.poll(Duration.ZERO);
+    ready.set(1);
+    try {
+      for (;;) {
+        conn.sendBytes(conn.recvBytes());
+      }
+    } catch (EOFException done) {
+      // the benchmark is over
+    }
+  }
+
+  static void awaitReady(SharedLong ready, IpcProcess child) {
+    long deadline = System.nanoTime() + READY.toNanos();
+    while (ready.get() == 0) {
+      if (!child.isAlive()) {
+        throw new IllegalStateException(child + " exited before it was ready");
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(child + " was not ready within " + READY);
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+  }
+
+  static void stop(Connection<?> conn, IpcProcess child, Ipc ipc) throws InterruptedException {
+    try {
+      if (conn != null) {
+        conn.close(); // the child sees EOF and exits
+      }
+      if (child != null && !child.join(Duration.ofSeconds(10))) {
+        child.kill();
+        child.join(Duration.ofSeconds(10));
+      }
+    } finally {
+      if (ipc != null) {
+        ipc.close();
+      }
+    }
+  }
+}

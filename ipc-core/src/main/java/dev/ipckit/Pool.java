@@ -46,6 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Pool implements AutoCloseable {
   private static final Serializable STOP = new Stop();
+  private static final Duration LIVENESS_CHECK = Duration.ofMillis(50);
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final int processes;
@@ -231,6 +232,9 @@ public final class Pool implements AutoCloseable {
         break;
       }
     }
+    while ((j = jobs.poll()) != null) {
+      j.cancel();
+    }
     ipc.close();
   }
 
@@ -363,7 +367,13 @@ public final class Pool implements AutoCloseable {
             job.cancel();
             continue;
           }
-          runJob(job);
+          try {
+            runJob(job);
+          } finally {
+            if (state == 2) {
+              job.cancel(); // no-op when it completed
+            }
+          }
         }
       } catch (InterruptedException e) {
         // terminate(): the worker is being killed
@@ -376,6 +386,13 @@ public final class Pool implements AutoCloseable {
       }
       try {
         conn.send(job);
+        // poll rather than block in recv: a worker that dies before it ever touched its end of the pipe
+        // (a failing initializer, a JVM that cannot start) never claimed it, so no EOF would come
+        while (!conn.poll(LIVENESS_CHECK)) {
+          if (!process.isAlive()) {
+            throw new EOFException("worker exited before answering");
+          }
+        }
         Serializable reply = conn.recv();
         served++;
         Outcome o = (Outcome) reply;

@@ -53,6 +53,19 @@ final class ShmConnection<E> extends ShmHandle implements Connection<E> {
     }
   }
 
+  /**
+   * A connection that arrived from another JVM (captured by a task, sent in a message) claims its end at once,
+   * so that the death of the process that received it is an EOF for the peer even if it never used the end.
+   * An end in use by another live process is left alone here: using it will say so.
+   */
+  void claimOnArrival() {
+    try {
+      useSlow();
+    } catch (IllegalStateException inUseElsewhere) {
+      // reported on first use, with the owner's pid
+    }
+  }
+
   private void checkSend() {
     checkOpen();
     if (!end.canSend) {

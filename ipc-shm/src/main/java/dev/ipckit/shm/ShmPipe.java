@@ -60,7 +60,9 @@ final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
       throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ref.dir() + " names end " + arg
           + "; ends are 0 (left) and 1 (right)");
     }
-    return connection(ns, ref.name(), ref.flag(), codec, (int) arg);
+    ShmConnection<?> c = connection(ns, ref.name(), ref.flag(), codec, (int) arg);
+    c.claimOnArrival();
+    return c;
   }
 
   private static <E> ShmConnection<E> connection(ShmNamespace ns, String name, boolean duplex, Codec<E> codec,

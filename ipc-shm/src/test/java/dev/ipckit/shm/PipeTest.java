@@ -259,6 +259,28 @@ class PipeTest {
     }
   }
 
+  /** An end handed to a child is claimed on arrival: the child's death is an EOF even if it never used it. */
+  @Test
+  void eofWhenAPeerThatNeverUsedItsEndIsKilled() throws Exception {
+    try (Ipc ipc = Ipc.temp()) {
+      Pipe<String> pipe = ipc.pipe("unused", true, Codec.string());
+      Connection<String> theirs = pipe.right();
+      SharedLong started = ipc.sharedLong("started", 0);
+      IpcProcess child = IpcProcess.start(() -> {
+        Object keep = theirs; // captured, reopened on arrival, never used
+        started.set(1);
+        Thread.sleep(120_000); // stands still until killed
+        keep.hashCode();
+      });
+      awaitAtLeast(started, 1);
+      assertKilled(child);
+      Connection<String> mine = pipe.left();
+      assertTrue(mine.poll(Duration.ofSeconds(10)), "EOF counts as readable");
+      EOFException eof = assertThrows(EOFException.class, mine::recv);
+      assertTrue(eof.getMessage().contains("pid " + child.pid()), eof.getMessage());
+    }
+  }
+
   @Test
   void senderGetsIoExceptionWhenTheReaderDies() throws Exception {
     try (Ipc ipc = Ipc.temp()) {

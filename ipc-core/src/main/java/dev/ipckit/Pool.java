@@ -307,8 +307,8 @@ public final class Pool implements AutoCloseable {
     return f;
   }
 
-  private static int defaultChunk(int n) {
-    return Math.max(1, Math.min(1024, n / 16));
+  private int defaultChunk(int n) {
+    return Math.max(1, (n + 4 * processes - 1) / (4 * processes)); // as Python: 4 chunks per worker
   }
 
   private static <R> R getInterruptibly(CompletableFuture<R> f) throws InterruptedException, ExecutionException {

@@ -41,6 +41,11 @@ final class ShmLock extends ShmHandle implements IpcLock {
     this.registry = ns.registry();
   }
 
+  /** Outcomes of {@link #acquire}. */
+  private static final int ACQUIRED = 1;
+  private static final int TIMED_OUT = 0;
+  private static final int INTERRUPTED = -1;
+
   @Override
   public void lock() {
     acquire(false, false, 0L);
@@ -51,7 +56,7 @@ final class ShmLock extends ShmHandle implements IpcLock {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    if (!acquire(true, false, 0L)) {
+    if (acquire(true, false, 0L) == INTERRUPTED) {
       throw new InterruptedException();
     }
   }
@@ -78,20 +83,25 @@ final class ShmLock extends ShmHandle implements IpcLock {
       throw new InterruptedException();
     }
     long deadline = System.nanoTime() + Math.max(0L, unit.toNanos(time));
-    return acquire(true, true, deadline);
+    int outcome = acquire(true, true, deadline);
+    if (outcome == INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    return outcome == ACQUIRED;
   }
 
-  /** Acquires; false on interrupt (interruptible) or timeout (timed). */
-  private boolean acquire(boolean interruptible, boolean timed, long deadline) {
+  /** Acquires: {@link #ACQUIRED}, or {@link #INTERRUPTED} (interruptible only), or {@link #TIMED_OUT} (timed only). */
+  private int acquire(boolean interruptible, boolean timed, long deadline) {
     checkOpen();
     Thread me = Thread.currentThread();
     if (st.owner == me) {
-      return reenter(me);
+      reenter(me);
+      return ACQUIRED;
     }
     long token = registry.token();
     if (Mem.LONG.compareAndSet(st.buf, OWNER, 0L, token)) { // fast path: free
       won(me, false);
-      return true;
+      return ACQUIRED;
     }
     Backoff backoff = new Backoff();
     boolean interrupted = false;
@@ -101,22 +111,22 @@ final class ShmLock extends ShmHandle implements IpcLock {
         if (cur == 0L) {
           if (Mem.LONG.compareAndSet(st.buf, OWNER, 0L, token)) {
             won(me, false);
-            return true;
+            return ACQUIRED;
           }
         } else if (cur != token && backoff.pastSpinning()
             && (backoff.parking() || backoff.step() % PROBE_EVERY == 0)
             && !registry.isAlive(cur) && takeOver(me, cur)) {
-          return true;
+          return ACQUIRED;
         }
         if (backoff.pastSpinning()) {
           if (Thread.interrupted()) {
             if (interruptible) {
-              return false;
+              return INTERRUPTED;
             }
             interrupted = true;
           }
           if (timed && System.nanoTime() - deadline >= 0) {
-            return false;
+            return TIMED_OUT;
           }
           checkOpen();
         }

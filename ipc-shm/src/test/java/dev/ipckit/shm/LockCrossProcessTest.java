@@ -157,6 +157,51 @@ class LockCrossProcessTest {
     }
   }
 
+  /** A thread waiting for a lock another process holds leaves on interrupt, in lockInterruptibly and timed tryLock. */
+  @ParameterizedTest
+  @EnumSource(LockKind.class)
+  void aWaiterForAnotherProcessLeavesOnInterrupt(LockKind kind) throws Exception {
+    try (Ipc ipc = Ipc.temp()) {
+      IpcLock lock = kind.open(ipc, "l");
+      SharedInt held = ipc.sharedInt("held", 0);
+      SharedInt release = ipc.sharedInt("release", 0);
+      IpcProcess holder = kit.start(() -> {
+        lock.lock();
+        held.set(1);
+        NamespaceTestKit.awaitValue(release, 1, RUN);
+        lock.unlock();
+      });
+      awaitValue(held, 1, START);
+      for (boolean timed : new boolean[] {false, true}) {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+          try {
+            if (timed) {
+              outcome.set("tryLock returned " + lock.tryLock(60, TimeUnit.SECONDS));
+            } else {
+              lock.lockInterruptibly();
+              outcome.set("acquired a held lock");
+            }
+          } catch (Throwable e) {
+            outcome.set(e);
+          }
+        }, "waiter");
+        waiter.start();
+        await("the waiter to block", START, () -> waiter.getState() == Thread.State.TIMED_WAITING);
+        waiter.interrupt();
+        waiter.join(10_000);
+        assertFalse(waiter.isAlive(), "the interrupted waiter left");
+        assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
+      }
+      assertFalse(lock.tryLock(50, TimeUnit.MILLISECONDS), "still held by the child: timed out");
+      release.set(1);
+      assertExitsOk(holder, START);
+      assertTrue(lock.tryLock(10, TimeUnit.SECONDS));
+      assertFalse(lock.ownerDied(), "released cleanly");
+      lock.unlock();
+    }
+  }
+
   /**
    * A process blocked for seconds on a held lock uses under 2 % of a core: each child JVM does nothing but
    * wait, and its whole CPU time (every thread) is measured over 3 s by the kernel's accounting.

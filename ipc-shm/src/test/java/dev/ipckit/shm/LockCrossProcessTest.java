@@ -89,6 +89,7 @@ class LockCrossProcessTest {
     killWhileHeld(kind, false);
   }
 
+  /** As above, with the waiter in a timed tryLock that has waited a second: it parks 20 ms at a time by then. */
   @ParameterizedTest
   @EnumSource(LockKind.class)
   void killedHolderIsTakenOverByATimedTryLock(LockKind kind) throws Exception {
@@ -135,6 +136,10 @@ class LockCrossProcessTest {
       waiter.start();
       // the waiter has gone past spinning into parked waiting: it is really blocked
       await("the waiter to block", START, () -> waiter.getState() == Thread.State.TIMED_WAITING);
+      if (timed) {
+        // pacing, not synchronisation: this waiter has waited long enough to park at its longest (20 ms)
+        Thread.sleep(1_000);
+      }
       assertTrue(holder.isAlive());
 
       long killedAt = System.nanoTime();

@@ -285,4 +285,41 @@ class NamespaceTest {
       assertTrue(e.getMessage().startsWith("cannot open " + ipc.dir().resolve("sub")), e.getMessage());
     }
   }
+
+  private static byte[] serialize(Object o) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static Object deserialize(byte[] b) throws Exception {
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b))) {
+      return in.readObject();
+    }
+  }
+
+  @Test
+  void aHandleThatOutlivedItsNamespaceDoesNotReopenAsAFreshObject() throws Exception {
+    Ipc ipc = Ipc.temp();
+    Path dir = ipc.dir();
+    byte[] v = serialize(ipc.sharedLong("v", 42));
+    ipc.close();
+    IpcException e = assertThrows(IpcException.class, () -> deserialize(v));
+    assertEquals("cannot attach to the namespace " + dir + ": the directory does not exist (was it closed or"
+        + " removed?)", e.getMessage());
+    assertFalse(Files.exists(dir), "not recreated");
+
+    Path kept = base.resolve("kept");
+    byte[] l;
+    try (Ipc open = Ipc.open(kept)) {
+      l = serialize(open.lock("l"));
+      assertTrue(deserialize(l) instanceof IpcLock);
+    }
+    Files.delete(kept.resolve("l"));
+    IpcException gone = assertThrows(IpcException.class, () -> deserialize(l));
+    assertEquals("cannot reopen lock \"l\": " + kept.resolve("l") + " does not exist (was its namespace closed or"
+        + " removed?)", gone.getMessage());
+  }
 }

@@ -16,6 +16,7 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
+import dev.ipckit.SharedLongArray;
 import dev.ipckit.shm.NamespaceTestKit.LockKind;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -23,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -159,6 +162,90 @@ class LockCrossProcessTest {
       assertFalse(died[1], "ownerDied() is false for the next acquisition");
       assertEquals(137, holder.exitCode().getAsInt());
       assertFalse(lock.isLocked());
+    }
+  }
+
+  /**
+   * Workers hammer the lock while they are killed one after another at arbitrary points, inside and outside the
+   * critical section. The section marks itself dirty while it works; a worker that finds the mark without
+   * {@code ownerDied()} has seen two holders at once and fails. At the end the counter holds every published
+   * increment plus at most one per kill (the increment of a worker killed before it could publish it), and the lock
+   * is free for the next taker.
+   */
+  @ParameterizedTest
+  @EnumSource(value = LockKind.class, names = {"LOCK", "FILE_LOCK"})
+  void workersKilledAtArbitraryPointsNeverBreakExclusionOrWedgeTheLock(LockKind kind) throws Exception {
+    int rounds = 3;
+    int workers = rounds + 2;
+    try (Ipc ipc = Ipc.temp()) {
+      IpcLock lock = kind.open(ipc, "l");
+      SharedLong v = ipc.sharedLong("v", 0);
+      SharedInt dirty = ipc.sharedInt("dirty", 0);
+      SharedInt repairs = ipc.sharedInt("repairs", 0);
+      SharedLongArray published = ipc.longArray("published", workers);
+      List<IpcProcess> running = new ArrayList<>();
+      List<IpcProcess> all = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        int idx = w;
+        IpcProcess p = kit.start(() -> hammer(lock, v, dirty, repairs, published, idx));
+        running.add(p);
+        all.add(p);
+      }
+      for (int r = 0; r < rounds; r++) {
+        IpcProcess victim = running.remove(0);
+        int victimIdx = all.indexOf(victim);
+        long before = published.get(victimIdx);
+        await("worker " + victimIdx + " to make progress", START, () -> published.get(victimIdx) > before + 5_000);
+        victim.kill();
+        assertTrue(victim.join(Duration.ofSeconds(10)));
+        int idx = all.size();
+        IpcProcess p = kit.start(() -> hammer(lock, v, dirty, repairs, published, idx));
+        running.add(p);
+        all.add(p);
+      }
+      for (IpcProcess p : running) {
+        int idx = all.indexOf(p);
+        long before = published.get(idx);
+        await("worker " + idx + " to make progress", START, () -> published.get(idx) > before + 5_000);
+        p.kill();
+        assertTrue(p.join(Duration.ofSeconds(10)));
+      }
+      for (IpcProcess p : all) {
+        assertEquals(137, p.exitCode().getAsInt(), p + " was killed, not failed (exit 1: it saw two holders)");
+      }
+      assertTrue(lock.tryLock(10, TimeUnit.SECONDS), "the lock is not wedged");
+      if (lock.ownerDied()) {
+        dirty.set(0);
+      }
+      assertEquals(0, dirty.get(), "a dirty mark is only ever left by a dead holder");
+      lock.unlock();
+      long sum = 0;
+      for (long c : published.toArray()) {
+        sum += c;
+      }
+      long extra = v.get() - sum;
+      System.out.printf("%s: %d workers killed, %,d increments, %d taken over from the dead, %d unpublished%n",
+          kind.label(), workers, v.get(), repairs.get(), extra);
+      assertTrue(extra >= 0 && extra <= workers, "counter " + v.get() + " vs published " + sum);
+    }
+  }
+
+  private static void hammer(IpcLock lock, SharedLong v, SharedInt dirty, SharedInt repairs,
+      SharedLongArray published, int idx) {
+    long n = 0;
+    for (;;) {
+      lock.lock();
+      if (lock.ownerDied()) {
+        repairs.incrementAndGet();
+        dirty.set(0); // repair: the dead holder's section is abandoned
+      } else if (dirty.get() != 0) {
+        throw new IllegalStateException("dirty mark under a live, clean acquisition: two holders at once");
+      }
+      dirty.set(1);
+      v.set(v.get() + 1);
+      dirty.set(0);
+      lock.unlock();
+      published.set(idx, ++n);
     }
   }
 

@@ -46,6 +46,12 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * shows 0 (or 1 per iteration: the child publishes its count just after its increment, so one increment made
  * just before the start snapshot may be counted), and the unlocked figure is, if anything, a few short.
  *
+ * <p>On a loaded machine the two processes are not always on a core at the same time, and a process running
+ * alone increments without contention (several times faster): the totals of {@code unlockedGetSet} and
+ * {@code incrementAndGet} then exceed what a truly contended pair achieves (about 80 M ops/s for
+ * {@code getAndAdd} on a quiet 2-core machine); compare the {@code child} figure with the score to see how evenly
+ * the two shared the time.
+ *
  * <p>Run: {@code mvn -B -q -pl ipc-core,ipc-shm,ipc-bench package -DskipTests && java -jar
  * ipc-bench/target/benchmarks.jar CounterBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s}. Targets on a 2-core machine:
  * {@code incrementAndGet} total at least 50 M ops/s, {@code lock} total at least 10 M ops/s.

@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * What the cross-process tests share: the three lock kinds, child JVMs that are always reaped, and bounded waits
  * on shared flags (never a sleep to synchronise).
  */
-final class NamespaceTestKit implements AutoCloseable {
+final class NamespaceTestKit {
   /** How long a child JVM may take to start on a loaded 2-core machine before a test gives up. */
   static final Duration START = Duration.ofSeconds(30);
   /** How long a child may take to finish a counting run. */
@@ -110,7 +110,6 @@ final class NamespaceTestKit implements AutoCloseable {
   }
 
   /** Kills every child still running and waits (bounded) for each to be gone. */
-  @Override
   public void close() throws InterruptedException {
     List<IpcProcess> all;
     synchronized (children) {

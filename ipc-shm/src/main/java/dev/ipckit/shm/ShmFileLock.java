@@ -127,6 +127,9 @@ final class ShmFileLock extends ShmHandle implements IpcLock {
             st.gate.unlock();
             return TIMED_OUT;
           }
+        } else if (timed && (backoff.step() & 7) == 0 && System.nanoTime() - deadline >= 0) {
+          st.gate.unlock(); // a zero or tiny timeout does not sit out the whole spin phase (a system call a step)
+          return TIMED_OUT;
         }
         if (timed) {
           backoff.idle(deadline);

@@ -130,6 +130,8 @@ final class ShmLock extends ShmHandle implements IpcLock {
             return TIMED_OUT;
           }
           checkOpen();
+        } else if (timed && (backoff.step() & 63) == 0 && System.nanoTime() - deadline >= 0) {
+          return TIMED_OUT; // a zero or tiny timeout does not sit out the whole spin phase
         }
         if (timed) {
           backoff.idle(deadline);

@@ -58,10 +58,16 @@ public final class Ipc implements AutoCloseable {
 
   /**
    * The JVM-wide namespace instance for {@code dir}, opened on first use and never closed: this is what handles
-   * received from another process reopen in. Closing it is ignored.
+   * received from another process reopen in. Closing it is ignored. The directory must exist: a handle that
+   * outlived its namespace is an {@link IpcException}, not a fresh empty object.
    */
   public static Ipc attach(Path dir) {
     Path key = dir.toAbsolutePath().normalize();
+    if (!java.nio.file.Files.isDirectory(key)) {
+      // a handle outlived its namespace: recreating the directory would hand out fresh, empty objects
+      throw new IpcException("cannot attach to the namespace " + key + ": the directory does not exist"
+          + " (was it closed or removed?)");
+    }
     return ATTACHED.computeIfAbsent(key, d -> new Ipc(backend().open(d), true));
   }
 

@@ -6,11 +6,16 @@ import java.util.concurrent.locks.LockSupport;
  * The one idle strategy every blocking call uses: spin, then yield, then park with growing sleeps.
  *
  * <p>A waiter in an active exchange finds its condition while spinning (tens of nanoseconds); one that waits
- * longer gives the core away (these machines have two) and ends up parked for at most {@link #MAX_PARK_NANOS},
- * which keeps an idle waiter far under 2 % of a core. Java cannot wait on a futex, so a parked waiter notices a
- * change only when it wakes: about 50 µs at best (Linux timer slack), {@code MAX_PARK_NANOS} at worst.
+ * longer gives the core away (these machines have two) and parks, for 1 µs, then twice as long each time up to
+ * {@link #MAX_PARK_NANOS} (2 ms). A waiter that keeps waiting parks longer still: a tenth of the time it has
+ * already spent parked, up to {@link #IDLE_PARK_NANOS} (20 ms). Java cannot wait on a futex, so a parked waiter
+ * notices a change only when it wakes: about 50 µs at best (Linux timer slack); the rule above bounds the delay
+ * it adds to about 10 % of its wait, and keeps a waiter blocked for seconds far under 2 % of a core (every
+ * wake-up of a parked thread costs tens of microseconds of CPU on a virtual machine: waking every 2 ms alone
+ * costs about 3 % of a core there, every 20 ms well under 1 %).
  *
- * <p>Tuning by system property: {@code ipckit.spins}, {@code ipckit.yields}, {@code ipckit.maxParkMicros}.
+ * <p>Tuning by system property: {@code ipckit.spins}, {@code ipckit.yields}, {@code ipckit.maxParkMicros},
+ * {@code ipckit.idleParkMicros}.
  *
  * <p><b>Not thread-safe</b>: one instance per waiting call.
  */
@@ -19,10 +24,14 @@ final class Backoff {
   static final int YIELDS = Integer.getInteger("ipckit.yields", 100);
   static final long MIN_PARK_NANOS = 1_000;
   static final long MAX_PARK_NANOS = Long.getLong("ipckit.maxParkMicros", 2_000L) * 1_000;
+  static final long IDLE_PARK_NANOS = Math.max(MAX_PARK_NANOS,
+      Long.getLong("ipckit.idleParkMicros", 20_000L) * 1_000);
 
   private final int spins;
   private int step;
   private long park = MIN_PARK_NANOS;
+  /** {@link System#nanoTime()} of the first park; 0 before it. */
+  private long parkedSince;
 
   Backoff() {
     this(SPINS);
@@ -40,6 +49,20 @@ final class Backoff {
   void reset() {
     step = 0;
     park = MIN_PARK_NANOS;
+    parkedSince = 0L;
+  }
+
+  /** The next park: doubling up to MAX_PARK_NANOS, then a tenth of the time parked so far, up to IDLE_PARK_NANOS. */
+  private long nextPark(long current) {
+    if (current < MAX_PARK_NANOS) {
+      return Math.min(current << 1, MAX_PARK_NANOS);
+    }
+    long now = System.nanoTime();
+    if (parkedSince == 0L) {
+      parkedSince = now;
+      return current;
+    }
+    return Math.max(MAX_PARK_NANOS, Math.min((now - parkedSince) / 10, IDLE_PARK_NANOS));
   }
 
   /** True once spinning is over: time to look at costlier things, such as an owner's liveness. */
@@ -65,7 +88,7 @@ final class Backoff {
       Thread.yield();
     } else {
       LockSupport.parkNanos(park);
-      park = Math.min(park << 1, MAX_PARK_NANOS);
+      park = nextPark(park);
     }
     if (s < Integer.MAX_VALUE) {
       step = s + 1;
@@ -80,7 +103,7 @@ final class Backoff {
         return;
       }
       LockSupport.parkNanos(Math.min(park, left));
-      park = Math.min(park << 1, MAX_PARK_NANOS);
+      park = nextPark(park);
       step++;
     } else {
       idle();

@@ -187,8 +187,13 @@ final class MappedFile {
       try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
           StandardOpenOption.READ, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        ch.truncate(total);
-        ch.write(ByteBuffer.wrap(new byte[1]), total - 1); // allocate the length; reads below it see zeros
+        // write every byte (zeros) rather than extend a sparse file: a full file system (a full /dev/shm) is
+        // then an IOException here, not a SIGBUS at the first store into an unbacked page of the mapping
+        ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(total, 1 << 16));
+        for (long at = 0; at < total; ) {
+          zeros.clear().limit((int) Math.min(zeros.capacity(), total - at));
+          at += ch.write(zeros, at);
+        }
         map = ch.map(FileChannel.MapMode.READ_WRITE, 0, total);
       }
       map.order(ByteOrder.nativeOrder());

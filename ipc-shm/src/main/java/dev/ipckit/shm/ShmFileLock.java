@@ -53,7 +53,7 @@ final class ShmFileLock extends ShmHandle implements IpcLock {
     checkOpen();
     notHeld();
     st.gate.lockInterruptibly();
-    if (!kernelLock(true, false, 0L)) {
+    if (kernelLock(true, false, 0L) == INTERRUPTED) {
       throw new InterruptedException();
     }
   }
@@ -82,7 +82,11 @@ final class ShmFileLock extends ShmHandle implements IpcLock {
     if (!st.gate.tryLock(time, unit)) {
       return false;
     }
-    return kernelLock(true, true, deadline);
+    int outcome = kernelLock(true, true, deadline);
+    if (outcome == INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    return outcome == ACQUIRED;
   }
 
   private void notHeld() {
@@ -92,8 +96,16 @@ final class ShmFileLock extends ShmHandle implements IpcLock {
     }
   }
 
-  /** With the gate held: takes the kernel lock. False (gate released) on interrupt or timeout. */
-  private boolean kernelLock(boolean interruptible, boolean timed, long deadline) {
+  /** Outcomes of {@link #kernelLock}. */
+  private static final int ACQUIRED = 1;
+  private static final int TIMED_OUT = 0;
+  private static final int INTERRUPTED = -1;
+
+  /**
+   * With the gate held: takes the kernel lock. {@link #ACQUIRED}, or (gate released) {@link #INTERRUPTED}
+   * (interruptible only) or {@link #TIMED_OUT} (timed only).
+   */
+  private int kernelLock(boolean interruptible, boolean timed, long deadline) {
     Backoff backoff = new Backoff();
     boolean interrupted = false;
     try {
@@ -101,20 +113,23 @@ final class ShmFileLock extends ShmHandle implements IpcLock {
         FileLock l = tryKernel();
         if (l != null) {
           won(l);
-          return true;
+          return ACQUIRED;
         }
         if (backoff.pastSpinning()) {
           if (Thread.interrupted()) {
             if (interruptible) {
               st.gate.unlock();
-              return false;
+              return INTERRUPTED;
             }
             interrupted = true;
           }
           if (timed && System.nanoTime() - deadline >= 0) {
             st.gate.unlock();
-            return false;
+            return TIMED_OUT;
           }
+        } else if (timed && (backoff.step() & 7) == 0 && System.nanoTime() - deadline >= 0) {
+          st.gate.unlock(); // a zero or tiny timeout does not sit out the whole spin phase (a system call a step)
+          return TIMED_OUT;
         }
         if (timed) {
           backoff.idle(deadline);

@@ -265,6 +265,11 @@ final class ShmNamespace implements Namespace {
           + ref.dir() + ": is the sender a newer ipckit?");
     }
     String n = ref.name();
+    if (!java.nio.file.Files.exists(core.dir.resolve(n))) {
+      // never create on reopen: a fresh zero value would silently stand in for the sender's object
+      throw new IpcException("cannot reopen " + kind.label() + " \"" + n + "\": " + core.dir.resolve(n)
+          + " does not exist (was its namespace closed or removed?)");
+    }
     int arg = (int) ref.arg();
     switch (kind) {
       case INT: return sharedInt(n, 0);

@@ -1,0 +1,145 @@
+package dev.ipckit.shm;
+
+import static dev.ipckit.shm.NamespaceTestKit.START;
+import static dev.ipckit.shm.NamespaceTestKit.assertExitsOk;
+import static dev.ipckit.shm.NamespaceTestKit.awaitValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ipckit.Ipc;
+import dev.ipckit.IpcProcess;
+import dev.ipckit.SharedInt;
+import dev.ipckit.SharedLong;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code Ipc.temp()} sweeps the temporary namespaces whose processes are all gone. A namespace younger than
+ * {@link TempNamespaces#MIN_AGE_MILLIS} is left alone (its creator may not have joined it yet); the tests age one
+ * by setting its modification times back instead of waiting.
+ */
+class NamespaceSweepTest {
+  private final NamespaceTestKit kit = new NamespaceTestKit();
+
+  @AfterEach
+  void reap() throws InterruptedException {
+    kit.close();
+  }
+
+  /** Makes {@code dir} and its registry look {@code MIN_AGE_MILLIS} + 60 s old. */
+  private static void age(Path dir) throws IOException {
+    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - TempNamespaces.MIN_AGE_MILLIS - 60_000);
+    Files.setLastModifiedTime(dir, old);
+    Path reg = dir.resolve(Registry.FILE_NAME);
+    if (Files.exists(reg)) {
+      Files.setLastModifiedTime(reg, old);
+    }
+  }
+
+  /** A child that makes its own temporary namespace, reports where, and waits to be killed. */
+  private IpcProcess childWithTemp(Path report, SharedInt ready) {
+    String out = report.toString();
+    return kit.start(() -> {
+      Ipc own = Ipc.temp();
+      own.sharedLong("v", 1);
+      own.lock("l").lock();
+      Files.writeString(Path.of(out), own.dir().toString());
+      ready.set(1);
+      new CountDownLatch(1).await();
+    });
+  }
+
+  @Test
+  void aNamespaceWhoseCreatorWasKilledIsSweptOnceOldEnough() throws Exception {
+    try (Ipc ipc = Ipc.temp()) {
+      SharedInt ready = ipc.sharedInt("ready", 0);
+      IpcProcess child = childWithTemp(ipc.dir().resolve("report"), ready);
+      awaitValue(ready, 1, START);
+      Path dead = Path.of(Files.readString(ipc.dir().resolve("report")));
+      assertTrue(Files.isDirectory(dead));
+      child.kill();
+      assertTrue(child.join(Duration.ofSeconds(10)));
+
+      Ipc.temp().close(); // sweeps, but the dead namespace is too young
+      assertTrue(Files.isDirectory(dead), "younger than " + TempNamespaces.MIN_AGE_MILLIS + " ms: kept");
+
+      age(dead);
+      Ipc.temp().close();
+      assertFalse(Files.exists(dead), "swept: its only process was SIGKILLed");
+    }
+  }
+
+  @Test
+  void aLiveNamespaceIsNeverSwept() throws Exception {
+    try (Ipc ipc = Ipc.temp()) {
+      SharedInt ready = ipc.sharedInt("ready", 0);
+      IpcProcess child = childWithTemp(ipc.dir().resolve("report"), ready);
+      awaitValue(ready, 1, START);
+      Path live = Path.of(Files.readString(ipc.dir().resolve("report")));
+      age(live);
+      Ipc.temp().close();
+      assertTrue(Files.isDirectory(live), "its creator is alive");
+      assertTrue(child.isAlive());
+      child.kill();
+      assertTrue(child.join(Duration.ofSeconds(10)));
+      Ipc.temp().close();
+      assertFalse(Files.exists(live), "swept once its creator is gone");
+    }
+  }
+
+  /**
+   * The sweeper never probes a namespace this JVM has open: opening and closing a channel on its registry
+   * would drop this JVM's kernel lock on its slot, and other processes would think it dead.
+   */
+  @Test
+  void theSweeperLeavesThisJvmsOwnNamespacesAndTheirSlotLocksAlone() throws Exception {
+    try (Ipc ipc = Ipc.temp()) {
+      SharedLong token = ipc.sharedLong("token", NamespaceTestKit.registryOf(ipc).token());
+      // aged by another process: setting a file's times from this JVM opens and closes the file, and closing any
+      // descriptor of the registry drops this JVM's kernel lock on its slot (POSIX record-lock semantics)
+      String dir = ipc.dir().toString();
+      assertExitsOk(kit.start(() -> age(Path.of(dir))), START);
+      Ipc.temp().close();
+      assertTrue(Files.isDirectory(ipc.dir()), "not swept: open here");
+      SharedInt alive = ipc.sharedInt("alive", -1);
+      IpcProcess child = kit.start(() -> alive.set(((ShmHandle) token).ns.registry().isAlive(token.get()) ? 1 : 0));
+      assertExitsOk(child, START);
+      assertEquals(1, alive.get(), "another process still sees this JVM alive in the namespace");
+    }
+  }
+
+  @Test
+  void aNamespaceWhoseCreatorDiedBeforeJoiningItIsSwept() throws IOException {
+    Path base = TempNamespaces.base();
+    Path orphan = Files.createDirectory(base.resolve(TempNamespaces.PREFIX + "0-test" + System.nanoTime()));
+    try {
+      Ipc.temp().close();
+      assertTrue(Files.isDirectory(orphan), "too young to judge");
+      age(orphan);
+      Ipc.temp().close();
+      assertFalse(Files.exists(orphan), "no registry and old: its creator never got to join it");
+    } finally {
+      TempNamespaces.delete(orphan);
+    }
+  }
+
+  @Test
+  void onlyNamespaceDirectoriesAreSwept() throws IOException {
+    Path base = TempNamespaces.base();
+    Path other = Files.createDirectory(base.resolve("not-a-namespace-" + System.nanoTime()));
+    try {
+      age(other);
+      Ipc.temp().close();
+      assertTrue(Files.isDirectory(other), "a name without the " + TempNamespaces.PREFIX + " prefix is not ours");
+    } finally {
+      TempNamespaces.delete(other);
+    }
+  }
+}

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Queue throughput with 64-byte messages: the JMH threads put, consumers on the other side take as fast as they
@@ -43,8 +44,9 @@ public class QueueThroughputBenchmark {
   static final byte[] MESSAGE = new byte[64];
   static final byte[] STOP = new byte[1];
 
-  /** A queue with {@code consumers} draining it on the other side. */
-  public abstract static class Side {
+  /** A queue with as many consumers on the other side as there are producer threads here. */
+  @State(Scope.Benchmark)
+  public static class Pipeline {
     @Param({"IpcQueue", "ArrayBlockingQueue"})
     public String impl;
 
@@ -53,11 +55,12 @@ public class QueueThroughputBenchmark {
     IpcProcess child;
     final List<Thread> local = new ArrayList<>();
 
-    abstract int consumers();
+    int consumers;
 
     @Setup(Level.Trial)
-    public void setUp() {
-      int n = consumers();
+    public void setUp(BenchmarkParams params) {
+      int n = params.getThreads();
+      consumers = n;
       if (impl.equals("IpcQueue")) {
         ipc = Ipc.temp();
         IpcQueue<byte[]> iq = ipc.queue("q", CAPACITY, Codec.bytes());
@@ -76,7 +79,7 @@ public class QueueThroughputBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
-      for (int i = 0; i < consumers(); i++) {
+      for (int i = 0; i < consumers; i++) {
         q.put(STOP);
       }
       if (child != null) {
@@ -114,31 +117,17 @@ public class QueueThroughputBenchmark {
     }
   }
 
-  @State(Scope.Benchmark)
-  public static class OneConsumer extends Side {
-    @Override int consumers() {
-      return 1;
-    }
-  }
-
-  @State(Scope.Benchmark)
-  public static class TwoConsumers extends Side {
-    @Override int consumers() {
-      return 2;
-    }
-  }
-
   /** One producer (this thread) to one consumer. */
   @Benchmark
   @Threads(1)
-  public void oneToOne(OneConsumer s) throws InterruptedException {
+  public void oneToOne(Pipeline s) throws InterruptedException {
     s.q.put(MESSAGE);
   }
 
   /** Two producers (two threads of this JVM) to two consumers. */
   @Benchmark
   @Threads(2)
-  public void twoToTwo(TwoConsumers s) throws InterruptedException {
+  public void twoToTwo(Pipeline s) throws InterruptedException {
     s.q.put(MESSAGE);
   }
 }

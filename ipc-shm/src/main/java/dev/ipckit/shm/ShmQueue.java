@@ -935,6 +935,16 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
         : "queue[\"" + name + "\" in " + dir + ", " + size() + "/" + capacity + ", " + codec + "]";
   }
 
+  /** The mapped file (header included), for tests that play a process dying at a chosen instant. */
+  ByteBuffer buffer() {
+    return buf;
+  }
+
+  /** This process's registry token, as written into lock words and side-file names. */
+  long token() {
+    return token;
+  }
+
   /** For tests: messages ever put and ever taken (tail, head). */
   long[] indices() {
     return new long[] {(long) Mem.LONG.getAcquire(buf, TAIL_OFFSET), (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET)};

@@ -76,6 +76,8 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   private static final AtomicLong SPILL_NUMBERS = new AtomicLong();
   /** Most messages taken under one hold of the consumer lock by drainTo. */
   private static final int DRAIN_BATCH = 256;
+  /** Timeouts this long (about 146 years) wait without a deadline, which would overflow. */
+  private static final long FOREVER = Long.MAX_VALUE / 2;
 
   private final transient ByteBuffer buf;
   private final transient int capacity;
@@ -195,7 +197,8 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
 
   @Override
   public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
-    return enqueue(e, true, unit.toNanos(timeout));
+    long nanos = unit.toNanos(timeout);
+    return nanos >= FOREVER ? enqueue(e, false, 0L) : enqueue(e, true, nanos);
   }
 
   @Override
@@ -361,10 +364,10 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
       throw new InterruptedException();
     }
     checkOpen();
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    long nanos = unit.toNanos(timeout);
     Object m = tryTake();
     if (m == null) {
-      m = awaitTake(true, deadline);
+      m = nanos >= FOREVER ? awaitTake(false, 0L) : awaitTake(true, System.nanoTime() + nanos);
     }
     return m == null ? null : decode(m);
   }

@@ -346,4 +346,39 @@ class QueueConformanceTest {
     }
     assertEquals(next, expect);
   }
+
+  @ParameterizedTest(name = "{0}") @MethodSource("impls")
+  void hugeTimeoutsMeanWaitingNotOverflow(String impl,
+      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) throws Exception {
+    BlockingQueue<Integer> q = make(this, f, 1);
+    assertTrue(q.offer(1, Long.MAX_VALUE, TimeUnit.DAYS));
+    assertEquals(1, (int) q.poll(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+    AtomicReference<Object> got = new AtomicReference<>();
+    Thread t = new Thread(() -> {
+      try {
+        got.set(q.poll(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+      } catch (InterruptedException e) {
+        got.set(e);
+      }
+    });
+    t.start();
+    q.put(5);
+    t.join(TimeUnit.SECONDS.toMillis(LONG_S));
+    assertFalse(t.isAlive());
+    assertEquals(5, got.get(), "poll with a huge timeout must wait for the element");
+    q.put(6);
+    Thread p = new Thread(() -> {
+      try {
+        got.set(q.offer(7, Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+      } catch (InterruptedException e) {
+        got.set(e);
+      }
+    });
+    p.start();
+    assertEquals(6, (int) q.take());
+    p.join(TimeUnit.SECONDS.toMillis(LONG_S));
+    assertFalse(p.isAlive());
+    assertEquals(Boolean.TRUE, got.get(), "offer with a huge timeout must wait for room");
+    assertEquals(7, (int) q.take());
+  }
 }

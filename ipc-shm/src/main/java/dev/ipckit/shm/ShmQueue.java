@@ -98,6 +98,26 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     long headCache;
     long tailCache;
     boolean swept;
+    /** How long the last successful wait of a put (full) and of a take (empty) lasted; races are harmless. */
+    volatile long putWaitNanos = Long.MAX_VALUE;
+    volatile long takeWaitNanos = Long.MAX_VALUE;
+  }
+
+  /** Longest adaptive spin before {@link Backoff} takes over; {@code ipckit.queue.maxSpinMicros}. */
+  static final long MAX_SPIN_NANOS = Long.getLong("ipckit.queue.maxSpinMicros", 250L) * 1_000;
+  static final long MIN_SPIN_NANOS = 10_000;
+  /** A previous wait shorter than this means an active exchange: spin for about twice as long this time. */
+  static final long ACTIVE_WAIT_NANOS = 1_000_000;
+
+  /**
+   * Adaptive spinning, on top of {@link Backoff}: when the last wait of this kind was short (the other side is
+   * actively exchanging), spin for twice that long (at least {@link #MIN_SPIN_NANOS}, at most
+   * {@link #MAX_SPIN_NANOS}) before backing off. Without it, two processes that once both fell asleep keep waking
+   * each other at the park granularity (50-100 µs) on a loaded machine; an idle waiter (last wait long) never spins
+   * longer than Backoff does, so it stays far under 2 % of a core.
+   */
+  static long spinBudget(long lastWait) {
+    return lastWait >= ACTIVE_WAIT_NANOS ? 0L : Math.max(MIN_SPIN_NANOS, Math.min(MAX_SPIN_NANOS, 2 * lastWait));
   }
 
   /** A spilled message claimed by this consumer: its side file, already renamed to this process. */
@@ -238,18 +258,26 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
         return true;
       }
       Backoff backoff = new Backoff();
+      long start = System.nanoTime();
+      long spinUntil = start + spinBudget(st.putWaitNanos);
       for (;;) {
         // wait for space without the lock: head is freed by consumers with setRelease
         if ((long) Mem.LONG.getAcquire(buf, TAIL_OFFSET) - (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) < capacity
             && tryPut(b, spill)) {
           done = true;
+          st.putWaitNanos = System.nanoTime() - start;
           return true;
         }
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
-        if (timed && deadline - System.nanoTime() <= 0) {
+        long now = System.nanoTime();
+        if (timed && deadline - now <= 0) {
           return false;
+        }
+        if (now - spinUntil < 0) {
+          Thread.onSpinWait();
+          continue;
         }
         if (backoff.pastSpinning()) {
           checkOpen();
@@ -383,19 +411,27 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
 
   private Object awaitTake(boolean timed, long deadline) throws InterruptedException {
     Backoff backoff = new Backoff();
+    long start = System.nanoTime();
+    long spinUntil = start + spinBudget(st.takeWaitNanos);
     for (;;) {
       // wait for a message without the lock: tail is published by producers with setRelease
       if ((long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) < (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET)) {
         Object m = tryTake();
         if (m != null) {
+          st.takeWaitNanos = System.nanoTime() - start;
           return m;
         }
       }
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-      if (timed && deadline - System.nanoTime() <= 0) {
+      long now = System.nanoTime();
+      if (timed && deadline - now <= 0) {
         return null;
+      }
+      if (now - spinUntil < 0) {
+        Thread.onSpinWait();
+        continue;
       }
       if (backoff.pastSpinning()) {
         checkOpen();

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * exactly {@code taken - recorded}, which is 0 or 1.
  */
 class QueueCrashTest {
-  static final int ROUNDS = 3;
+  static final int ROUNDS = 5;
   static final int PER_PRODUCER = 200_000;
   static final Duration LONG = Duration.ofSeconds(120);
   static final byte[] STOP = QueueCodecs.message(-1, 8);

@@ -48,8 +48,11 @@ import java.util.function.Predicate;
  * <p><b>Thread safety.</b> Safe for any number of producer and consumer threads in any number of processes.
  * Each message is taken exactly once; messages of one producer thread are taken in the order it put them.
  * {@link #size()} is exact when no put or take is in progress. Waiting ({@code put} on full, {@code take} on
- * empty, {@link #join()}) spins, yields, then parks (at most 2 ms at a time): an idle waiter costs well under 2 %
- * of a core, a parked one notices a change within about 50 µs to 2 ms.
+ * empty, {@link #join()}) uses {@link Backoff} (spin, yield, park at most 2 ms at a time): an idle waiter costs
+ * under 2 % of a core and notices a change within 50 µs to 2 ms. A put or take whose previous wait was short
+ * (under 1 ms: an active exchange) first spins adaptively for about twice that long, yielding every
+ * {@code ipckit.queue.spinsPerYield} (16) steps, at most {@code ipckit.queue.maxSpinMicros} (1000) µs, so that two
+ * processes trading messages stay awake; this costs CPU while messages keep arriving less than 1 ms apart.
  *
  * <p><b>Memory consistency.</b> As for {@link java.util.concurrent.BlockingQueue}: actions in a thread before
  * putting a message happen-before actions after that message is taken, in whichever process takes it (the tail
@@ -104,7 +107,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   }
 
   /** Longest adaptive spin before {@link Backoff} takes over; {@code ipckit.queue.maxSpinMicros}. */
-  static final long MAX_SPIN_NANOS = Long.getLong("ipckit.queue.maxSpinMicros", 250L) * 1_000;
+  static final long MAX_SPIN_NANOS = Long.getLong("ipckit.queue.maxSpinMicros", 1_000L) * 1_000;
   static final long MIN_SPIN_NANOS = 10_000;
   /** A previous wait shorter than this means an active exchange: spin for about twice as long this time. */
   static final long ACTIVE_WAIT_NANOS = 1_000_000;
@@ -116,6 +119,20 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
    * each other at the park granularity (50-100 µs) on a loaded machine; an idle waiter (last wait long) never spins
    * longer than Backoff does, so it stays far under 2 % of a core.
    */
+  /**
+   * One step of the adaptive spin: mostly a busy-wait hint, now and then a yield, so that a spinning waiter on an
+   * oversubscribed machine lets the thread it waits for run.
+   */
+  static void spin(int step) {
+    if ((step & SPIN_YIELD_MASK) == 0) {
+      Thread.yield();
+    } else {
+      Thread.onSpinWait();
+    }
+  }
+
+  static final int SPIN_YIELD_MASK = Integer.getInteger("ipckit.queue.spinsPerYield", 16) - 1;
+
   static long spinBudget(long lastWait) {
     return lastWait >= ACTIVE_WAIT_NANOS ? 0L : Math.max(MIN_SPIN_NANOS, Math.min(MAX_SPIN_NANOS, 2 * lastWait));
   }
@@ -260,6 +277,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
       Backoff backoff = new Backoff();
       long start = System.nanoTime();
       long spinUntil = start + spinBudget(st.putWaitNanos);
+      int spins = 0;
       for (;;) {
         // wait for space without the lock: head is freed by consumers with setRelease
         if ((long) Mem.LONG.getAcquire(buf, TAIL_OFFSET) - (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) < capacity
@@ -276,7 +294,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
           return false;
         }
         if (now - spinUntil < 0) {
-          Thread.onSpinWait();
+          spin(++spins);
           continue;
         }
         if (backoff.pastSpinning()) {
@@ -413,6 +431,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     Backoff backoff = new Backoff();
     long start = System.nanoTime();
     long spinUntil = start + spinBudget(st.takeWaitNanos);
+    int spins = 0;
     for (;;) {
       // wait for a message without the lock: tail is published by producers with setRelease
       if ((long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) < (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET)) {
@@ -430,7 +449,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
         return null;
       }
       if (now - spinUntil < 0) {
-        Thread.onSpinWait();
+        spin(++spins);
         continue;
       }
       if (backoff.pastSpinning()) {

@@ -57,29 +57,6 @@ final class ShmEvent extends ShmHandle implements IpcEvent {
   }
 
   private boolean await(boolean timed, long deadline) throws InterruptedException {
-    checkOpen();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    Backoff backoff = new Backoff();
-    for (;;) {
-      if ((long) Mem.LONG.getAcquire(buf, STATE) != 0L) {
-        return true;
-      }
-      if (backoff.pastSpinning()) {
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
-        checkOpen();
-      }
-      if (timed) {
-        if (System.nanoTime() - deadline >= 0) {
-          return false;
-        }
-        backoff.idle(deadline);
-      } else {
-        backoff.idle();
-      }
-    }
+    return awaitCondition(() -> (long) Mem.LONG.getAcquire(buf, STATE) != 0L, timed, deadline);
   }
 }

@@ -45,6 +45,39 @@ abstract class ShmHandle implements Serializable, AutoCloseable {
     return closed;
   }
 
+  /**
+   * Waits with {@link Backoff} until {@code ready} returns true: true then, false once {@code deadline}
+   * ({@link System#nanoTime()} scale; only when {@code timed}) has passed. Honours interrupts, including one
+   * pending on entry, and a close of this handle meanwhile.
+   */
+  final boolean awaitCondition(java.util.function.BooleanSupplier ready, boolean timed, long deadline)
+      throws InterruptedException {
+    checkOpen();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Backoff backoff = new Backoff();
+    for (;;) {
+      if (ready.getAsBoolean()) {
+        return true;
+      }
+      if (backoff.pastSpinning()) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        checkOpen();
+      }
+      if (timed) {
+        if (System.nanoTime() - deadline >= 0) {
+          return false;
+        }
+        backoff.idle(deadline);
+      } else {
+        backoff.idle();
+      }
+    }
+  }
+
   /** Marks this handle closed; idempotent. Subclasses release what they hold first. */
   @Override
   public void close() {

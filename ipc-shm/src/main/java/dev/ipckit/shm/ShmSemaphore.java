@@ -103,30 +103,7 @@ final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
 
   /** Waits for a permit; false on timeout; InterruptedException on interrupt. */
   private boolean await(boolean timed, long deadline) throws InterruptedException {
-    checkOpen();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    Backoff backoff = new Backoff();
-    for (;;) {
-      if (tryTake()) {
-        return true;
-      }
-      if (backoff.pastSpinning()) {
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
-        checkOpen();
-      }
-      if (timed) {
-        if (System.nanoTime() - deadline >= 0) {
-          return false;
-        }
-        backoff.idle(deadline);
-      } else {
-        backoff.idle();
-      }
-    }
+    return awaitCondition(this::tryTake, timed, deadline);
   }
 
   @Override

@@ -1,6 +1,10 @@
 package dev.ipckit.shm;
 
 import static dev.ipckit.shm.QueueDescriptor.CONSUMER_LOCK_OFFSET;
+import static dev.ipckit.shm.QueueDescriptor.DATA_HEAD_OFFSET;
+import static dev.ipckit.shm.QueueDescriptor.DATA_MAX;
+import static dev.ipckit.shm.QueueDescriptor.DATA_POSITION_FIELD;
+import static dev.ipckit.shm.QueueDescriptor.DATA_TAIL_OFFSET;
 import static dev.ipckit.shm.QueueDescriptor.DONE_OFFSET;
 import static dev.ipckit.shm.QueueDescriptor.HEAD_OFFSET;
 import static dev.ipckit.shm.QueueDescriptor.INLINE_MAX;
@@ -11,6 +15,7 @@ import static dev.ipckit.shm.QueueDescriptor.SLOT_TYPE_FIELD;
 import static dev.ipckit.shm.QueueDescriptor.SPILL_NUMBER_FIELD;
 import static dev.ipckit.shm.QueueDescriptor.SPILL_TOKEN_FIELD;
 import static dev.ipckit.shm.QueueDescriptor.TAIL_OFFSET;
+import static dev.ipckit.shm.QueueDescriptor.TYPE_DATA;
 import static dev.ipckit.shm.QueueDescriptor.TYPE_INLINE;
 import static dev.ipckit.shm.QueueDescriptor.TYPE_SPILLED;
 
@@ -42,8 +47,12 @@ import java.util.function.Predicate;
 /**
  * {@link dev.ipckit.Ipc#queue}: a bounded ring of fixed-size slots in a mapped file ({@link QueueDescriptor}),
  * producers serialised by one robust lock word, consumers by another, so a put and a take never wait for each
- * other. A message of at most {@link QueueDescriptor#INLINE_MAX} bytes is copied into its slot; a longer one is
+ * other. A message of at most {@link QueueDescriptor#INLINE_MAX} (248) bytes is copied into its slot; one of at
+ * most {@link QueueDescriptor#DATA_MAX} (64 KiB) into the data area, a byte ring in the same file (at least 1 MiB,
+ * {@code capacity * 256} bytes for large capacities, at most 64 MiB), its slot holding the position; a longer one is
  * first written to a side file {@code name@spill-<producer>-<number>} (mode 0600) and its slot only points to it.
+ * The capacity counts messages, whatever their size; a put of a data-area message also waits (an offer fails)
+ * while the data area has no room for it, which happens only when it holds many large messages.
  *
  * <p><b>Thread safety.</b> Safe for any number of producer and consumer threads in any number of processes.
  * Each message is taken exactly once; messages of one producer thread are taken in the order it put them.
@@ -63,7 +72,10 @@ import java.util.function.Predicate;
  * for more than a few milliseconds: a lock word left by a dead process is taken over once the registry says the
  * process is gone. A producer killed before publishing leaves nothing (its half-written slot is overwritten, its
  * half-written side file is deleted by the next process that opens the queue); a consumer killed before it has
- * freed the slot leaves the message to the next consumer. A message whose take had completed in the killed
+ * freed the slot leaves the message to the next consumer. A producer killed while copying into the data area leaves
+ * at most a gap there, freed with the messages around it; a consumer killed after freeing a data-area slot but
+ * before freeing its bytes leaves those bytes counted as used until the next data-area message is taken or the
+ * queue is empty. A message whose take had completed in the killed
  * process (the slot freed) is gone with it, as it would be with any queue. Messages stay in the file when every
  * process has exited and are found when the namespace is opened again. A consumer that dies between taking a
  * message and calling {@link #taskDone()} leaves {@link #join()} waiting, as in Python.
@@ -84,6 +96,8 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
 
   private final transient ByteBuffer buf;
   private final transient int capacity;
+  private final transient int dataOffset;
+  private final transient int dataLength;
   private final transient Codec<E> codec;
   private final transient Registry registry;
   private final transient long token;
@@ -100,6 +114,8 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   static final class State {
     long headCache;
     long tailCache;
+    /** A lower bound of the first data-area byte still in use (written only under the producer lock). */
+    long dataHeadCache;
     boolean swept;
     /** How long the last successful wait of a put (full) and of a take (empty) lasted; races are harmless. */
     volatile long putWaitNanos = Long.MAX_VALUE;
@@ -152,6 +168,8 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     super(ns, name, Kind.QUEUE);
     this.buf = file.buffer;
     this.capacity = capacity;
+    this.dataOffset = QueueDescriptor.dataOffset(capacity);
+    this.dataLength = QueueDescriptor.dataLength(capacity);
     this.codec = codec;
     this.registry = ns.registry();
     this.token = registry.token();
@@ -192,7 +210,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
       }
 
       @Override public long arg1() {
-        return QueueDescriptor.SLOT_LENGTH;
+        return QueueDescriptor.arg1(capacity);
       }
 
       @Override public long bodyLength() {
@@ -203,8 +221,12 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
         if (a0 != capacity) {
           return "capacity " + a0 + ", not " + capacity;
         }
-        return a1 == QueueDescriptor.SLOT_LENGTH ? null
-            : "slots of " + a1 + " bytes, not " + QueueDescriptor.SLOT_LENGTH + " (made by another ipckit version?)";
+        long want = QueueDescriptor.arg1(capacity);
+        if (a1 == want) {
+          return null;
+        }
+        return "slots of " + (a1 & 0xFFFF) + " bytes and a data area of " + (a1 >>> 16) + " bytes, not "
+            + QueueDescriptor.SLOT_LENGTH + " and " + (want >>> 16) + " (made by another ipckit version?)";
       }
     };
   }
@@ -215,7 +237,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   public boolean offer(E e) {
     checkOpen();
     byte[] b = encode(e);
-    long spill = b.length > INLINE_MAX ? writeSpill(b) : -1L;
+    long spill = b.length > DATA_MAX ? writeSpill(b) : -1L;
     boolean done = false;
     try {
       done = tryPut(b, spill);
@@ -243,7 +265,8 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     if (offer(e)) {
       return true;
     }
-    throw new IllegalStateException("queue \"" + name + "\" is full: capacity=" + capacity);
+    throw new IllegalStateException("queue \"" + name + "\" is full: capacity=" + capacity + " messages, data area "
+        + dataLength + " bytes");
   }
 
   @Override
@@ -267,7 +290,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     checkOpen();
     long deadline = timed ? System.nanoTime() + nanos : 0L;
     byte[] b = encode(e);
-    long spill = b.length > INLINE_MAX ? writeSpill(b) : -1L;
+    long spill = b.length > DATA_MAX ? writeSpill(b) : -1L;
     boolean done = false;
     try {
       if (tryPut(b, spill)) {
@@ -280,8 +303,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
       int spins = 0;
       for (;;) {
         // wait for space without the lock: head is freed by consumers with setRelease
-        if ((long) Mem.LONG.getAcquire(buf, TAIL_OFFSET) - (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) < capacity
-            && tryPut(b, spill)) {
+        if (mayHaveRoom(b.length, spill) && tryPut(b, spill)) {
           done = true;
           st.putWaitNanos = System.nanoTime() - start;
           return true;
@@ -313,7 +335,25 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     }
   }
 
-  /** One attempt under the producer lock: true if the message was published, false if the queue is full. */
+  /** A hint read without any lock: whether a put of {@code len} bytes might find a free slot and data room. */
+  private boolean mayHaveRoom(int len, long spill) {
+    long t = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
+    long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
+    if (t - h >= capacity) {
+      return false;
+    }
+    if (spill >= 0 || len <= INLINE_MAX || h == t) {
+      return true;
+    }
+    // data head is freed by consumers with setRelease
+    return (long) Mem.LONG.getAcquire(buf, DATA_TAIL_OFFSET) + len - (long) Mem.LONG.getAcquire(buf, DATA_HEAD_OFFSET)
+        <= dataLength;
+  }
+
+  /**
+   * One attempt under the producer lock: true if the message was published, false if the queue is full (no free
+   * slot, or for a data-area message no room in the data area).
+   */
   private boolean tryPut(byte[] b, long spill) {
     ByteBuffer buf = this.buf;
     OwnerWord.acquire(buf, PRODUCER_LOCK_OFFSET, token, registry);
@@ -326,21 +366,65 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
         }
       }
       int at = QueueDescriptor.slotOffset(t, capacity);
-      buf.putInt(at + SLOT_LENGTH_FIELD, b.length);
-      if (spill < 0) {
+      if (spill < 0 && b.length > INLINE_MAX) {
+        // data tail is written only under the producer lock: the lock's acquire orders this read
+        long dt = (long) Mem.LONG.getAcquire(buf, DATA_TAIL_OFFSET);
+        if (dt + b.length - st.dataHeadCache > dataLength) {
+          // pairs with the consumers' setRelease of data head, made after they copied the bytes out
+          long dh = (long) Mem.LONG.getAcquire(buf, DATA_HEAD_OFFSET);
+          if ((long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) == t) {
+            dh = dt; // every message is taken (and its bytes copied out): no data byte is in use
+          }
+          st.dataHeadCache = Math.max(st.dataHeadCache, Math.min(dh, dt));
+          if (dt + b.length - st.dataHeadCache > dataLength) {
+            return false;
+          }
+        }
+        copyIn(dt, b);
+        buf.putInt(at + SLOT_LENGTH_FIELD, b.length);
+        buf.putLong(at + DATA_POSITION_FIELD, dt);
+        buf.putInt(at + SLOT_TYPE_FIELD, TYPE_DATA);
+        // before the publish: dying after this store leaves a gap in the data area, never a live message that
+        // the next producer would overwrite (that would follow from storing it after the publish)
+        Mem.LONG.setRelease(buf, DATA_TAIL_OFFSET, dt + b.length);
+      } else if (spill < 0) {
+        buf.putInt(at + SLOT_LENGTH_FIELD, b.length);
         buf.put(at + SLOT_PAYLOAD, b);
         buf.putInt(at + SLOT_TYPE_FIELD, TYPE_INLINE);
       } else {
+        buf.putInt(at + SLOT_LENGTH_FIELD, b.length);
         buf.putLong(at + SPILL_TOKEN_FIELD, token);
         buf.putLong(at + SPILL_NUMBER_FIELD, spill);
         buf.putInt(at + SLOT_TYPE_FIELD, TYPE_SPILLED);
       }
-      // publish: the slot's plain stores above happen-before a consumer's getAcquire of tail > t
+      // publish: the slot's (and data bytes') plain stores above happen-before a consumer's getAcquire of tail > t
       Mem.LONG.setRelease(buf, TAIL_OFFSET, t + 1);
       return true;
     } finally {
       OwnerWord.release(buf, PRODUCER_LOCK_OFFSET);
     }
+  }
+
+  /** Copies {@code b} into the data area at {@code position}, wrapping past its end. */
+  private void copyIn(long position, byte[] b) {
+    int off = (int) Math.floorMod(position, (long) dataLength);
+    int first = Math.min(b.length, dataLength - off);
+    buf.put(dataOffset + off, b, 0, first);
+    if (first < b.length) {
+      buf.put(dataOffset, b, first, b.length - first);
+    }
+  }
+
+  /** Copies {@code len} bytes out of the data area from {@code position}, wrapping past its end. */
+  private byte[] copyOut(long position, int len) {
+    byte[] b = new byte[len];
+    int off = (int) Math.floorMod(position, (long) dataLength);
+    int first = Math.min(len, dataLength - off);
+    buf.get(dataOffset + off, b, 0, first);
+    if (first < len) {
+      buf.get(dataOffset, b, first, len - first);
+    }
+    return b;
   }
 
   private byte[] encode(E e) {
@@ -479,13 +563,31 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
           return null;
         }
       }
+      long dataEnd = dataEnd(h); // read before the slot is freed and may be rewritten
       Object m = takeSlot(h);
       // free the slot: our reads above happen-before a producer's getAcquire of head > h
       Mem.LONG.setRelease(buf, HEAD_OFFSET, h + 1);
+      if (dataEnd >= 0) {
+        // then its bytes (after the slot: dying in between only leaves them counted as used a little longer)
+        Mem.LONG.setRelease(buf, DATA_HEAD_OFFSET, dataEnd);
+      }
       return m;
     } finally {
       OwnerWord.release(buf, CONSUMER_LOCK_OFFSET);
     }
+  }
+
+  /**
+   * For a well-formed data-area slot {@code n} (caller holds the consumer lock, {@code head <= n < tail}): the data
+   * position just past its bytes, what data head becomes once it is taken; -1 for any other slot.
+   */
+  private long dataEnd(long n) {
+    int at = QueueDescriptor.slotOffset(n, capacity);
+    int len = buf.getInt(at + SLOT_LENGTH_FIELD);
+    long pos = buf.getLong(at + DATA_POSITION_FIELD);
+    // never beyond data tail (stored before the slot was published): a damaged slot cannot free live bytes
+    return buf.getInt(at + SLOT_TYPE_FIELD) == TYPE_DATA && len > INLINE_MAX && len <= DATA_MAX && pos >= 0
+        && pos + len <= (long) Mem.LONG.getAcquire(buf, DATA_TAIL_OFFSET) ? pos + len : -1L;
   }
 
   /** Reads message {@code n} for taking (claiming its side file); a damaged slot yields an exception object. */
@@ -510,6 +612,12 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
       byte[] b = new byte[len];
       buf.get(at + SLOT_PAYLOAD, b);
       return b;
+    }
+    if (type == TYPE_DATA && len > INLINE_MAX && len <= DATA_MAX) {
+      long pos = buf.getLong(at + DATA_POSITION_FIELD);
+      if (pos >= 0) {
+        return copyOut(pos, len); // bounded: offsets are taken modulo the data length
+      }
     }
     if (type == TYPE_SPILLED && len > INLINE_MAX && len <= Integer.MAX_VALUE - 8) {
       long owner = buf.getLong(at + SPILL_TOKEN_FIELD);
@@ -654,11 +762,16 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
       long t = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
       st.tailCache = t;
       long end = Math.min(t, h + max);
+      long dataEnd = -1L;
       for (long n = h; n < end; n++) {
+        dataEnd = Math.max(dataEnd, dataEnd(n));
         out.add(takeSlot(n));
       }
       if (end > h) {
         Mem.LONG.setRelease(buf, HEAD_OFFSET, end); // free the slots, all read
+      }
+      if (dataEnd >= 0) {
+        Mem.LONG.setRelease(buf, DATA_HEAD_OFFSET, dataEnd); // then their data bytes
       }
     } finally {
       OwnerWord.release(buf, CONSUMER_LOCK_OFFSET);
@@ -717,7 +830,9 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     try {
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
       long t = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
+      long dataEnd = -1L;
       for (long n = h; n < t; n++) {
+        dataEnd = Math.max(dataEnd, dataEnd(n));
         Object m = takeSlot(n);
         if (m instanceof Spilled) {
           files.add(((Spilled) m).path);
@@ -725,6 +840,9 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
       }
       if (t > h) {
         Mem.LONG.setRelease(buf, HEAD_OFFSET, t);
+      }
+      if (dataEnd >= 0) {
+        Mem.LONG.setRelease(buf, DATA_HEAD_OFFSET, dataEnd);
       }
     } finally {
       OwnerWord.release(buf, CONSUMER_LOCK_OFFSET);
@@ -1006,5 +1124,11 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   /** For tests: messages ever put and ever taken (tail, head). */
   long[] indices() {
     return new long[] {(long) Mem.LONG.getAcquire(buf, TAIL_OFFSET), (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET)};
+  }
+
+  /** For tests: data bytes ever written and ever freed (data tail, data head). */
+  long[] dataIndices() {
+    return new long[] {(long) Mem.LONG.getAcquire(buf, DATA_TAIL_OFFSET),
+        (long) Mem.LONG.getAcquire(buf, DATA_HEAD_OFFSET)};
   }
 }

@@ -102,7 +102,7 @@ class QueueRecoveryTest {
   void consumerKilledAfterClaimingASideFileLeavesTheMessage() throws Exception {
     try (Ipc ipc = Ipc.temp()) {
       IpcQueue<byte[]> q = ipc.queue("q", 4, Codec.bytes());
-      byte[] big = QueueCodecs.message(77, 10_000);
+      byte[] big = QueueCodecs.message(77, 100_000);
       q.put(big);
       q.put(new byte[] {3});
       String dir = ipc.dir().toString();

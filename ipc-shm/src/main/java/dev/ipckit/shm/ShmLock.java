@@ -30,6 +30,8 @@ final class ShmLock extends ShmHandle implements IpcLock {
   private static final int OWNER = LockDescriptor.OWNER_OFFSET;
   /** While yielding, probe the owner's liveness every this many steps; every step once parking. */
   private static final int PROBE_EVERY = 16;
+  /** Longest pause, in spin steps, between two polls of a held lock while spinning. */
+  private static final int MAX_SPIN_PAUSE = Integer.getInteger("ipckit.lock.maxSpinPause", 64);
 
   private final transient LockState st;
   private final transient boolean reentrant;
@@ -105,6 +107,7 @@ final class ShmLock extends ShmHandle implements IpcLock {
       return ACQUIRED;
     }
     Backoff backoff = new Backoff();
+    int pause = 1;
     boolean interrupted = false;
     try {
       for (;;) {
@@ -132,6 +135,15 @@ final class ShmLock extends ShmHandle implements IpcLock {
           checkOpen();
         } else if (timed && (backoff.step() & 63) == 0 && System.nanoTime() - deadline >= 0) {
           return TIMED_OUT; // a zero or tiny timeout does not sit out the whole spin phase
+        }
+        if (!backoff.pastSpinning()) {
+          // exponential pause between polls while spinning: the holder (often about to re-acquire) keeps the
+          // lock's cache line instead of both processes bouncing it on every release; the pauses count as
+          // steps of the spin phase, so its length in time is unchanged
+          for (int i = 1; i < pause && !backoff.pastSpinning(); i++) {
+            backoff.idle();
+          }
+          pause = Math.min(pause << 1, MAX_SPIN_PAUSE);
         }
         if (timed) {
           backoff.idle(deadline);

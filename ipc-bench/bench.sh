@@ -11,10 +11,10 @@ stamp=$(date -u +%Y-%m-%dT%H%M)
 out=ipc-bench/results/$stamp
 { java -version 2>&1 | head -1; echo "cores: $(nproc), load before: $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$out.txt"
 pattern="${1:-.*}"
-java -jar ipc-bench/target/benchmarks.jar "^(?!.*Idle)(?:$pattern)" -f 1 -wi 2 -i 3 -w 1s -r 1s \
+java -jar ipc-bench/target/benchmarks.jar "^(?!.*Idle).*(?:$pattern)" -f 1 -wi 2 -i 3 -w 1s -r 1s \
   -rf json -rff "$out.json" >> "$out.txt" 2>&1 || true
-if java -jar ipc-bench/target/benchmarks.jar -l "(?=.*Idle)(?:$pattern)" | grep -q Idle; then
-  java -jar ipc-bench/target/benchmarks.jar "(?=.*Idle)(?:$pattern)" -f 1 -wi 1 -i 2 -w 2s -r 10s \
+if java -jar ipc-bench/target/benchmarks.jar -l "^(?=.*Idle).*(?:$pattern)" | grep -q Idle; then
+  java -jar ipc-bench/target/benchmarks.jar "^(?=.*Idle).*(?:$pattern)" -f 1 -wi 1 -i 2 -w 2s -r 10s \
     -rf json -rff "$out-idle.json" >> "$out.txt" 2>&1 || true
 fi
 grep -E '^[A-Za-z].*(thrpt|avgt|sample|ss) ' "$out.txt" || true

@@ -3,7 +3,6 @@ package dev.ipckit;
 import dev.ipckit.spi.Backend;
 import dev.ipckit.spi.Namespace;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -68,7 +67,17 @@ public final class Ipc implements AutoCloseable {
       throw new IpcException("cannot attach to the namespace " + key + ": the directory does not exist"
           + " (was it closed or removed?)");
     }
-    return ATTACHED.computeIfAbsent(key, d -> new Ipc(backend().open(d), true));
+    Ipc ipc = ATTACHED.get(key);
+    if (ipc == null) {
+      synchronized (ATTACHED) {
+        ipc = ATTACHED.get(key);
+        if (ipc == null) {
+          ipc = new Ipc(backend().open(key), true);
+          ATTACHED.put(key, ipc);
+        }
+      }
+    }
+    return ipc;
   }
 
   public Path dir() {
@@ -208,12 +217,16 @@ public final class Ipc implements AutoCloseable {
       synchronized (Ipc.class) {
         b = backend;
         if (b == null) {
-          b = ServiceLoader.load(Backend.class, Ipc.class.getClassLoader()).stream()
-              .map(ServiceLoader.Provider::get)
-              .max(Comparator.comparingInt(Backend::priority))
-              .orElseThrow(() -> new IllegalStateException(
-                  "no ipckit backend on the class path: add the dependency dev.ipckit:ipc-shm"
-                      + " (the local shared-memory backend) next to dev.ipckit:ipc-core"));
+          // a plain loop, no streams or lambdas: this runs first thing in every child JVM that reopens a handle
+          for (Backend candidate : ServiceLoader.load(Backend.class, Ipc.class.getClassLoader())) {
+            if (b == null || candidate.priority() > b.priority()) {
+              b = candidate;
+            }
+          }
+          if (b == null) {
+            throw new IllegalStateException("no ipckit backend on the class path: add the dependency"
+                + " dev.ipckit:ipc-shm (the local shared-memory backend) next to dev.ipckit:ipc-core");
+          }
           backend = b;
         }
       }

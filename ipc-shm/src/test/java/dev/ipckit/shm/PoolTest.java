@@ -47,6 +47,27 @@ class PoolTest {
     }
   }
 
+  /** Chunks of plain ints, longs, doubles and strings travel packed; anything else as objects; all come back. */
+  @Test
+  void mapKeepsEveryKindOfItem() throws Exception {
+    try (Pool pool = Pool.create(2)) {
+      List<Long> longs = List.of(Long.MIN_VALUE, -1L, 0L, Long.MAX_VALUE);
+      assertEquals(longs, pool.map(x -> x, longs, 3));
+      List<Double> doubles = List.of(-0.0, 1.5, Double.NaN, Double.MAX_VALUE);
+      assertEquals(doubles, pool.map(x -> x, doubles, 3));
+      List<String> strings = List.of("", "a", "é ü ✓ 𝄞", "x".repeat(70_000));
+      assertEquals(strings, pool.map(x -> x, strings, 3));
+      List<Object> mixed = new ArrayList<>(List.of(1, 2L, "three", 4.0));
+      mixed.add(null);
+      mixed.add(List.of(5));
+      assertEquals(mixed, pool.map(x -> x, mixed, 4));
+      List<Integer> withNull = new ArrayList<>(List.of(1, 2));
+      withNull.add(null);
+      assertEquals(withNull, pool.map(x -> x, withNull, 3));
+      assertEquals(List.of("1", "2"), pool.map(x -> Integer.toString(x), List.of(1, 2), 2));
+    }
+  }
+
   @Test
   void taskExceptionFailsOnlyItsFuture() throws Exception {
     try (Pool pool = Pool.create(2)) {

@@ -225,33 +225,23 @@ public class CounterBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void lock(Rates r) {
-    IpcLock l = lock;
-    SharedLong v = counter;
-    for (int i = 0; i < BATCH; i++) {
-      l.lock();
-      v.set(v.get() + 1);
-      l.unlock();
-    }
-    r.mine += BATCH;
+    lockedBatch(lock, r);
   }
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void rlock(Rates r) {
-    IpcLock l = rlock;
-    SharedLong v = counter;
-    for (int i = 0; i < BATCH; i++) {
-      l.lock();
-      v.set(v.get() + 1);
-      l.unlock();
-    }
-    r.mine += BATCH;
+    lockedBatch(rlock, r);
   }
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void fileLock(Rates r) {
-    IpcLock l = fileLock;
+    lockedBatch(fileLock, r);
+  }
+
+  /** One batch of {@code lock(); v.set(v.get() + 1); unlock()} under {@code l}. */
+  private void lockedBatch(IpcLock l, Rates r) {
     SharedLong v = counter;
     for (int i = 0; i < BATCH; i++) {
       l.lock();

@@ -40,51 +40,89 @@ final class MappedFile {
     this.buffer = buffer;
   }
 
-  /** What a caller expects of a file: its kind and sizes; {@code check} compares args of an existing file. */
-  interface Spec {
-    Kind kind();
-
-    long arg0();
-
-    long arg1();
-
-    /** Body length in bytes for these args. */
-    long bodyLength();
-
-    /** Writes the initial body into a new file (header already written). */
-    default void init(ByteBuffer buf) {
+  /** What a caller expects of a file: its kind, header args and body length, how to fill a new one. */
+  static final class Spec {
+    /** Says what differs between an existing file's args and the expected ones ("capacity 10, not 20"); null if they fit. */
+    @FunctionalInterface
+    interface Mismatch {
+      String describe(long arg0, long arg1);
     }
 
-    /** Null if an existing file's args are acceptable, else what differs ("capacity 10, not 20"). */
-    default String mismatch(long arg0, long arg1) {
-      return arg0 == arg0() && arg1 == arg1() ? null : "arg0=" + arg0 + ", arg1=" + arg1;
+    private final Kind kind;
+    private final long arg0;
+    private final long arg1;
+    private final long bodyLength;
+    private final Consumer<ByteBuffer> init;
+    private final Mismatch mismatch;
+
+    private Spec(Kind kind, long arg0, long arg1, long bodyLength, Consumer<ByteBuffer> init, Mismatch mismatch) {
+      this.kind = kind;
+      this.arg0 = arg0;
+      this.arg1 = arg1;
+      this.bodyLength = bodyLength;
+      this.init = init;
+      this.mismatch = mismatch;
+    }
+
+    Kind kind() {
+      return kind;
+    }
+
+    long arg0() {
+      return arg0;
+    }
+
+    long arg1() {
+      return arg1;
+    }
+
+    /** Body length in bytes for these args. */
+    long bodyLength() {
+      return bodyLength;
+    }
+
+    /** Writes the initial body into a new file (header already written). */
+    void init(ByteBuffer buf) {
+      if (init != null) {
+        init.accept(buf);
+      }
+    }
+
+    /** Null if an existing file's args are acceptable, else what differs. */
+    String mismatch(long a0, long a1) {
+      if (mismatch != null) {
+        return mismatch.describe(a0, a1);
+      }
+      return a0 == arg0 && a1 == arg1 ? null : "arg0=" + a0 + ", arg1=" + a1;
     }
   }
 
+  /** A spec whose existing files must have exactly these args. */
   static Spec spec(Kind kind, long arg0, long arg1, long bodyLength, Consumer<ByteBuffer> init) {
-    return new Spec() {
-      @Override public Kind kind() {
-        return kind;
-      }
+    return new Spec(kind, arg0, arg1, bodyLength, init, null);
+  }
 
-      @Override public long arg0() {
-        return arg0;
-      }
+  /** A spec whose existing files are judged by {@code mismatch}. */
+  static Spec spec(Kind kind, long arg0, long arg1, long bodyLength, Consumer<ByteBuffer> init,
+      Spec.Mismatch mismatch) {
+    return new Spec(kind, arg0, arg1, bodyLength, init, mismatch);
+  }
 
-      @Override public long arg1() {
-        return arg1;
-      }
-
-      @Override public long bodyLength() {
-        return bodyLength;
-      }
-
-      @Override public void init(ByteBuffer buf) {
-        if (init != null) {
-          init.accept(buf);
-        }
-      }
-    };
+  /**
+   * Throws {@link IllegalArgumentException} naming the object when a file of kind {@code found} with header args
+   * {@code arg0}, {@code arg1} does not fit {@code spec}: another kind, or other sizes.
+   */
+  static void checkFits(Path path, Kind found, long arg0, long arg1, Spec spec) {
+    String name = path.getFileName().toString();
+    if (found != spec.kind()) {
+      throw new IllegalArgumentException("\"" + name + "\" in " + path.getParent() + " is a " + found.label()
+          + ", not a " + spec.kind().label());
+    }
+    String mismatch = spec.mismatch(arg0, arg1);
+    if (mismatch != null) {
+      throw new IllegalArgumentException(found.label() + " \"" + name + "\" in " + path.getParent()
+          + " already exists with " + mismatch);
+    }
   }
 
   /** Creates {@code dir/name} as {@code spec} says, or opens and checks the existing file. */
@@ -146,18 +184,9 @@ final class MappedFile {
       if (found == null) {
         throw new IpcException(path + " holds an object of unknown kind " + kindCode);
       }
-      String name = path.getFileName().toString();
-      if (found != spec.kind()) {
-        throw new IllegalArgumentException("\"" + name + "\" in " + path.getParent() + " is a " + found.label()
-            + ", not a " + spec.kind().label());
-      }
       long arg0 = h.getLong(FileHeader.ARG0_OFFSET);
       long arg1 = h.getLong(FileHeader.ARG1_OFFSET);
-      String mismatch = spec.mismatch(arg0, arg1);
-      if (mismatch != null) {
-        throw new IllegalArgumentException(found.label() + " \"" + name + "\" in " + path.getParent()
-            + " already exists with " + mismatch);
-      }
+      checkFits(path, found, arg0, arg1, spec);
       long expected = FileHeader.LENGTH + spec.bodyLength();
       long recorded = h.getLong(FileHeader.FILE_LENGTH_OFFSET);
       if (recorded != expected || size < expected) {

@@ -41,31 +41,9 @@ final class ShmBarrier extends ShmHandle implements IpcBarrier {
   }
 
   static IpcBarrier open(ShmNamespace ns, String name, int parties) {
-    MappedFile f = ns.file(name, new MappedFile.Spec() {
-      @Override public Kind kind() {
-        return Kind.BARRIER;
-      }
-
-      @Override public long arg0() {
-        return parties;
-      }
-
-      @Override public long arg1() {
-        return 0;
-      }
-
-      @Override public long bodyLength() {
-        return SyncDescriptor.BODY_LENGTH;
-      }
-
-      @Override public void init(ByteBuffer b) {
-        b.putLong(RESET_GEN, -1L);
-      }
-
-      @Override public String mismatch(long a0, long a1) {
-        return a0 == parties ? null : "parties " + a0 + ", not " + parties;
-      }
-    });
+    MappedFile f = ns.file(name, MappedFile.spec(Kind.BARRIER, parties, 0, SyncDescriptor.BODY_LENGTH,
+        b -> b.putLong(RESET_GEN, -1L),
+        (a0, a1) -> a0 == parties ? null : "parties " + a0 + ", not " + parties));
     return new ShmBarrier(ns, name, f);
   }
 

@@ -120,50 +120,32 @@ final class ShmNamespace implements Namespace {
 
   // ---- values
 
-  private static MappedFile.Spec scalar(Kind kind, Kind label, java.util.function.Consumer<ByteBuffer> init) {
+  private static MappedFile.Spec scalar(Kind kind, java.util.function.Consumer<ByteBuffer> init) {
     return MappedFile.spec(kind, 0, 0, ValueDescriptor.SCALAR_BODY, init);
   }
 
   private static MappedFile.Spec array(Kind kind, int length, int elementSize) {
-    return new MappedFile.Spec() {
-      @Override public Kind kind() {
-        return kind;
-      }
-
-      @Override public long arg0() {
-        return length;
-      }
-
-      @Override public long arg1() {
-        return elementSize;
-      }
-
-      @Override public long bodyLength() {
-        long bytes = (long) length * elementSize;
-        return Math.max(FileHeader.CACHE_LINE, (bytes + FileHeader.CACHE_LINE - 1) & -FileHeader.CACHE_LINE);
-      }
-
-      @Override public String mismatch(long a0, long a1) {
-        return a0 == length && a1 == elementSize ? null : "length " + a0 + ", not " + length;
-      }
-    };
+    long bytes = (long) length * elementSize;
+    long body = Math.max(FileHeader.CACHE_LINE, (bytes + FileHeader.CACHE_LINE - 1) & -FileHeader.CACHE_LINE);
+    return MappedFile.spec(kind, length, elementSize, body, null,
+        (a0, a1) -> a0 == length && a1 == elementSize ? null : "length " + a0 + ", not " + length);
   }
 
   @Override
   public SharedInt sharedInt(String name, int initial) {
-    return new ShmInt(this, name, file(name, scalar(Kind.INT, Kind.INT,
+    return new ShmInt(this, name, file(name, scalar(Kind.INT,
         b -> b.putInt(ValueDescriptor.ELEMENTS_OFFSET, initial))));
   }
 
   @Override
   public SharedLong sharedLong(String name, long initial) {
-    return new ShmLong(this, name, file(name, scalar(Kind.LONG, Kind.LONG,
+    return new ShmLong(this, name, file(name, scalar(Kind.LONG,
         b -> b.putLong(ValueDescriptor.ELEMENTS_OFFSET, initial))));
   }
 
   @Override
   public SharedDouble sharedDouble(String name, double initial) {
-    return new ShmDouble(this, name, file(name, scalar(Kind.DOUBLE, Kind.DOUBLE,
+    return new ShmDouble(this, name, file(name, scalar(Kind.DOUBLE,
         b -> b.putLong(ValueDescriptor.ELEMENTS_OFFSET, Double.doubleToRawLongBits(initial)))));
   }
 
@@ -344,15 +326,7 @@ final class ShmNamespace implements Namespace {
       MappedFile f = files.get(name);
       if (f != null) {
         // already mapped here: the header cannot have changed, check the caller's expectations against it
-        if (f.kind != spec.kind()) {
-          throw new IllegalArgumentException("\"" + name + "\" in " + dir + " is a " + f.kind.label()
-              + ", not a " + spec.kind().label());
-        }
-        String mismatch = spec.mismatch(f.arg0, f.arg1);
-        if (mismatch != null) {
-          throw new IllegalArgumentException(f.kind.label() + " \"" + name + "\" in " + dir
-              + " already exists with " + mismatch);
-        }
+        MappedFile.checkFits(f.path, f.kind, f.arg0, f.arg1, spec);
         return f;
       }
       f = MappedFile.openOrCreate(dir, name, spec);

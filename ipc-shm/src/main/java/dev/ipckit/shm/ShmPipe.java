@@ -76,30 +76,9 @@ final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
   private static MappedFile.Spec spec(boolean duplex) {
     int capacity = PipeDescriptor.RING_CAPACITY;
     long flag = duplex ? 1 : 0;
-    return new MappedFile.Spec() {
-      @Override public Kind kind() {
-        return Kind.PIPE;
-      }
-
-      @Override public long arg0() {
-        return capacity;
-      }
-
-      @Override public long arg1() {
-        return flag;
-      }
-
-      @Override public long bodyLength() {
-        return PipeDescriptor.bodyLength(duplex, capacity);
-      }
-
-      @Override public String mismatch(long a0, long a1) {
-        if (a1 != flag) {
-          return "duplex=" + (a1 != 0) + " (opened here with duplex=" + duplex + ")";
-        }
-        return a0 == capacity ? null : "a ring capacity of " + a0 + " bytes, not " + capacity;
-      }
-    };
+    return MappedFile.spec(Kind.PIPE, capacity, flag, PipeDescriptor.bodyLength(duplex, capacity), null,
+        (a0, a1) -> a1 != flag ? "duplex=" + (a1 != 0) + " (opened here with duplex=" + duplex + ")"
+            : a0 == capacity ? null : "a ring capacity of " + a0 + " bytes, not " + capacity);
   }
 
   @Override

@@ -200,35 +200,12 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   }
 
   private static MappedFile.Spec spec(int capacity) {
-    return new MappedFile.Spec() {
-      @Override public Kind kind() {
-        return Kind.QUEUE;
-      }
-
-      @Override public long arg0() {
-        return capacity;
-      }
-
-      @Override public long arg1() {
-        return QueueDescriptor.arg1(capacity);
-      }
-
-      @Override public long bodyLength() {
-        return QueueDescriptor.bodyLength(capacity);
-      }
-
-      @Override public String mismatch(long a0, long a1) {
-        if (a0 != capacity) {
-          return "capacity " + a0 + ", not " + capacity;
-        }
-        long want = QueueDescriptor.arg1(capacity);
-        if (a1 == want) {
-          return null;
-        }
-        return "slots of " + (a1 & 0xFFFF) + " bytes and a data area of " + (a1 >>> 16) + " bytes, not "
-            + QueueDescriptor.SLOT_LENGTH + " and " + (want >>> 16) + " (made by another ipckit version?)";
-      }
-    };
+    long want = QueueDescriptor.arg1(capacity);
+    return MappedFile.spec(Kind.QUEUE, capacity, want, QueueDescriptor.bodyLength(capacity), null,
+        (a0, a1) -> a0 != capacity ? "capacity " + a0 + ", not " + capacity
+            : a1 == want ? null
+            : "slots of " + (a1 & 0xFFFF) + " bytes and a data area of " + (a1 >>> 16) + " bytes, not "
+                + QueueDescriptor.SLOT_LENGTH + " and " + (want >>> 16) + " (made by another ipckit version?)");
   }
 
   // ------------------------------------------------------------------ producer side

@@ -36,32 +36,10 @@ final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
 
   static IpcSemaphore open(ShmNamespace ns, String name, int permits, boolean bounded) {
     Kind kind = bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE;
-    MappedFile f = ns.file(name, new MappedFile.Spec() {
-      @Override public Kind kind() {
-        return kind;
-      }
-
-      @Override public long arg0() {
-        return bounded ? permits : 0;
-      }
-
-      @Override public long arg1() {
-        return bounded ? 1 : 0;
-      }
-
-      @Override public long bodyLength() {
-        return SyncDescriptor.BODY_LENGTH;
-      }
-
-      @Override public void init(java.nio.ByteBuffer buf) {
-        buf.putLong(STATE, permits);
-      }
-
-      @Override public String mismatch(long a0, long a1) {
+    MappedFile f = ns.file(name, MappedFile.spec(kind, bounded ? permits : 0, bounded ? 1 : 0,
+        SyncDescriptor.BODY_LENGTH, b -> b.putLong(STATE, permits),
         // a plain semaphore's initial permits are ignored when it exists, like a value's initial value
-        return !bounded || a0 == permits ? null : "bound " + a0 + ", not " + permits;
-      }
-    });
+        (a0, a1) -> !bounded || a0 == permits ? null : "bound " + a0 + ", not " + permits));
     return new ShmSemaphore(ns, name, f, bounded, permits);
   }
 

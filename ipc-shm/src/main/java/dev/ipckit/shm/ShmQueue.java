@@ -42,7 +42,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * {@link dev.ipckit.Ipc#queue}: a bounded ring of fixed-size slots in a mapped file ({@link QueueDescriptor}),
@@ -274,37 +276,10 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
         done = true;
         return true;
       }
-      Backoff backoff = new Backoff();
-      long start = System.nanoTime();
-      long spinUntil = start + spinBudget(st.putWaitNanos);
-      int spins = 0;
-      for (;;) {
-        // wait for space without the lock: head is freed by consumers with setRelease
-        if (mayHaveRoom(b.length, spill) && tryPut(b, spill)) {
-          done = true;
-          st.putWaitNanos = System.nanoTime() - start;
-          return true;
-        }
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
-        long now = System.nanoTime();
-        if (timed && deadline - now <= 0) {
-          return false;
-        }
-        if (now - spinUntil < 0) {
-          spin(++spins);
-          continue;
-        }
-        if (backoff.pastSpinning()) {
-          checkOpen();
-        }
-        if (timed) {
-          backoff.idle(deadline);
-        } else {
-          backoff.idle();
-        }
-      }
+      // wait for space without the lock: head is freed by consumers with setRelease
+      done = awaitAttempt(() -> mayHaveRoom(b.length, spill) && tryPut(b, spill) ? Boolean.TRUE : null,
+          st.putWaitNanos, waited -> st.putWaitNanos = waited, timed, deadline) != null;
+      return done;
     } finally {
       if (!done && spill >= 0) {
         deleteQuietly(dir.resolve(spillName(token, spill)));
@@ -489,18 +464,29 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   }
 
   private Object awaitTake(boolean timed, long deadline) throws InterruptedException {
+    // wait for a message without the lock: tail is published by producers with setRelease
+    return awaitAttempt(
+        () -> (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) < (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET)
+            ? tryTake() : null,
+        st.takeWaitNanos, waited -> st.takeWaitNanos = waited, timed, deadline);
+  }
+
+  /**
+   * Repeats {@code attempt} until it returns non-null, which is returned; null once {@code deadline} (when
+   * {@code timed}) has passed. Spins first for about twice this side's last wait ({@link #spinBudget}, yielding
+   * every few steps), then waits with {@link Backoff}; how long this wait took goes to {@code waited}.
+   */
+  private <T> T awaitAttempt(Supplier<T> attempt, long lastWait, LongConsumer waited, boolean timed, long deadline)
+      throws InterruptedException {
     Backoff backoff = new Backoff();
     long start = System.nanoTime();
-    long spinUntil = start + spinBudget(st.takeWaitNanos);
+    long spinUntil = start + spinBudget(lastWait);
     int spins = 0;
     for (;;) {
-      // wait for a message without the lock: tail is published by producers with setRelease
-      if ((long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) < (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET)) {
-        Object m = tryTake();
-        if (m != null) {
-          st.takeWaitNanos = System.nanoTime() - start;
-          return m;
-        }
+      T result = attempt.get();
+      if (result != null) {
+        waited.accept(System.nanoTime() - start);
+        return result;
       }
       if (Thread.interrupted()) {
         throw new InterruptedException();

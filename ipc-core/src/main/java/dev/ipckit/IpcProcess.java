@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -166,10 +167,19 @@ public final class IpcProcess {
 
   /** Serializes {@code task}, naming the non-serializable class it captures if there is one. */
   static byte[] serialize(Task task) {
+    return serialize(task, task);
+  }
+
+  /**
+   * Serializes {@code message}, which carries the user's {@code task} (a {@link Task}, or a {@link Pool} job's
+   * callable), into the bytes {@link java.io.ObjectInputStream} reads back; a capture that is not serializable is
+   * an {@link IllegalArgumentException} naming its class and the task's.
+   */
+  static byte[] serialize(Serializable message, Object task) {
     Objects.requireNonNull(task, "task");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(task);
+      out.writeObject(message);
     } catch (NotSerializableException e) {
       throw new IllegalArgumentException("the task captures an object that is not serializable: class "
           + e.getMessage() + " (a task may capture only serializable values and ipckit handles; task class "

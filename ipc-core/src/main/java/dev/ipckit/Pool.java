@@ -2,7 +2,6 @@ package dev.ipckit;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.NotSerializableException;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.io.StringWriter;
@@ -105,7 +104,7 @@ public final class Pool implements AutoCloseable {
   /** As {@link #map(SerializableFunction, List)}, sending {@code chunkSize} items per message. */
   public <T, R> List<R> map(SerializableFunction<T, R> fn, List<T> items, int chunkSize)
       throws InterruptedException, ExecutionException {
-    return getInterruptibly(mapAsync(fn, items, chunkSize));
+    return mapAsync(fn, items, chunkSize).get();
   }
 
   public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, List<T> items) {
@@ -135,7 +134,7 @@ public final class Pool implements AutoCloseable {
 
   /** Runs {@code task} in a worker and returns its result. */
   public <R> R apply(SerializableCallable<R> task) throws InterruptedException, ExecutionException {
-    return getInterruptibly(applyAsync(task));
+    return applyAsync(task).get();
   }
 
   public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
@@ -286,15 +285,9 @@ public final class Pool implements AutoCloseable {
   }
 
   private <R> CompletableFuture<R> submit(SerializableCallable<R> callable) {
-    // fail here, in the caller, when the task cannot travel
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(java.io.OutputStream.nullOutputStream())) {
-      out.writeObject(callable);
-    } catch (NotSerializableException e) {
-      throw new IllegalArgumentException("the task captures an object that is not serializable: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot serialize the task: " + e, e);
-    }
     Job job = new Job(ids.incrementAndGet(), callable);
+    // serialized once, here in the caller: a task that cannot travel fails now, and the dispatcher sends the bytes
+    job.bytes = IpcProcess.serialize(job, callable);
     synchronized (stateLock) {
       if (state != 0) {
         throw new IllegalStateException(poolName + " is " + (state == 1 ? "shut down" : "terminated")
@@ -309,10 +302,6 @@ public final class Pool implements AutoCloseable {
 
   private int defaultChunk(int n) {
     return Math.max(1, (n + 4 * processes - 1) / (4 * processes)); // as Python: 4 chunks per worker
-  }
-
-  private static <R> R getInterruptibly(CompletableFuture<R> f) throws InterruptedException, ExecutionException {
-    return f.get();
   }
 
   // ---- parent side
@@ -385,7 +374,7 @@ public final class Pool implements AutoCloseable {
         return;
       }
       try {
-        conn.send(job);
+        conn.sendBytes(job.bytes); // read back by the worker's recv() with the same Java serialization
         // poll rather than block in recv: a worker that dies before it ever touched its end of the pipe
         // (a failing initializer, a JVM that cannot start) never claimed it, so no EOF would come
         while (!conn.poll(LIVENESS_CHECK)) {
@@ -541,6 +530,8 @@ public final class Pool implements AutoCloseable {
     final long id;
     final SerializableCallable<?> call;
     final transient CompletableFuture<Object> future = new CompletableFuture<>();
+    /** This job serialized, as the worker's {@code recv()} reads it; written by submit before it queues the job. */
+    transient byte[] bytes;
 
     Job(long id, SerializableCallable<?> call) {
       this.id = id;

@@ -70,6 +70,17 @@ final class Backoff {
     return step >= spins;
   }
 
+  /** While yielding, a waiter checks a holder's liveness every this many steps (a system call each). */
+  static final int PROBE_EVERY = 16;
+
+  /**
+   * Whether a waiter should ask the {@link Registry} now if the holder it waits for is alive: never while
+   * spinning, every {@link #PROBE_EVERY} steps while yielding, at every wake-up once parking.
+   */
+  boolean dueForProbe() {
+    return pastSpinning() && (parking() || step % PROBE_EVERY == 0);
+  }
+
   /** True once the waiter parks. */
   boolean parking() {
     return step >= spins + YIELDS;

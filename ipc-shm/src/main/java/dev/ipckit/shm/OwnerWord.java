@@ -18,8 +18,6 @@ import java.nio.ByteBuffer;
  * compareAndSet(dead, me) - within a few milliseconds of the death.
  */
 final class OwnerWord {
-  /** While yielding, probe the holder's liveness every this many steps; every step once parking. */
-  private static final int PROBE_EVERY = 16;
 
   private OwnerWord() {
   }
@@ -46,8 +44,7 @@ final class OwnerWord {
         if (Mem.LONG.compareAndSet(buf, at, 0L, token)) {
           return false;
         }
-      } else if (cur != token && backoff.pastSpinning()
-          && (backoff.parking() || backoff.step() % PROBE_EVERY == 0)
+      } else if (cur != token && backoff.dueForProbe()
           && !registry.isAlive(cur)
           && Mem.LONG.compareAndSet(buf, at, cur, token)) { // take over from the dead holder
         return true;

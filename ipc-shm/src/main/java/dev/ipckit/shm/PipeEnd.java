@@ -32,8 +32,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * partly written. A sender waiting for space whose reader is closed or dead gets an {@link IOException}.
  */
 final class PipeEnd {
-  /** While yielding, probe the peer's liveness every this many steps. */
-  private static final int PROBE_EVERY = 16;
   /**
    * Once parking, probe the peer's liveness at most this often: a probe is a kernel lock attempt, and an idle
    * waiter must stay far under 2 % of a core while still seeing a death within a few milliseconds.
@@ -277,7 +275,7 @@ final class PipeEnd {
               + (midMessage ? "; the reader discards the part already sent" : ""));
         }
         if (backoff.parking() ? System.nanoTime() - probedAt >= PROBE_INTERVAL_NANOS
-            : backoff.step() % PROBE_EVERY == 0) {
+            : backoff.step() % Backoff.PROBE_EVERY == 0) {
           probedAt = System.nanoTime();
           long owner = (long) Mem.LONG.getAcquire(buf, peerOwnerAt);
           if (peerDead(owner)) {
@@ -424,7 +422,7 @@ final class PipeEnd {
         conn.checkOpen();
         boolean gone = (long) Mem.LONG.getAcquire(buf, peerClosedAt) != 0L;
         if (!gone && (late || (backoff.parking() ? System.nanoTime() - probedAt >= PROBE_INTERVAL_NANOS
-            : backoff.step() % PROBE_EVERY == 0))) {
+            : backoff.step() % Backoff.PROBE_EVERY == 0))) {
           probedAt = System.nanoTime();
           gone = peerDead((long) Mem.LONG.getAcquire(buf, peerOwnerAt));
         }

@@ -28,8 +28,6 @@ import java.util.concurrent.locks.Condition;
 final class ShmLock extends ShmHandle implements IpcLock {
   private static final long serialVersionUID = 1L;
   private static final int OWNER = LockDescriptor.OWNER_OFFSET;
-  /** While yielding, probe the owner's liveness every this many steps; every step once parking. */
-  private static final int PROBE_EVERY = 16;
   /** Longest pause, in spin steps, between two polls of a held lock while spinning. */
   private static final int MAX_SPIN_PAUSE = Integer.getInteger("ipckit.lock.maxSpinPause", 64);
 
@@ -117,8 +115,7 @@ final class ShmLock extends ShmHandle implements IpcLock {
             won(me, false);
             return ACQUIRED;
           }
-        } else if (cur != token && backoff.pastSpinning()
-            && (backoff.parking() || backoff.step() % PROBE_EVERY == 0)
+        } else if (cur != token && backoff.dueForProbe()
             && !registry.isAlive(cur) && takeOver(me, cur)) {
           return ACQUIRED;
         }

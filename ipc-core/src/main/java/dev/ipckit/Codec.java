@@ -44,8 +44,9 @@ public interface Codec<E> extends Serializable {
    * (1,000,000), array length (the message size) and the stream to the message's own bytes. Classes are
    * resolved as usual; a process-wide {@code jdk.serialFilter} still applies on top.
    */
+  @SuppressWarnings("unchecked")
   static <T extends Serializable> Codec<T> serializable() {
-    return new Codecs.SerializableCodec<>(null);
+    return (Codec<T>) Codecs.SERIALIZABLE;
   }
 
   /** Java serialization read back through {@code filter} in addition to the default limits. */
@@ -93,6 +94,9 @@ final class Codecs {
       return STRING;
     }
   };
+
+  /** The one filter-less serializable codec: stateless, so every caller shares it. */
+  static final Codec<Serializable> SERIALIZABLE = new SerializableCodec<>(null);
 
   static final class SerializableCodec<T extends Serializable> implements Codec<T> {
     static final long MAX_DEPTH = 64;
@@ -143,7 +147,11 @@ final class Codecs {
     }
 
     @Override public String toString() {
-      return "Codec.serializable()";
+      return extra == null ? "Codec.serializable()" : "Codec.serializable(" + extra + ")";
+    }
+
+    private Object readResolve() {
+      return extra == null ? SERIALIZABLE : this;
     }
   }
 }

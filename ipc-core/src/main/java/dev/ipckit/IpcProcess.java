@@ -1,6 +1,7 @@
 package dev.ipckit;
 
 import dev.ipckit.internal.ChildMain;
+import dev.ipckit.internal.DirectTask;
 import dev.ipckit.internal.SparePool;
 import dev.ipckit.internal.TaskFrame;
 import java.io.ByteArrayOutputStream;
@@ -344,7 +345,9 @@ public final class IpcProcess {
       Objects.requireNonNull(timeout, "timeout");
       List<String> cmd = command();
       if (!parentWarm) {
-        serialize(() -> { });                 // the first serialization in a JVM costs milliseconds: pay it now
+        Task empty = () -> { };
+        DirectTask.encode(empty);             // the first encoding in a JVM costs milliseconds: pay it now
+        serialize(empty);
         parentWarm = true;
       }
       return SparePool.awaitReady(cmd, timeout);
@@ -362,9 +365,11 @@ public final class IpcProcess {
      * @throws UncheckedIOException     if no child JVM can be started
      */
     public IpcProcess start(Task task) {
-      byte[] blob = serialize(task);
+      Objects.requireNonNull(task, "task");
+      byte[] direct = DirectTask.encode(task);
+      byte[] blob = direct != null ? direct : serialize(task);
       String n = name != null ? name : "IpcProcess-" + COUNTER.incrementAndGet();
-      TaskFrame frame = new TaskFrame(daemon, n, blob);
+      TaskFrame frame = new TaskFrame(daemon, direct != null, n, blob);
       List<String> cmd = command();
       if (!warmSpare) {
         return startCold(cmd, frame);

@@ -79,7 +79,7 @@ public final class ChildMain {
     System.setProperty(NAME_PROPERTY, frame.name());
     Task task;
     try {
-      task = deserialize(frame.task());
+      task = frame.direct() ? DirectTask.decode(frame.task()) : deserialize(frame.task());
     } catch (Throwable e) {
       System.err.println("ipckit child " + frame.name() + " (pid " + ProcessHandle.current().pid()
           + "): cannot read the task: " + e);
@@ -157,15 +157,21 @@ public final class ChildMain {
 
   /**
    * Loads and initialises what every task needs before the first one arrives: object streams, lambda
-   * deserialization (a serializable lambda through a round trip) and the backend that handles reopen in.
+   * deserialization and the direct form (a serializable lambda through a round trip of each) and the backend
+   * that handles reopen in.
    */
   private static void warmUp() {
     try {
+      Task empty = () -> { };
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
       try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-        out.writeObject((Task) () -> { });
+        out.writeObject(empty);
       }
       deserialize(bytes.toByteArray()).run();
+      byte[] direct = DirectTask.encode(empty);
+      if (direct != null) {
+        DirectTask.decode(direct).run();
+      }
       ServiceLoader.load(Backend.class, ChildMain.class.getClassLoader()).stream().forEach(p -> p.get().name());
       Class.forName("dev.ipckit.spi.HandleRef", true, ChildMain.class.getClassLoader());
     } catch (Exception | LinkageError e) {

@@ -19,32 +19,37 @@ import java.nio.charset.StandardCharsets;
  *  |                     Magic 'i' 'p' 'c' 'k'                     |
  *  +---------------------------------------------------------------+
  *  |                     Version                                   |
- *  +-------------------------------------------------------------+-+
- *  |                     Flags (reserved, 0)                     |D|   D: daemon
- *  +-------------------------------------------------------------+-+
+ *  +-----------------------------------------------------------+-+-+
+ *  |                     Flags (reserved, 0)                   |T|D|   D: daemon, T: direct task
+ *  +-----------------------------------------------------------+-+-+
  *  |                     Name length (bytes)                       |
  *  +---------------------------------------------------------------+
  *  |                     Name (UTF-8)                             ...
  *  +---------------------------------------------------------------+
  *  |                     Task length (bytes)                       |
  *  +---------------------------------------------------------------+
- *  |                     Task (Java serialization of a Task)      ...
+ *  |                     Task (see below)                         ...
  *  +---------------------------------------------------------------+
  * </pre>
+ *
+ * <p>The task is a {@link DirectTask} when flag T is set (a lambda a cold JVM runs without Java serialization),
+ * else the Java serialization of a {@link dev.ipckit.Task}.
  *
  * <p>Daemon-ness travels in the frame, not on the command line, so that a booted spare JVM can become either
  * kind of child: a daemon keeps reading its standard input after the frame (end-of-file = the parent died), a
  * non-daemon ignores it (the parent closes it at once).
  *
  * @param daemon whether the child halts when its parent dies
+ * @param direct whether {@code task} is a {@link DirectTask} rather than Java serialization
  * @param name   the process name
  * @param task   the serialized task
  */
-public record TaskFrame(boolean daemon, String name, byte[] task) {
+public record TaskFrame(boolean daemon, boolean direct, String name, byte[] task) {
   /** "ipck". */
   public static final int MAGIC = 0x6970636B;
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   public static final int FLAG_DAEMON = 1;
+  public static final int FLAG_DIRECT = 2;
   /** Longest accepted name, in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = 4096;
   /** Largest accepted task, in bytes. */
@@ -56,7 +61,7 @@ public record TaskFrame(boolean daemon, String name, byte[] task) {
     DataOutputStream out = new DataOutputStream(os);
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
-    out.writeInt(daemon ? FLAG_DAEMON : 0);
+    out.writeInt((daemon ? FLAG_DAEMON : 0) | (direct ? FLAG_DIRECT : 0));
     out.writeInt(n.length);
     out.write(n);
     out.writeInt(task.length);
@@ -104,7 +109,7 @@ public record TaskFrame(boolean daemon, String name, byte[] task) {
       if (task.length != taskLength) {
         throw new EOFException("task frame truncated: " + task.length + " of " + taskLength + " task bytes");
       }
-      return new TaskFrame((flags & FLAG_DAEMON) != 0, name, task);
+      return new TaskFrame((flags & FLAG_DAEMON) != 0, (flags & FLAG_DIRECT) != 0, name, task);
     } catch (EOFException e) {
       throw new EOFException("task frame truncated: the parent closed the pipe mid-frame (" + e.getMessage() + ")");
     }

@@ -76,6 +76,15 @@ public final class HandleRef implements Serializable {
   }
 
   private Object readResolve() throws ObjectStreamException {
+    return reopen();
+  }
+
+  /**
+   * Opens the object this reference names in this JVM, through the namespace at {@link #dir()}.
+   *
+   * @throws dev.ipckit.IpcException if the object does not exist (reopening never creates) or does not match
+   */
+  public Object reopen() {
     return Ipc.attach(Path.of(dir)).namespace().reopen(this);
   }
 

@@ -1,6 +1,7 @@
 package dev.ipckit.shm;
 
 import dev.ipckit.Codec;
+import dev.ipckit.spi.Handle;
 import dev.ipckit.spi.HandleRef;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -11,7 +12,7 @@ import java.io.Serializable;
  * What every handle of this backend shares: its namespace, name and kind, the closed flag, and the serialized
  * form (where the object lives, as a {@link HandleRef}) that reopens it in another JVM.
  */
-abstract class ShmHandle implements Serializable, AutoCloseable {
+abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
 
   final transient ShmNamespace ns;
@@ -113,8 +114,13 @@ abstract class ShmHandle implements Serializable, AutoCloseable {
     return null;
   }
 
-  Object writeReplace() throws ObjectStreamException {
+  @Override
+  public final HandleRef handleRef() {
     return new HandleRef(ns.dir().toString(), kind.name(), name, refArg(), refFlag(), refCodec());
+  }
+
+  Object writeReplace() throws ObjectStreamException {
+    return handleRef();
   }
 
   private void readObject(ObjectInputStream in) throws InvalidObjectException {

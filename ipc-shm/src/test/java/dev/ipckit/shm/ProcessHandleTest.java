@@ -1,13 +1,20 @@
 package dev.ipckit.shm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcLock;
+import dev.ipckit.Codec;
 import dev.ipckit.IpcProcess;
+import dev.ipckit.IpcQueue;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
+import dev.ipckit.Task;
+import dev.ipckit.internal.DirectTask;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +22,10 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Handles captured by a task reopen in the child JVM, cold or from a warm spare; many children at once. */
+/**
+ * Handles captured by a task reopen in the child JVM, cold or from a warm spare; tasks in the direct form and as
+ * Java serialization; many children at once.
+ */
 class ProcessHandleTest {
   private static final Duration LONG = Duration.ofSeconds(120);
 
@@ -100,6 +110,40 @@ class ProcessHandleTest {
       for (int c = 0; c < 20; c++) {
         assertEquals(children.get(c).pid(), byChild.get(c), "child " + c);
       }
+    }
+  }
+
+  @Test
+  void tasksOfEveryFormRunInTheChild() throws Exception {
+    try (Ipc ipc = Ipc.temp()) {
+      SharedLong v = ipc.sharedLong("v", 0);
+      IpcQueue<String> text = ipc.queue("text", 4, Codec.string());
+      IpcQueue<Serializable> objects = ipc.queue("objects", 4, Codec.serializable());
+      IpcQueue<Long> custom = ipc.queue("custom", 4, new QueueCodecs.Longs());
+      List<Integer> list = List.of(1, 2, 3);
+      String greeting = "hello from " + v.name();
+
+      Task methodRef = v::incrementAndGet;                          // bound to a handle: no serialization
+      Task lambda = () -> {                                         // handles with built-in codecs and a string
+        text.put(greeting);
+        objects.put(42L);
+      };
+      Task capturesAList = () -> v.addAndGet(list.stream().mapToInt(Integer::intValue).sum());
+      Task customCodec = () -> custom.put(7L);
+      assertNotNull(DirectTask.encode(methodRef));
+      assertNotNull(DirectTask.encode(lambda));
+      assertNull(DirectTask.encode(capturesAList), "a captured list travels as Java serialization");
+      assertNull(DirectTask.encode(customCodec), "a handle with a user codec travels as Java serialization");
+
+      for (Task t : List.of(methodRef, lambda, capturesAList, customCodec)) {
+        IpcProcess p = IpcProcess.start(t);
+        assertTrue(p.join(LONG), () -> p + " did not finish");
+        assertEquals(OptionalInt.of(0), p.exitCode(), p::toString);
+      }
+      assertEquals(1 + 6, v.get());
+      assertEquals(greeting, text.poll());
+      assertEquals(42L, objects.poll());
+      assertEquals(7L, custom.poll());
     }
   }
 }

@@ -28,10 +28,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>Thread safety.</b> An {@code Ipc} and every handle it returns may be used by any number of threads.
  * {@link #close()} closes the handles this instance returned; using one afterwards is an
  * {@link IllegalStateException}. Closing twice is harmless.
+ *
+ * <p><b>Backend.</b> The objects live in the backend found on the class path through {@link ServiceLoader} (the
+ * one with the highest {@link Backend#priority()}), or in the one the system property {@value #BACKEND_PROPERTY}
+ * names by class. A child started by {@link IpcProcess} uses its parent's backend without searching.
  */
 public final class Ipc implements AutoCloseable {
   /** Longest permitted object name. */
   public static final int MAX_NAME_LENGTH = 200;
+  /** System property naming the backend class to use instead of searching the class path. */
+  public static final String BACKEND_PROPERTY = "ipckit.backend";
 
   private static final Map<Path, Ipc> ATTACHED = new ConcurrentHashMap<>();
   private static volatile Backend backend;
@@ -211,26 +217,60 @@ public final class Ipc implements AutoCloseable {
     return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 
+  /** The class name of the backend this JVM uses, or null if no namespace has needed one yet. */
+  static String backendName() {
+    Backend b = backend;
+    return b == null ? null : b.getClass().getName();
+  }
+
   private static Backend backend() {
     Backend b = backend;
     if (b == null) {
       synchronized (Ipc.class) {
         b = backend;
         if (b == null) {
-          // a plain loop, no streams or lambdas: this runs first thing in every child JVM that reopens a handle
-          for (Backend candidate : ServiceLoader.load(Backend.class, Ipc.class.getClassLoader())) {
-            if (b == null || candidate.priority() > b.priority()) {
-              b = candidate;
-            }
-          }
-          if (b == null) {
-            throw new IllegalStateException("no ipckit backend on the class path: add the dependency"
-                + " dev.ipckit:ipc-shm (the local shared-memory backend) next to dev.ipckit:ipc-core");
-          }
+          String named = System.getProperty(BACKEND_PROPERTY, "");
+          b = named.isEmpty() ? discover() : named(named);
           backend = b;
         }
       }
     }
     return b;
+  }
+
+  /** The class path's backend of highest priority. */
+  private static Backend discover() {
+    Backend b = null;
+    // a plain loop, no streams or lambdas: this runs first thing in a child JVM that reopens a handle
+    for (Backend candidate : ServiceLoader.load(Backend.class, Ipc.class.getClassLoader())) {
+      if (b == null || candidate.priority() > b.priority()) {
+        b = candidate;
+      }
+    }
+    if (b == null) {
+      throw new IllegalStateException("no ipckit backend on the class path: add the dependency"
+          + " dev.ipckit:ipc-shm (the local shared-memory backend) next to dev.ipckit:ipc-core");
+    }
+    return b;
+  }
+
+  private static Backend named(String className) {
+    Class<?> c;
+    try {
+      c = Class.forName(className, true, Ipc.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalStateException(BACKEND_PROPERTY + "=" + className + ": no such class on the class path ("
+          + e + ")", e);
+    }
+    if (!Backend.class.isAssignableFrom(c)) {
+      throw new IllegalStateException(BACKEND_PROPERTY + "=" + className + ": the class is not a "
+          + Backend.class.getName());
+    }
+    try {
+      return (Backend) c.getConstructor().newInstance();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException(BACKEND_PROPERTY + "=" + className + ": cannot create it through a public"
+          + " no-argument constructor (" + e + ")", e);
+    }
   }
 }

@@ -369,7 +369,8 @@ public final class IpcProcess {
       byte[] direct = DirectTask.encode(task);
       byte[] blob = direct != null ? direct : serialize(task);
       String n = name != null ? name : "IpcProcess-" + COUNTER.incrementAndGet();
-      TaskFrame frame = new TaskFrame(daemon, direct != null, n, blob);
+      String backend = Ipc.backendName();
+      TaskFrame frame = new TaskFrame(daemon, direct != null, n, backend == null ? "" : backend, blob);
       List<String> cmd = command();
       if (!warmSpare) {
         return startCold(cmd, frame);

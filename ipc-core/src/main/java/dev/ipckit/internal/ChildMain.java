@@ -1,5 +1,6 @@
 package dev.ipckit.internal;
 
+import dev.ipckit.Ipc;
 import dev.ipckit.Task;
 import dev.ipckit.spi.Backend;
 import java.io.BufferedInputStream;
@@ -77,6 +78,9 @@ public final class ChildMain {
       watcher.start();
     }
     System.setProperty(NAME_PROPERTY, frame.name());
+    if (!frame.backend().isEmpty() && System.getProperty(Ipc.BACKEND_PROPERTY) == null) {
+      System.setProperty(Ipc.BACKEND_PROPERTY, frame.backend());   // the parent's backend: no class path search
+    }
     Task task;
     try {
       task = frame.direct() ? DirectTask.decode(frame.task()) : deserialize(frame.task());

@@ -26,6 +26,10 @@ import java.nio.charset.StandardCharsets;
  *  +---------------------------------------------------------------+
  *  |                     Name (UTF-8)                             ...
  *  +---------------------------------------------------------------+
+ *  |                     Backend length (bytes, 0 = none)          |
+ *  +---------------------------------------------------------------+
+ *  |                     Backend class name (UTF-8)               ...
+ *  +---------------------------------------------------------------+
  *  |                     Task length (bytes)                       |
  *  +---------------------------------------------------------------+
  *  |                     Task (see below)                         ...
@@ -35,22 +39,26 @@ import java.nio.charset.StandardCharsets;
  * <p>The task is a {@link DirectTask} when flag T is set (a lambda a cold JVM runs without Java serialization),
  * else the Java serialization of a {@link dev.ipckit.Task}.
  *
+ * <p>The backend is the class of the parent's backend, if it has used one: the child uses it too and skips
+ * searching the class path for one (see {@link dev.ipckit.Ipc#BACKEND_PROPERTY}).
+ *
  * <p>Daemon-ness travels in the frame, not on the command line, so that a booted spare JVM can become either
  * kind of child: a daemon keeps reading its standard input after the frame (end-of-file = the parent died), a
  * non-daemon ignores it (the parent closes it at once).
  *
- * @param daemon whether the child halts when its parent dies
- * @param direct whether {@code task} is a {@link DirectTask} rather than Java serialization
- * @param name   the process name
- * @param task   the serialized task
+ * @param daemon  whether the child halts when its parent dies
+ * @param direct  whether {@code task} is a {@link DirectTask} rather than Java serialization
+ * @param name    the process name
+ * @param backend the class name of the parent's backend, or "" if it has none yet
+ * @param task    the serialized task
  */
-public record TaskFrame(boolean daemon, boolean direct, String name, byte[] task) {
+public record TaskFrame(boolean daemon, boolean direct, String name, String backend, byte[] task) {
   /** "ipck". */
   public static final int MAGIC = 0x6970636B;
   public static final int VERSION = 2;
   public static final int FLAG_DAEMON = 1;
   public static final int FLAG_DIRECT = 2;
-  /** Longest accepted name, in UTF-8 bytes. */
+  /** Longest accepted name (and backend class name), in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = 4096;
   /** Largest accepted task, in bytes. */
   public static final int MAX_TASK_BYTES = 1 << 30;
@@ -58,12 +66,15 @@ public record TaskFrame(boolean daemon, boolean direct, String name, byte[] task
   /** Writes this frame and flushes. */
   public void writeTo(OutputStream os) throws IOException {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    byte[] b = backend.getBytes(StandardCharsets.UTF_8);
     DataOutputStream out = new DataOutputStream(os);
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
     out.writeInt((daemon ? FLAG_DAEMON : 0) | (direct ? FLAG_DIRECT : 0));
     out.writeInt(n.length);
     out.write(n);
+    out.writeInt(b.length);
+    out.write(b);
     out.writeInt(task.length);
     out.write(task);
     out.flush();
@@ -101,6 +112,16 @@ public record TaskFrame(boolean daemon, boolean direct, String name, byte[] task
         throw new EOFException("task frame truncated: " + nameBytes.length + " of " + nameLength + " name bytes");
       }
       String name = new String(nameBytes, StandardCharsets.UTF_8);
+      int backendLength = in.readInt();
+      if (backendLength < 0 || backendLength > MAX_NAME_BYTES) {
+        throw new IOException("bad backend length in task frame: backendLength=" + backendLength);
+      }
+      byte[] backendBytes = in.readNBytes(backendLength);
+      if (backendBytes.length != backendLength) {
+        throw new EOFException("task frame truncated: " + backendBytes.length + " of " + backendLength
+            + " backend bytes");
+      }
+      String backend = new String(backendBytes, StandardCharsets.UTF_8);
       int taskLength = in.readInt();
       if (taskLength <= 0 || taskLength > MAX_TASK_BYTES) {
         throw new IOException("bad task length in task frame: taskLength=" + taskLength);
@@ -109,7 +130,7 @@ public record TaskFrame(boolean daemon, boolean direct, String name, byte[] task
       if (task.length != taskLength) {
         throw new EOFException("task frame truncated: " + task.length + " of " + taskLength + " task bytes");
       }
-      return new TaskFrame((flags & FLAG_DAEMON) != 0, (flags & FLAG_DIRECT) != 0, name, task);
+      return new TaskFrame((flags & FLAG_DAEMON) != 0, (flags & FLAG_DIRECT) != 0, name, backend, task);
     } catch (EOFException e) {
       throw new EOFException("task frame truncated: the parent closed the pipe mid-frame (" + e.getMessage() + ")");
     }

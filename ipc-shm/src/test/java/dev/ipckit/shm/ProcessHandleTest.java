@@ -141,6 +141,10 @@ class ProcessHandleTest {
         assertEquals(OptionalInt.of(0), p.exitCode(), p::toString);
       }
       assertEquals(1 + 6, v.get());
+      IpcProcess backend = IpcProcess.start(() -> v.set(
+          ShmBackend.class.getName().equals(System.getProperty(Ipc.BACKEND_PROPERTY)) ? 100 : -100));
+      assertTrue(backend.join(LONG));
+      assertEquals(100, v.get(), "the child must be told its parent's backend");
       assertEquals(greeting, text.poll());
       assertEquals(42L, objects.poll());
       assertEquals(7L, custom.poll());

@@ -1,0 +1,72 @@
+package dev.ipckit.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The frame a parent writes to a child: every field round-trips; a foreign or cut frame says what it found. */
+class TaskFrameTest {
+  private static byte[] bytes(TaskFrame f) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    f.writeTo(out);
+    return out.toByteArray();
+  }
+
+  private static TaskFrame read(byte[] b) throws IOException {
+    return TaskFrame.readFrom(new ByteArrayInputStream(b));
+  }
+
+  @Test
+  void everyFieldRoundTrips() throws IOException {
+    for (boolean daemon : new boolean[] {false, true}) {
+      for (boolean direct : new boolean[] {false, true}) {
+        for (String backend : new String[] {"", "dev.ipckit.shm.ShmBackend"}) {
+          TaskFrame f = new TaskFrame(daemon, direct, "wörker-1", backend, new byte[] {1, 2, 3});
+          TaskFrame g = read(bytes(f));
+          assertEquals(daemon, g.daemon());
+          assertEquals(direct, g.direct());
+          assertEquals("wörker-1", g.name());
+          assertEquals(backend, g.backend());
+          assertArrayEquals(new byte[] {1, 2, 3}, g.task());
+        }
+      }
+    }
+  }
+
+  @Test
+  void anEmptyStreamIsNoFrame() throws IOException {
+    assertNull(read(new byte[0]), "the parent went away before sending a frame");
+  }
+
+  @Test
+  void aCutFrameIsAnEofAtEveryLength() throws IOException {
+    byte[] whole = bytes(new TaskFrame(true, true, "cut", "some.Backend", new byte[] {9, 9, 9, 9}));
+    for (int n = 1; n < whole.length; n++) {
+      byte[] part = Arrays.copyOf(whole, n);
+      EOFException e = assertThrows(EOFException.class, () -> read(part), "cut at " + n);
+      assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aForeignOrNewerFrameIsNamed() throws IOException {
+    byte[] whole = bytes(new TaskFrame(false, false, "x", "", new byte[] {1}));
+    byte[] foreign = whole.clone();
+    foreign[0] = (byte) 0xAC;
+    IOException e = assertThrows(IOException.class, () -> read(foreign));
+    assertTrue(e.getMessage().contains("not a task frame"), e.getMessage());
+    byte[] newer = whole.clone();
+    newer[7] = 99;                                // version
+    e = assertThrows(IOException.class, () -> read(newer));
+    assertTrue(e.getMessage().contains("version=99"), e.getMessage());
+  }
+}

@@ -45,7 +45,8 @@ import java.util.List;
  *   string implementation method name
  *   string implementation method descriptor
  *   byte   reference kind ({@link MethodHandleInfo} REF_*)
- *   int    number of captured values, then each: a tag byte and the value
+ *   int    number of captured values, then each: a tag byte and the value (or, for an object captured
+ *          twice, the index of its first capture: the child gets one object, as from Java serialization)
  * </pre>
  */
 public final class DirectTask implements Task {
@@ -67,6 +68,8 @@ public final class DirectTask implements Task {
   private static final int TAG_CHAR = 8;
   private static final int TAG_BOOLEAN = 9;
   private static final int TAG_HANDLE = 10;
+  /** The same object as an earlier captured value (its index follows), as Java serialization keeps it. */
+  private static final int TAG_SAME = 11;
 
   private static final int CODEC_NONE = 0;
   private static final int CODEC_BYTES = 1;
@@ -138,7 +141,12 @@ public final class DirectTask implements Task {
       out.writeByte(lambda.getImplMethodKind());
       out.writeInt(lambda.getCapturedArgCount());
       for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-        if (!writeValue(out, lambda.getCapturedArg(i))) {
+        Object v = lambda.getCapturedArg(i);
+        int same = firstIndexOf(lambda, v, i);
+        if (same >= 0) {
+          out.writeByte(TAG_SAME);
+          out.writeByte(same);
+        } else if (!writeValue(out, v)) {
           return null;
         }
       }
@@ -176,7 +184,7 @@ public final class DirectTask implements Task {
       Executable target = resolve(owner, name, descriptor, kind, count);
       Object[] values = new Object[count];
       for (int i = 0; i < count; i++) {
-        values[i] = readValue(in);
+        values[i] = readValue(in, values, i);
       }
       if (in.read() >= 0) {
         throw new InvalidObjectException("trailing bytes after a direct task for " + owner.getName() + "." + name);
@@ -385,9 +393,28 @@ public final class DirectTask implements Task {
     return true;
   }
 
-  private static Object readValue(DataInputStream in) throws IOException {
+  /** The index of the first captured value before {@code end} that is {@code v} itself, or -1. */
+  private static int firstIndexOf(SerializedLambda lambda, Object v, int end) {
+    if (v != null) {
+      for (int j = 0; j < end; j++) {
+        if (lambda.getCapturedArg(j) == v) {
+          return j;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static Object readValue(DataInputStream in, Object[] earlier, int index) throws IOException {
     int tag = in.readUnsignedByte();
     switch (tag) {
+      case TAG_SAME:
+        int same = in.readUnsignedByte();
+        if (same >= index) {
+          throw new InvalidObjectException("captured value " + index + " refers to value " + same
+              + ", not an earlier one");
+        }
+        return earlier[same];
       case TAG_NULL: return null;
       case TAG_STRING: return readString(in);
       case TAG_INT: return in.readInt();

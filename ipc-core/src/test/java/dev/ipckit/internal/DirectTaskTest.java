@@ -62,6 +62,29 @@ class DirectTaskTest {
   }
 
   @Test
+  void anObjectCapturedTwiceArrivesOnce() throws Exception {
+    String s = new String("same");
+    String t = s;
+    String other = new String("same");
+    roundTrip(() -> record(s, t, other));
+    assertEquals(List.of("same", "same", "same"), SEEN);
+    assertTrue(SEEN.get(0) == SEEN.get(1), "one object captured twice stays one object");
+    assertTrue(SEEN.get(0) != SEEN.get(2), "two equal objects stay two");
+  }
+
+  @Test
+  void aBackReferenceToALaterValueIsRejected() {
+    String s = new String("x");
+    String t = s;
+    byte[] form = DirectTask.encode(() -> record(s, t));
+    int at = form.length - 2;                   // TAG_SAME, index 0
+    assertEquals(11, form[at]);
+    form[at + 1] = 1;
+    InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> DirectTask.decode(form));
+    assertTrue(e.getMessage().contains("not an earlier one"), e.getMessage());
+  }
+
+  @Test
   void aLambdaWithoutCapturesRuns() throws Exception {
     roundTrip(() -> record("ran"));
     assertEquals(List.of("ran"), SEEN);

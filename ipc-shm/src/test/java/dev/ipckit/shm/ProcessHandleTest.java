@@ -145,6 +145,10 @@ class ProcessHandleTest {
           ShmBackend.class.getName().equals(System.getProperty(Ipc.BACKEND_PROPERTY)) ? 100 : -100));
       assertTrue(backend.join(LONG));
       assertEquals(100, v.get(), "the child must be told its parent's backend");
+      SharedLong alias = v;
+      IpcProcess same = IpcProcess.start(() -> alias.set(alias == v ? 200 : -200));
+      assertTrue(same.join(LONG));
+      assertEquals(200, v.get(), "a handle captured twice must arrive as one object");
       assertEquals(greeting, text.poll());
       assertEquals(42L, objects.poll());
       assertEquals(7L, custom.poll());

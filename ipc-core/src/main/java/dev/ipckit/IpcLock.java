@@ -17,6 +17,12 @@ import java.util.concurrent.locks.Lock;
  * <p><b>Peer death.</b> If the holding process dies, however it dies, a waiter takes the lock over (within
  * about 100 ms) and {@link #ownerDied()} reports it for that acquisition: the state the lock guards may be
  * half-updated and should be checked or repaired.
+ *
+ * <p><b>Conditions.</b> {@link #newCondition()} returns a condition shared with every process that opens the
+ * same lock (like Python's {@code multiprocessing.Condition}). {@code await} releases the lock, waits for a
+ * signal and takes the lock again; {@code signal} and {@code signalAll} require the lock. All conditions of one
+ * lock share one signal: {@code signal()} may wake every waiter of the lock, so wait in a loop that re-checks
+ * the predicate, as {@link java.util.concurrent.locks.Condition} asks anyway.
  */
 public interface IpcLock extends Lock, Serializable, AutoCloseable {
   /**

@@ -12,7 +12,10 @@ package dev.ipckit.shm;
  *  +---------------------------------------------------------------+
  *  |  Takeovers (8 bytes): times the lock was taken from the dead  |  136
  *  +---------------------------------------------------------------+
- *  |  Reserved up to 192                                           |  144
+ *  |  Signals (8 bytes): signal()/signalAll() calls on the lock's  |  144
+ *  |  conditions, ever ({@link ShmCondition})                       |
+ *  +---------------------------------------------------------------+
+ *  |  Reserved up to 192                                           |  152
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -24,6 +27,7 @@ package dev.ipckit.shm;
 final class LockDescriptor {
   static final int OWNER_OFFSET = FileHeader.LENGTH;
   static final int TAKEOVERS_OFFSET = OWNER_OFFSET + 8;
+  static final int SIGNALS_OFFSET = TAKEOVERS_OFFSET + 8;
   static final int BODY_LENGTH = FileHeader.CACHE_LINE;
   /** The byte a {@link Kind#FILE_LOCK} locks with the kernel: past the data, so no I/O ever touches it. */
   static final long FILE_LOCK_BYTE = 1L << 32;

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.Condition;
  * lock file's owner word and clears it before releasing, so the next holder finds a non-zero word exactly when
  * its predecessor died holding the lock, and {@link #ownerDied()} says so.
  */
-final class ShmFileLock extends ShmHandle implements IpcLock {
+final class ShmFileLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
   private static final long serialVersionUID = 1L;
   private static final int OWNER = LockDescriptor.OWNER_OFFSET;
 
@@ -207,8 +207,22 @@ final class ShmFileLock extends ShmHandle implements IpcLock {
     return cur != 0L && registry.isAlive(cur);
   }
 
+  /** A condition shared with every process that opens this lock; see {@link ShmCondition}. */
   @Override
   public Condition newCondition() {
-    throw new UnsupportedOperationException("conditions on an IpcLock are not supported yet");
+    checkOpen();
+    return new ShmCondition(this, st.buf);
+  }
+
+  @Override
+  public int releaseForAwait() {
+    unlock();                                   // not held: IllegalMonitorStateException
+    return 1;
+  }
+
+  @Override
+  public void reacquireAfterAwait(int holds) {
+    st.gate.lock();
+    kernelLock(false, false, 0L);
   }
 }

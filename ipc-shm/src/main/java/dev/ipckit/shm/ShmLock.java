@@ -25,7 +25,7 @@ import java.util.concurrent.locks.Condition;
  * kill (measured: 3-12 ms, most of it the kernel tearing the dead JVM down), at most one park of the waiter's
  * {@link Backoff} (20 ms once it has waited long) after the kernel released the slot.
  */
-final class ShmLock extends ShmHandle implements IpcLock {
+final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
   private static final long serialVersionUID = 1L;
   private static final int OWNER = LockDescriptor.OWNER_OFFSET;
   /** Longest pause, in spin steps, between two polls of a held lock while spinning. */
@@ -187,8 +187,7 @@ final class ShmLock extends ShmHandle implements IpcLock {
     checkOpen();
     Thread me = Thread.currentThread();
     if (st.owner != me) {
-      throw new IllegalMonitorStateException(kind.label() + " \"" + name + "\" in " + ns.dir()
-          + " is not held by this thread (" + me.getName() + ")");
+      throw notHeldHere();
     }
     if (--st.holds > 0) {
       return;
@@ -231,8 +230,32 @@ final class ShmLock extends ShmHandle implements IpcLock {
     return (long) Mem.LONG.getAcquire(st.buf, LockDescriptor.TAKEOVERS_OFFSET);
   }
 
+  /** A condition shared with every process that opens this lock; see {@link ShmCondition}. */
   @Override
   public Condition newCondition() {
-    throw new UnsupportedOperationException("conditions on an IpcLock are not supported yet");
+    checkOpen();
+    return new ShmCondition(this, st.buf);
+  }
+
+  @Override
+  public int releaseForAwait() {
+    if (st.owner != Thread.currentThread()) {
+      throw notHeldHere();
+    }
+    int holds = st.holds;
+    st.holds = 1;
+    unlock();
+    return holds;
+  }
+
+  private IllegalMonitorStateException notHeldHere() {
+    return new IllegalMonitorStateException(kind.label() + " \"" + name + "\" in " + ns.dir()
+        + " is not held by this thread (" + Thread.currentThread().getName() + ")");
+  }
+
+  @Override
+  public void reacquireAfterAwait(int holds) {
+    acquire(false, false, 0L);
+    st.holds = holds;
   }
 }

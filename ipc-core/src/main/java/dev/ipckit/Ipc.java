@@ -3,6 +3,7 @@ package dev.ipckit;
 import dev.ipckit.spi.Backend;
 import dev.ipckit.spi.Namespace;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -62,9 +63,10 @@ public final class Ipc implements AutoCloseable {
   }
 
   /**
-   * The JVM-wide namespace instance for {@code dir}, opened on first use and never closed: this is what handles
-   * received from another process reopen in. Closing it is ignored. The directory must exist: a handle that
-   * outlived its namespace is an {@link IpcException}, not a fresh empty object.
+   * The JVM-wide namespace instance for {@code dir}, opened on first use: this is what handles received from
+   * another process reopen in. Closing it is ignored; it is released once its directory is gone and none of its
+   * handles is reachable any more. The directory must exist: a handle that outlived its namespace is an
+   * {@link IpcException}, not a fresh empty object.
    */
   public static Ipc attach(Path dir) {
     Path key = dir.toAbsolutePath().normalize();
@@ -78,12 +80,29 @@ public final class Ipc implements AutoCloseable {
       synchronized (ATTACHED) {
         ipc = ATTACHED.get(key);
         if (ipc == null) {
-          ipc = new Ipc(backend().open(key), true);
+          releaseGoneAttachments();
+          ipc = new Ipc(backend().attach(key), true);
           ATTACHED.put(key, ipc);
         }
       }
     }
     return ipc;
+  }
+
+  /**
+   * Closes the attached namespaces whose directory is gone (their owner closed them) and whose handles are all
+   * unreachable: a JVM that receives handles from many short-lived namespaces (a pool worker serving a temp
+   * namespace per request) keeps only those still in use. Runs when a new namespace is attached.
+   */
+  private static void releaseGoneAttachments() {
+    for (Iterator<Map.Entry<Path, Ipc>> it = ATTACHED.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Path, Ipc> e = it.next();
+      Namespace ns = e.getValue().ns;
+      if (!java.nio.file.Files.isDirectory(e.getKey()) && !ns.inUse()) {
+        it.remove();
+        ns.close();
+      }
+    }
   }
 
   public Path dir() {

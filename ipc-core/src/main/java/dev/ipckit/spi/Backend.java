@@ -22,4 +22,14 @@ public interface Backend {
 
   /** Creates a new private namespace that {@link Namespace#close()} removes. */
   Namespace createTemp();
+
+  /**
+   * Opens the existing namespace in {@code dir} for handles that arrive from other JVMs ({@link
+   * dev.ipckit.Ipc#attach}). Such a namespace lives as long as its directory: the caller closes it once the
+   * directory is gone and {@link Namespace#inUse()} is false, so it should not keep the handles it returns
+   * reachable. By default the same as {@link #open(Path)}.
+   */
+  default Namespace attach(Path dir) {
+    return open(dir);
+  }
 }

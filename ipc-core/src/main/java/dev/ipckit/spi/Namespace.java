@@ -57,4 +57,12 @@ public interface Namespace extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * False when no handle this namespace returned can still be used (none is reachable any more): closing it
+   * then affects nobody. By default true.
+   */
+  default boolean inUse() {
+    return true;
+  }
 }

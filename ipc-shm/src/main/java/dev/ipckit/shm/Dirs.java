@@ -40,6 +40,21 @@ final class Dirs {
     }
   }
 
+  /** The real path of an existing namespace directory, checked like {@link #prepare}; never creates it. */
+  static Path existing(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    try {
+      Path real = abs.toRealPath();
+      check(real);
+      return real;
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IpcException("cannot attach to the namespace " + abs + ": the directory does not exist"
+          + " (was it closed or removed?)", e);
+    } catch (IOException e) {
+      throw new IpcException("cannot open the namespace directory " + abs + ": " + e, e);
+    }
+  }
+
   /** Refuses a directory that is not ours or that group or others may write. */
   static void check(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {

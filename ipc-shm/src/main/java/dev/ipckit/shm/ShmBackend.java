@@ -16,6 +16,12 @@ public final class ShmBackend implements Backend {
     return ShmNamespace.open(Dirs.prepare(dir), false);
   }
 
+  /** Never creates the directory; tracks the handles it returns weakly (see {@link ShmNamespace#inUse()}). */
+  @Override
+  public Namespace attach(Path dir) {
+    return ShmNamespace.attach(Dirs.existing(dir));
+  }
+
   @Override
   public Namespace createTemp() {
     return ShmNamespace.open(TempNamespaces.create(), true);

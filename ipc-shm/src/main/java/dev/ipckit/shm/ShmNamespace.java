@@ -44,16 +44,32 @@ final class ShmNamespace implements Namespace {
 
   private final Core core;
   private final boolean temp;
-  private final Set<ShmHandle> handles = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * The handles to close with this namespace: all of them, or (attached) only those still reachable, so that a
+   * JVM that receives the same handle a million times does not keep a million handles.
+   */
+  private final Set<ShmHandle> handles;
   private boolean closed;
 
-  private ShmNamespace(Core core, boolean temp) {
+  private ShmNamespace(Core core, boolean temp, boolean attached) {
     this.core = core;
     this.temp = temp;
+    this.handles = attached
+        ? java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>())
+        : java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   }
 
   /** Opens {@code dir} (already created and checked) for this JVM. */
   static ShmNamespace open(Path dir, boolean temp) {
+    return open(dir, temp, false);
+  }
+
+  /** Opens {@code dir} (existing and checked) for handles arriving from other JVMs; see {@link #inUse()}. */
+  static ShmNamespace attach(Path dir) {
+    return open(dir, false, true);
+  }
+
+  private static ShmNamespace open(Path dir, boolean temp, boolean attached) {
     synchronized (CORES) {
       Core c = CORES.get(dir);
       if (c == null) {
@@ -61,7 +77,7 @@ final class ShmNamespace implements Namespace {
         CORES.put(dir, c);
       }
       c.refs++;
-      return new ShmNamespace(c, temp);
+      return new ShmNamespace(c, temp, attached);
     }
   }
 
@@ -87,6 +103,21 @@ final class ShmNamespace implements Namespace {
         throw new IllegalStateException("namespace " + core.dir + " is closed");
       }
       handles.add(h);
+    }
+  }
+
+  /** True while a handle this namespace returned is reachable and open (attached) or open (otherwise). */
+  @Override
+  public boolean inUse() {
+    synchronized (handles) {
+      return !handles.isEmpty();
+    }
+  }
+
+  /** The number of handles tracked now (for tests). */
+  int tracked() {
+    synchronized (handles) {
+      return handles.size();
     }
   }
 

@@ -382,7 +382,15 @@ public final class Pool implements AutoCloseable {
             throw new EOFException("worker exited before answering");
           }
         }
-        Serializable reply = conn.recv();
+        Serializable reply;
+        try {
+          reply = conn.recv();
+        } catch (DecodeException unreadable) {
+          // the worker is fine: only this result cannot be read here (its class's readObject threw, a filter)
+          served++;
+          job.future.completeExceptionally(unreadable);
+          return;
+        }
         served++;
         Outcome o = (Outcome) reply;
         if (o.error == null) {

@@ -2,6 +2,7 @@ package dev.ipckit.shm;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Connection;
+import dev.ipckit.DecodeException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
@@ -104,7 +105,18 @@ final class ShmConnection<E> extends ShmHandle implements Connection<E> {
   public E recv() throws EOFException, IOException, InterruptedException {
     checkRecv("recv");
     byte[] b = end.recv(this);
-    return codec.decode(b, 0, b.length);
+    E e;
+    try {
+      e = codec.decode(b, 0, b.length);
+    } catch (RuntimeException ex) {
+      throw new DecodeException("cannot decode a message of " + b.length + " bytes received on " + this + " with "
+          + codec + ": " + ex + " (its bytes are in this exception; the connection stays usable)", b, ex);
+    }
+    if (e == null) {
+      throw new DecodeException(codec + " decoded a message of " + b.length + " bytes received on " + this
+          + " as null (its bytes are in this exception)", b, null);
+    }
+    return e;
   }
 
   @Override

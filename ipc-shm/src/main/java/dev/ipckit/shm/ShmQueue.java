@@ -20,6 +20,7 @@ import static dev.ipckit.shm.QueueDescriptor.TYPE_INLINE;
 import static dev.ipckit.shm.QueueDescriptor.TYPE_SPILLED;
 
 import dev.ipckit.Codec;
+import dev.ipckit.DecodeException;
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcQueue;
 import java.io.IOException;
@@ -660,12 +661,13 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     try {
       e = codec.decode(b, 0, b.length);
     } catch (RuntimeException ex) {
-      throw new IpcException("cannot decode a message of " + b.length + " bytes taken from queue \"" + name
-          + "\" with " + codec + ": " + ex + " (that message is dropped; the others are intact)", ex);
+      throw new DecodeException("cannot decode a message of " + b.length + " bytes taken from queue \"" + name
+          + "\" with " + codec + ": " + ex + " (the message has left the queue, its bytes are in this exception;"
+          + " the others are intact)", b, ex);
     }
     if (e == null) {
-      throw new IpcException(codec + " decoded a message of " + b.length + " bytes from queue \"" + name
-          + "\" as null");
+      throw new DecodeException(codec + " decoded a message of " + b.length + " bytes from queue \"" + name
+          + "\" as null (its bytes are in this exception)", b, null);
     }
     return e;
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Connection;
+import dev.ipckit.DecodeException;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.Pipe;
@@ -17,6 +18,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -538,6 +540,21 @@ class PipeTest {
       assertThrows(IllegalStateException.class, left::recv);
       pipe.close();
       assertThrows(IllegalStateException.class, pipe::left);
+    }
+  }
+
+  @Test
+  void anUndecodableMessageIsThrownWithItsBytesAndTheNextOneArrives() throws Exception {
+    try (Ipc ipc = Ipc.temp()) {
+      Pipe<String> pipe = ipc.pipe("picky", true, new QueueCodecs.Picky());
+      pipe.left().send("poison");
+      pipe.left().send("fine");
+      Connection<String> right = pipe.right();
+      DecodeException e = assertThrows(DecodeException.class, right::recv);
+      assertEquals("poison", new String(e.bytes(), StandardCharsets.UTF_8));
+      assertTrue(e.getMessage().contains("picky") && e.getMessage().contains("6 bytes"), e.getMessage());
+      assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+      assertEquals("fine", right.recv(), "the connection stays usable");
     }
   }
 }

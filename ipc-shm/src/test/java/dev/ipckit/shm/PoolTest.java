@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ipckit.DecodeException;
 import dev.ipckit.Pool;
 import dev.ipckit.SerializableCallable;
 import dev.ipckit.WorkerDiedException;
@@ -164,6 +165,26 @@ class PoolTest {
       ExecutionException e = assertThrows(ExecutionException.class, () -> pool.apply(bad));
       assertTrue(e.getCause().getMessage().contains("cannot be sent back"), e.getCause().getMessage());
       assertEquals(3, pool.apply(() -> 3));
+    }
+  }
+
+  @Test
+  void aResultThatCannotBeReadHereFailsItsTaskAndKeepsTheWorker() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      long worker = pool.apply(() -> ProcessHandle.current().pid());
+      ExecutionException e = assertThrows(ExecutionException.class, () -> pool.apply(Unreadable::new));
+      assertTrue(e.getCause() instanceof DecodeException, String.valueOf(e.getCause()));
+      assertTrue(((DecodeException) e.getCause()).bytes().length > 0, "the result's bytes travel with the error");
+      assertEquals(worker, pool.apply(() -> ProcessHandle.current().pid()), "the worker was not replaced");
+    }
+  }
+
+  /** Serializes fine in the worker; refuses to be read back in the parent. */
+  static final class Unreadable implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
+      throw new java.io.InvalidObjectException("refusing to be read, on purpose");
     }
   }
 }

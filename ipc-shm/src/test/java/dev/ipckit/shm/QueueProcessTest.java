@@ -11,12 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ipckit.Codec;
+import dev.ipckit.DecodeException;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.SharedLongArray;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,8 +191,10 @@ class QueueProcessTest {
       q.put("poison");
       q.put("d");
       List<String> got = new ArrayList<>();
-      assertThrows(IpcException.class, () -> q.drainTo(got));
+      DecodeException bad = assertThrows(DecodeException.class, () -> q.drainTo(got));
       assertEquals(List.of("c", "d"), got);
+      assertEquals("poison", new String(bad.bytes(), StandardCharsets.UTF_8), "the dropped message's bytes");
+      assertTrue(bad.getMessage().contains("\"q\""), bad.getMessage());
     }
   }
 

@@ -76,10 +76,10 @@ public final class Ipc implements AutoCloseable {
           + " (was it closed or removed?)");
     }
     Ipc ipc = ATTACHED.get(key);
-    if (ipc == null) {
+    if (ipc == null || ipc.ns.gone()) {
       synchronized (ATTACHED) {
         ipc = ATTACHED.get(key);
-        if (ipc == null) {
+        if (ipc == null || ipc.ns.gone()) {
           releaseGoneAttachments();
           ipc = new Ipc(backend().attach(key), true);
           ATTACHED.put(key, ipc);
@@ -98,7 +98,7 @@ public final class Ipc implements AutoCloseable {
     for (Iterator<Map.Entry<Path, Ipc>> it = ATTACHED.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Path, Ipc> e = it.next();
       Namespace ns = e.getValue().ns;
-      if (!java.nio.file.Files.isDirectory(e.getKey()) && !ns.inUse()) {
+      if (ns.gone() && !ns.inUse()) {
         it.remove();
         ns.close();
       }

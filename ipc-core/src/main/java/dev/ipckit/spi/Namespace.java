@@ -65,4 +65,12 @@ public interface Namespace extends AutoCloseable {
   default boolean inUse() {
     return true;
   }
+
+  /**
+   * True when this namespace's directory no longer exists as opened: removed, or removed and made again at the
+   * same path (a different namespace now). By default: the path is no longer a directory.
+   */
+  default boolean gone() {
+    return !java.nio.file.Files.isDirectory(dir());
+  }
 }

@@ -19,8 +19,10 @@ import dev.ipckit.spi.Namespace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -70,10 +72,16 @@ final class ShmNamespace implements Namespace {
   }
 
   private static ShmNamespace open(Path dir, boolean temp, boolean attached) {
+    Object key = directoryKey(dir);
     synchronized (CORES) {
       Core c = CORES.get(dir);
+      if (c != null && !c.dirKey.equals(key)) {
+        // the directory was removed and made again: the old core keeps serving only the handles it gave out
+        CORES.remove(dir);
+        c = null;
+      }
       if (c == null) {
-        c = new Core(dir);
+        c = new Core(dir, key);
         CORES.put(dir, c);
       }
       c.refs++;
@@ -278,7 +286,7 @@ final class ShmNamespace implements Namespace {
           + ref.dir() + ": is the sender a newer ipckit?");
     }
     String n = ref.name();
-    if (!java.nio.file.Files.exists(core.dir.resolve(n))) {
+    if (!Files.exists(core.dir.resolve(n))) {
       // never create on reopen: a fresh zero value would silently stand in for the sender's object
       throw new IpcException("cannot reopen " + kind.label() + " \"" + n + "\": " + core.dir.resolve(n)
           + " does not exist (was its namespace closed or removed?)");
@@ -323,7 +331,7 @@ final class ShmNamespace implements Namespace {
     synchronized (CORES) {
       last = --core.refs == 0;
       if (last) {
-        CORES.remove(core.dir);
+        CORES.remove(core.dir, core);
       }
     }
     if (last) {
@@ -339,17 +347,43 @@ final class ShmNamespace implements Namespace {
     return "ShmNamespace[" + core.dir + "]";
   }
 
+  /**
+   * True when the directory this namespace opened is gone: removed, or removed and made again (a new namespace
+   * at the same path, whose objects this one's mappings are not).
+   */
+  @Override
+  public boolean gone() {
+    try {
+      return !core.dirKey.equals(directoryKey(core.dir));
+    } catch (IpcException e) {
+      return true;
+    }
+  }
+
+  /** What identifies a directory beyond its path (device and inode): tells a re-created directory apart. */
+  private static Object directoryKey(Path dir) {
+    try {
+      Object key = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+      return key != null ? key : dir;
+    } catch (IOException e) {
+      throw new IpcException("cannot read the namespace directory " + dir + ": " + e, e);
+    }
+  }
+
   /** What the JVM holds for one namespace directory. */
   static final class Core {
     final Path dir;
+    /** {@link #directoryKey} when opened. */
+    final Object dirKey;
     final Registry registry;
     final Map<String, MappedFile> files = new HashMap<>();
     final Map<String, Object> shared = new HashMap<>();
     final List<FileChannel> channels = new ArrayList<>();
     int refs;
 
-    Core(Path dir) {
+    Core(Path dir, Object dirKey) {
       this.dir = dir;
+      this.dirKey = dirKey;
       this.registry = new Registry(dir);
     }
 

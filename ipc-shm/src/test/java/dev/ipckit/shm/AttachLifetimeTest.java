@@ -7,16 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcException;
+import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedLong;
 import dev.ipckit.spi.Handle;
 import dev.ipckit.spi.HandleRef;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Namespaces attached for handles that arrive from other JVMs: they do not keep every handle ever received, and
- * they are released once their directory is gone and their handles are unreachable.
+ * they are released once their directory is gone and their handles are unreachable. A directory removed and made
+ * again is a new namespace, for those opening it and for handles arriving for it.
  */
 class AttachLifetimeTest {
   /** Collects garbage until {@code done} holds or 20 s pass; weak references need a collection to clear. */
@@ -88,6 +96,53 @@ class AttachLifetimeTest {
       refOf(second.sharedLong("w", 0)).reopen();
       assertTrue(ShmNamespace.isOpenHere(firstDir), "a handle still held here keeps its namespace");
       assertEquals(3, received.get(), "and keeps working on its mapping");
+    }
+  }
+
+  /** What {@code rm -rf dir} does behind the JVM's back. */
+  private static void removeTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  @Test
+  void aDirectoryRemovedAndMadeAgainIsANewNamespace(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("ns");
+    Ipc old = Ipc.open(dir);
+    SharedLong oldV = old.sharedLong("v", 1);
+    removeTree(dir);
+    try (Ipc fresh = Ipc.open(dir)) {
+      SharedLong v = fresh.sharedLong("v", 7);
+      assertEquals(7, v.get(), "a new namespace at the same path, not the old mapping");
+      assertTrue(Files.exists(dir.resolve("v")), "the object exists in the new directory");
+      IpcProcess child = IpcProcess.start(() -> v.set(v.get() * 2));
+      assertTrue(child.join(Duration.ofSeconds(60)));
+      assertEquals(0, child.exitCode().getAsInt());
+      assertEquals(14, v.get(), "another process shares the new object");
+      assertEquals(1, oldV.get(), "the old handle keeps its own (removed) memory");
+      old.close();                                        // closing the old core leaves the new one alone
+      assertTrue(ShmNamespace.isOpenHere(dir.toRealPath()));
+      assertEquals(14, v.get());
+    }
+  }
+
+  @Test
+  void aHandleArrivingForARecreatedDirectoryOpensTheNewObject(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("ns");
+    try (Ipc old = Ipc.open(dir)) {
+      HandleRef ref = refOf(old.sharedLong("v", 1));
+      SharedLong received = (SharedLong) ref.reopen();    // attached to the old directory
+      assertEquals(1, received.get());
+      removeTree(dir);
+      try (Ipc fresh = Ipc.open(dir)) {
+        HandleRef again = refOf(fresh.sharedLong("v", 7));
+        assertEquals(ref, again, "the same name in the same place");
+        assertEquals(7, ((SharedLong) again.reopen()).get(), "must open the new object, not the old mapping");
+        assertEquals(1, received.get());
+      }
     }
   }
 }

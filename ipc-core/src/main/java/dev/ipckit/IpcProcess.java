@@ -6,6 +6,7 @@ import dev.ipckit.internal.SparePool;
 import dev.ipckit.internal.TaskFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
@@ -101,6 +102,26 @@ public final class IpcProcess {
    */
   public static void retireWarmSpares() {
     SparePool.retireAll();
+  }
+
+  /**
+   * Rings a daemon child's {@link dev.ipckit.spi.Doorbell}: its threads waiting in shared memory look again at
+   * once instead of at their next wake-up. Does nothing for a non-daemon child (it does not read its standard
+   * input) or one that has exited.
+   */
+  void ring() {
+    if (!daemon) {
+      return;
+    }
+    OutputStream os = process.getOutputStream();
+    synchronized (os) {
+      try {
+        os.write(1);
+        os.flush();
+      } catch (IOException e) {
+        // the child is gone: nothing to wake
+      }
+    }
   }
 
   /** The operating system's process id of the child JVM that runs the task. */

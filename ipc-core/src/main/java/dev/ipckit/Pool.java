@@ -46,6 +46,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Pool implements AutoCloseable {
   private static final Serializable STOP = new Stop();
   private static final Duration LIVENESS_CHECK = Duration.ofMillis(50);
+  /**
+   * A worker that answered less than this long ago is still looking for its next task without parking (it spins,
+   * then yields for at least 300 µs): no need to ring its doorbell.
+   */
+  private static final long RING_AFTER_NANOS = 100_000;
+  /**
+   * How long a caller of {@code apply}, and a dispatcher, look for a reply or the next task while yielding before
+   * they block (system property {@code ipckit.pool.quickReplyMicros}).
+   */
+  private static final long QUICK_REPLY_NANOS = Long.getLong("ipckit.pool.quickReplyMicros", 2_000L) * 1_000;
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final int processes;
@@ -134,7 +144,12 @@ public final class Pool implements AutoCloseable {
 
   /** Runs {@code task} in a worker and returns its result. */
   public <R> R apply(SerializableCallable<R> task) throws InterruptedException, ExecutionException {
-    return applyAsync(task).get();
+    CompletableFuture<R> f = applyAsync(task);
+    long start = System.nanoTime();
+    while (!f.isDone() && System.nanoTime() - start < QUICK_REPLY_NANOS) {
+      Thread.yield();                         // a short task answers sooner than a parked thread wakes
+    }
+    return f.get();
   }
 
   public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
@@ -347,7 +362,7 @@ public final class Pool implements AutoCloseable {
     public void run() {
       try {
         for (;;) {
-          Job job = jobs.take();
+          Job job = nextJob();
           if (job == Job.POISON) {
             stopWorker();
             return;
@@ -375,8 +390,12 @@ public final class Pool implements AutoCloseable {
       }
       try {
         conn.sendBytes(job.bytes); // read back by the worker's recv() with the same Java serialization
+        if (System.nanoTime() - lastReplyAt > RING_AFTER_NANOS) {
+          process.ring();          // a worker idle for long is parked for up to 20 ms: wake it now
+        }
         // poll rather than block in recv: a worker that dies before it ever touched its end of the pipe
         // (a failing initializer, a JVM that cannot start) never claimed it, so no EOF would come
+        awaitQuickReply();
         while (!conn.poll(LIVENESS_CHECK)) {
           if (!process.isAlive()) {
             throw new EOFException("worker exited before answering");
@@ -385,6 +404,7 @@ public final class Pool implements AutoCloseable {
         Serializable reply;
         try {
           reply = conn.recv();
+          lastReplyAt = System.nanoTime();
         } catch (DecodeException unreadable) {
           // the worker is fine: only this result cannot be read here (its class's readObject threw, a filter)
           served++;
@@ -420,6 +440,31 @@ public final class Pool implements AutoCloseable {
         conn.close();
         dead.kill();
         spawn();
+      }
+    }
+
+    /** {@link System#nanoTime()} of the worker's last reply: until shortly after it, the worker is still spinning. */
+    private long lastReplyAt = System.nanoTime() - Long.MAX_VALUE / 2;
+
+    /** The next job: looked for while yielding for a while (the next often follows at once), then waited for. */
+    private Job nextJob() throws InterruptedException {
+      long start = System.nanoTime();
+      Job job;
+      while ((job = jobs.poll()) == null && System.nanoTime() - start < QUICK_REPLY_NANOS) {
+        Thread.yield();
+      }
+      return job != null ? job : jobs.take();
+    }
+
+    /**
+     * Looks for the reply, yielding between looks, for up to {@link #QUICK_REPLY_NANOS}: most tasks answer within
+     * that, and a waiter that has parked notices the answer only when its park ends (no sooner than about 50 µs on
+     * Linux, longer the longer it waits), which would multiply a short task's round trip.
+     */
+    private void awaitQuickReply() throws IOException, InterruptedException {
+      long start = System.nanoTime();
+      while (!conn.poll(Duration.ZERO) && System.nanoTime() - start < QUICK_REPLY_NANOS) {
+        Thread.yield();
       }
     }
 

@@ -286,4 +286,25 @@ class IpcProcessTest {
     IpcProcess.retireWarmSpares();
     assertTrue(ProcessTesting.millisUntilDead(spare, LONG) >= 0);
   }
+
+  @Test
+  void ringingADaemonChildWakesItsParkedThreads() throws Exception {
+    // the child parks for an hour through its doorbell: only rings end it in time
+    IpcProcess p = IpcProcess.builder().daemon(true).start(() -> {
+      if (!dev.ipckit.spi.Doorbell.installed()) {
+        System.exit(3);
+      }
+      dev.ipckit.spi.Doorbell.parkNanos(java.util.concurrent.TimeUnit.HOURS.toNanos(1));
+    });
+    try {
+      long deadline = System.nanoTime() + LONG.toNanos();
+      while (!p.join(Duration.ofMillis(10))) {  // ring until it ends: a ring before it parks may find no one
+        assertTrue(System.nanoTime() < deadline, "the rings never woke the child");
+        p.ring();
+      }
+      assertEquals(OptionalInt.of(0), p.exitCode());
+    } finally {
+      p.kill();
+    }
+  }
 }

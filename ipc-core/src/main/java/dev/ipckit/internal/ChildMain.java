@@ -3,6 +3,7 @@ package dev.ipckit.internal;
 import dev.ipckit.Ipc;
 import dev.ipckit.Task;
 import dev.ipckit.spi.Backend;
+import dev.ipckit.spi.Doorbell;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +29,8 @@ import java.util.ServiceLoader;
  * away or retired the spare: the JVM exits quietly with {@link #EXIT_ORPHANED}.
  *
  * <p>After the frame a daemon child keeps reading its standard input: end-of-file means the parent died, however it
- * died (the kernel closes the pipe of a SIGKILLed process too), and the child halts at once. A non-daemon child
+ * died (the kernel closes the pipe of a SIGKILLed process too), and the child halts at once; a byte rings the
+ * child's {@link Doorbell}. A non-daemon child
  * ignores it, so it outlives its parent. The task itself sees an empty {@code System.in}, as a Python child sees
  * {@code /dev/null}.
  */
@@ -73,6 +75,7 @@ public final class ChildMain {
       return;
     }
     if (frame.daemon()) {
+      Doorbell.install();                   // bytes after the frame ring it (see ParentWatch)
       Thread watcher = new Thread(new ParentWatch(stdin), "ipckit-parent-watch");
       watcher.setDaemon(true);
       watcher.start();
@@ -207,7 +210,7 @@ public final class ChildMain {
     byte[] buf = new byte[256];
     try {
       while (stdin.read(buf) >= 0) {
-        // the parent writes nothing more; any bytes are ignored
+        Doorbell.ring();                    // the parent wants this JVM's waiters to look again
       }
     } catch (IOException e) {
       // a broken pipe is the same news as end-of-file

@@ -1,12 +1,15 @@
 package dev.ipckit.shm;
 
-import java.util.concurrent.locks.LockSupport;
+import dev.ipckit.spi.Doorbell;
 
 /**
  * The one idle strategy every blocking call uses: spin, then yield, then park with growing sleeps.
  *
  * <p>A waiter in an active exchange finds its condition while spinning (tens of nanoseconds); one that waits
- * longer gives the core away (these machines have two) and parks, for 1 µs, then twice as long each time up to
+ * longer yields its core (these machines have two), for at least {@link #YIELDS} yields and
+ * {@link #YIELD_NANOS} (300 µs): a park returns no sooner than about 50 µs later (Linux timer slack), so a waiter
+ * whose peer answers within a few hundred microseconds (a pool worker's round trip) must not park yet. Then it
+ * parks, for 1 µs, then twice as long each time up to
  * {@link #MAX_PARK_NANOS} (2 ms). A waiter that keeps waiting parks longer still: a tenth of the time it has
  * already spent parked, up to {@link #IDLE_PARK_NANOS} (20 ms). Java cannot wait on a futex, so a parked waiter
  * notices a change only when it wakes: about 50 µs at best (Linux timer slack); the rule above bounds the delay
@@ -14,14 +17,15 @@ import java.util.concurrent.locks.LockSupport;
  * wake-up of a parked thread costs tens of microseconds of CPU on a virtual machine: waking every 2 ms alone
  * costs about 3 % of a core there, every 20 ms well under 1 %).
  *
- * <p>Tuning by system property: {@code ipckit.spins}, {@code ipckit.yields}, {@code ipckit.maxParkMicros},
- * {@code ipckit.idleParkMicros}.
+ * <p>Tuning by system property: {@code ipckit.spins}, {@code ipckit.yields}, {@code ipckit.yieldMicros},
+ * {@code ipckit.maxParkMicros}, {@code ipckit.idleParkMicros}.
  *
  * <p><b>Not thread-safe</b>: one instance per waiting call.
  */
 final class Backoff {
   static final int SPINS = Integer.getInteger("ipckit.spins", 2_000);
   static final int YIELDS = Integer.getInteger("ipckit.yields", 100);
+  static final long YIELD_NANOS = Long.getLong("ipckit.yieldMicros", 300L) * 1_000;
   static final long MIN_PARK_NANOS = 1_000;
   static final long MAX_PARK_NANOS = Long.getLong("ipckit.maxParkMicros", 2_000L) * 1_000;
   static final long IDLE_PARK_NANOS = Math.max(MAX_PARK_NANOS,
@@ -29,6 +33,10 @@ final class Backoff {
 
   private final int spins;
   private int step;
+  /** {@link System#nanoTime()} of the first yield; 0 before it. */
+  private long yieldingSince;
+  /** True once yielding is over: every further wait parks. */
+  private boolean parked;
   private long park = MIN_PARK_NANOS;
   /** {@link System#nanoTime()} of the first park; 0 before it. */
   private long parkedSince;
@@ -48,6 +56,8 @@ final class Backoff {
 
   void reset() {
     step = 0;
+    yieldingSince = 0L;
+    parked = false;
     park = MIN_PARK_NANOS;
     parkedSince = 0L;
   }
@@ -83,7 +93,23 @@ final class Backoff {
 
   /** True once the waiter parks. */
   boolean parking() {
-    return step >= spins + YIELDS;
+    return parked;
+  }
+
+  /** Whether this step still yields: at least {@link #YIELDS} yields and {@link #YIELD_NANOS} since the first. */
+  private boolean yielding(int s) {
+    if (parked) {
+      return false;
+    }
+    if (yieldingSince == 0L) {
+      yieldingSince = System.nanoTime();
+      return true;
+    }
+    if (s - spins < YIELDS || System.nanoTime() - yieldingSince < YIELD_NANOS) {
+      return true;
+    }
+    parked = true;
+    return false;
   }
 
   int step() {
@@ -95,10 +121,10 @@ final class Backoff {
     int s = step;
     if (s < spins) {
       Thread.onSpinWait();
-    } else if (s < spins + YIELDS) {
+    } else if (yielding(s)) {
       Thread.yield();
     } else {
-      LockSupport.parkNanos(park);
+      Doorbell.parkNanos(park);
       park = nextPark(park);
     }
     if (s < Integer.MAX_VALUE) {
@@ -108,12 +134,12 @@ final class Backoff {
 
   /** Waits a little but not past {@code deadline} ({@link System#nanoTime()} scale). */
   void idle(long deadline) {
-    if (step >= spins + YIELDS) {
+    if (parked) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return;
       }
-      LockSupport.parkNanos(Math.min(park, left));
+      Doorbell.parkNanos(Math.min(park, left));
       park = nextPark(park);
       step++;
     } else {

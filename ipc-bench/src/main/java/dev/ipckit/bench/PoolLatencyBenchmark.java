@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * {@code Pool(1).apply} of a trivial task: back to back (SampleTime: read p0.50), and after the pool has been idle
- * for a second (SingleShotTime: each measured call follows a 1 s pause, so the worker waits as long as it does
+ * for a second (SingleShotTime, {@code afterPause}: each measured call follows a 1 s pause, so the worker waits as long as it does
  * between a server's sporadic requests). CPython 3.11's {@code Pool(1).apply} on this machine
  * ({@code ipc-bench/cpython/pool_apply.py}): 208 µs back to back, 723 µs after 1 s idle (medians).
  *
@@ -60,7 +60,7 @@ public class PoolLatencyBenchmark {
 
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
-  public int afterIdle() throws InterruptedException, ExecutionException {
+  public int afterPause() throws InterruptedException, ExecutionException {
     return pool.apply(() -> 1);
   }
 }

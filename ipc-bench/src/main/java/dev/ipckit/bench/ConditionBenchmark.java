@@ -4,7 +4,6 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedLong;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -141,9 +140,7 @@ public class ConditionBenchmark {
       lock.unlock();
     }
     if (child != null) {
-      if (!child.join(Duration.ofSeconds(30))) {
-        child.kill();
-      }
+      Children.awaitExit(child);
       ipc.close();
     } else {
       local.join(30_000);

@@ -5,7 +5,6 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -116,9 +115,7 @@ public class CounterBenchmark {
   @TearDown(Level.Trial)
   public void stopChild() throws InterruptedException {
     stop.set(1);
-    if (!child.join(Duration.ofSeconds(30))) {
-      child.kill();
-    }
+    Children.awaitExit(child);
     ipc.close();
   }
 

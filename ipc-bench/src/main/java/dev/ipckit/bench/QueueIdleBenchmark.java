@@ -55,9 +55,7 @@ public class QueueIdleBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws InterruptedException {
     q.put(new byte[1]);
-    if (!child.join(Duration.ofSeconds(30))) {
-      child.kill();
-    }
+    Children.awaitExit(child);
     ipc.close();
   }
 

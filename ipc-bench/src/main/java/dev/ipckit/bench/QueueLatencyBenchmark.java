@@ -4,7 +4,6 @@ import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
-import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -90,9 +89,7 @@ public class QueueLatencyBenchmark {
   public void tearDown() throws InterruptedException {
     ping.put(STOP);
     if (child != null) {
-      if (!child.join(Duration.ofSeconds(30))) {
-        child.kill();
-      }
+      Children.awaitExit(child);
       ipc.close();
     } else {
       local.join(30_000);

@@ -4,7 +4,6 @@ import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -99,9 +98,7 @@ public class QueueThroughputBenchmark {
         q.put(STOP);
       }
       if (child != null) {
-        if (!child.join(Duration.ofSeconds(30))) {
-          child.kill();
-        }
+        Children.awaitExit(child);
         ipc.close();
       }
       for (Thread t : local) {

@@ -391,7 +391,7 @@ public final class Pool implements AutoCloseable {
       try {
         conn.sendBytes(job.bytes); // read back by the worker's recv() with the same Java serialization
         if (System.nanoTime() - lastReplyAt > RING_AFTER_NANOS) {
-          process.ring();          // a worker idle for long is parked for up to 20 ms: wake it now
+          process.wake();          // a worker idle for long is parked for up to 20 ms: wake it now
         }
         // poll rather than block in recv: a worker that dies before it ever touched its end of the pipe
         // (a failing initializer, a JVM that cannot start) never claimed it, so no EOF would come

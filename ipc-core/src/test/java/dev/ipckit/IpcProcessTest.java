@@ -288,7 +288,7 @@ class IpcProcessTest {
   }
 
   @Test
-  void ringingADaemonChildWakesItsParkedThreads() throws Exception {
+  void wakingADaemonChildEndsItsThreadsParks() throws Exception {
     // the child parks for an hour through its doorbell: only rings end it in time
     IpcProcess p = IpcProcess.builder().daemon(true).start(() -> {
       if (!dev.ipckit.spi.Doorbell.installed()) {
@@ -300,7 +300,7 @@ class IpcProcessTest {
       long deadline = System.nanoTime() + LONG.toNanos();
       while (!p.join(Duration.ofMillis(10))) {  // ring until it ends: a ring before it parks may find no one
         assertTrue(System.nanoTime() < deadline, "the rings never woke the child");
-        p.ring();
+        p.wake();
       }
       assertEquals(OptionalInt.of(0), p.exitCode());
     } finally {

@@ -106,8 +106,10 @@ public final class IpcProcess {
 
   /**
    * Makes a daemon child's threads that wait on ipckit objects look again at once. A thread that has waited long
-   * parks for up to 20 ms at a time (Java cannot block on shared memory); after handing an idle daemon child work
-   * through a queue or a pipe, call this to have it noticed now rather than at the waiter's next wake-up.
+   * parks for up to 20 ms at a time (Java cannot block on shared memory); a backend may ring it when the object
+   * changes (the shared-memory backend does, through inotify), and this is the other way in: after handing an idle
+   * daemon child work through a queue or a pipe, it has the work noticed now rather than at the waiter's next
+   * wake-up.
    * {@link Pool} does this for its workers. Costs one write to the child's standard input pipe, which rings its
    * {@link dev.ipckit.spi.Doorbell}. Does nothing for a non-daemon child (it does not read its standard input)
    * or one that has exited.

@@ -19,9 +19,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A job handed to a daemon child that has sat idle in {@code take()} for a second: {@code put} on a job queue, the
- * child answers on a reply queue, this thread takes the reply. Without {@code IpcProcess.wake()} the idle child
- * notices the job at its next wake-up (it parks up to 20 ms at a time); with it, at once. SingleShotTime, one call
- * after each 1 s pause: read the median of the iterations. CPython 3.11 with two {@code multiprocessing.Queue}s
+ * child answers on a reply queue, this thread takes the reply. The idle child has parked; the put rings the
+ * namespace's bell (inotify) and, with {@code wake = true}, {@code IpcProcess.wake()} also writes to the child's
+ * stdin pipe. Run with {@code -Dipckit.bell=false} (for this JVM and, through its flags, the child) to see the
+ * child notice the job only when its park ends (up to 20 ms). SingleShotTime, one call after each 1 s pause: read
+ * the median of the iterations. CPython 3.11 with two {@code multiprocessing.Queue}s
  * on this machine ({@code ipc-bench/cpython/queue_wake.py}): median 594 µs.
  *
  * <pre>

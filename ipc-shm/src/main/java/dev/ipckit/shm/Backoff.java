@@ -1,6 +1,7 @@
 package dev.ipckit.shm;
 
 import dev.ipckit.spi.Doorbell;
+import java.nio.ByteBuffer;
 
 /**
  * The one idle strategy every blocking call uses: spin, then yield, then park with growing sleeps.
@@ -40,6 +41,11 @@ final class Backoff {
   private long park = MIN_PARK_NANOS;
   /** {@link System#nanoTime()} of the first park; 0 before it. */
   private long parkedSince;
+  /** The waited-for object's sleep word ({@link Bell}); {@code sleepAt < 0} when none or the bell is off. */
+  private ShmNamespace sleepNs;
+  private ByteBuffer sleepBuf;
+  private int sleepAt = -1;
+  private boolean listening;
 
   Backoff() {
     this(SPINS);
@@ -52,6 +58,37 @@ final class Backoff {
    */
   Backoff(int spins) {
     this.spins = spins;
+  }
+
+  /**
+   * Announces this waiter in the sleep word at {@code at} of {@code buf} before its long parks, so that a process
+   * that changes the object rings the namespace's {@link Bell} and wakes it at once.
+   */
+  Backoff sleepWord(ShmNamespace ns, ByteBuffer buf, int at) {
+    if (Bell.ENABLED) {
+      this.sleepNs = ns;
+      this.sleepBuf = buf;
+      this.sleepAt = at;
+    }
+    return this;
+  }
+
+  /**
+   * Before a park of {@code nanos}: if it is long, announce it. A change after the announcement rings the bell,
+   * whose unpark ends the park, or makes it return at once if it comes first; a change between the caller's last
+   * look and the announcement is seen at the end of the park, as without a bell.
+   */
+  private void announceIfLong(long nanos) {
+    if (sleepAt >= 0 && nanos >= Bell.MIN_PARK_NANOS) {
+      if (!listening) {
+        listening = sleepNs.listenToBell();
+        if (!listening) {
+          sleepAt = -1;
+          return;
+        }
+      }
+      Bell.announce(sleepBuf, sleepAt, nanos);
+    }
   }
 
   void reset() {
@@ -124,6 +161,7 @@ final class Backoff {
     } else if (yielding(s)) {
       Thread.yield();
     } else {
+      announceIfLong(park);
       Doorbell.parkNanos(park);
       park = nextPark(park);
     }
@@ -139,7 +177,9 @@ final class Backoff {
       if (left <= 0) {
         return;
       }
-      Doorbell.parkNanos(Math.min(park, left));
+      long nanos = Math.min(park, left);
+      announceIfLong(nanos);
+      Doorbell.parkNanos(nanos);
       park = nextPark(park);
       step++;
     } else {

@@ -23,7 +23,14 @@ package dev.ipckit.shm;
  *  +---------------------------------------------------------------+
  *  |                 Initialised (written last, release)           |  48
  *  +---------------------------------------------------------------+
- *  |                    Reserved up to byte 127                    |  52
+ *  |                    Reserved up to byte 63                     |  52
+ *  +---------------------------------------------------------------+
+ *  |       Sleep word (8 bytes): waiters parked on the object      |  64
+ *  |       (for a queue: its consumers), see {@link Bell}          |
+ *  +---------------------------------------------------------------+
+ *  |       Second sleep word (8 bytes): a queue's producers        |  72
+ *  +---------------------------------------------------------------+
+ *  |                    Reserved up to byte 127                    |  80
  *  +---------------------------------------------------------------+
  *  |                 Body: the kind's own layout                   |  128
  * </pre>
@@ -45,6 +52,13 @@ public final class FileHeader {
   public static final int FILE_LENGTH_OFFSET = 32;
   public static final int CREATOR_PID_OFFSET = 40;
   public static final int INITIALISED_OFFSET = 48;
+  /**
+   * Sleep words ({@link Bell}) live on the header's second cache line: read after every change of the object,
+   * written only by waiters about to park long, so the line stays shared and cheap to read, unlike the object's
+   * own hot words.
+   */
+  public static final int SLEEP_OFFSET = 64;
+  public static final int SECOND_SLEEP_OFFSET = 72;
 
   /** Header length; the body starts here, on its own cache lines. */
   public static final int LENGTH = 128;

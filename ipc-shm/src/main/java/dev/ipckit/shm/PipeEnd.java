@@ -92,7 +92,14 @@ final class PipeEnd {
   private byte[] partial;
   private int partialAt;
 
+  /** Sleep words ({@link Bell}): readers waiting for data, writers waiting for room (both directions share). */
+  private static final int READERS_SLEEP = FileHeader.SLEEP_OFFSET;
+  private static final int WRITERS_SLEEP = FileHeader.SECOND_SLEEP_OFFSET;
+
+  private final ShmNamespace ns;
+
   PipeEnd(ShmNamespace ns, String name, MappedFile file, int end, boolean duplex) {
+    this.ns = ns;
     this.label = "pipe \"" + name + "\" in " + ns.dir();
     this.buf = file.buffer;
     this.registry = ns.registry();
@@ -191,6 +198,8 @@ final class PipeEnd {
     // release: every tail published before happens-before a peer that reads closed == 1 with getAcquire
     Mem.LONG.setRelease(buf, closedAt, 1L);
     Mem.LONG.compareAndSet(buf, ownerAt, token, 0L);
+    ns.wakeSleepers(buf, READERS_SLEEP);       // the peer, if it waits, sees end-of-file or a broken pipe now
+    ns.wakeSleepers(buf, WRITERS_SLEEP);
   }
 
   /** Times this end was taken over from a dead owner, ever. */
@@ -244,6 +253,7 @@ final class PipeEnd {
         tail = t;
         // publish: the record bytes above happen-before a consumer's getAcquire of this tail
         Mem.LONG.setRelease(buf, outTailAt, t);
+        ns.wakeSleepers(buf, READERS_SLEEP);
         off += chunk;
         info = CONTINUATION;
       } while (off < n);
@@ -255,7 +265,7 @@ final class PipeEnd {
   /** Waits until {@code need} bytes past {@code t} are free; IOException when the reader is closed or dead. */
   private void awaitSpace(long t, int need, ShmHandle conn, boolean midMessage)
       throws IOException, InterruptedException {
-    Backoff backoff = new Backoff(SPINS);
+    Backoff backoff = new Backoff(SPINS).sleepWord(ns, buf, WRITERS_SLEEP);
     long probedAt = 0L;
     for (;;) {
       long h = (long) Mem.LONG.getOpaque(buf, outHeadAt); // poll
@@ -377,6 +387,7 @@ final class PipeEnd {
     head = h;
     // release: our copies out of the freed bytes happen-before the writer's getAcquire of the head
     Mem.LONG.setRelease(buf, inHeadAt, h);
+    ns.wakeSleepers(buf, WRITERS_SLEEP);
   }
 
   /** True when a message (or EOF) is there, waiting up to {@code timeoutNanos}. */
@@ -407,7 +418,7 @@ final class PipeEnd {
    * timeout, or {@link #EOF} once the peer is closed or dead and nothing is left to read.
    */
   private long awaitData(long h, ShmHandle conn, boolean timed, long deadline) throws InterruptedException {
-    Backoff backoff = new Backoff(SPINS);
+    Backoff backoff = new Backoff(SPINS).sleepWord(ns, buf, READERS_SLEEP);
     long probedAt = 0L;
     for (;;) {
       long t = (long) Mem.LONG.getOpaque(buf, inTailAt); // poll

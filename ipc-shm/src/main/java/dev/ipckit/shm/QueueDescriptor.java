@@ -74,9 +74,13 @@ final class QueueDescriptor {
   static final int PRODUCER_LOCK_OFFSET = FileHeader.LENGTH;
   static final int TAIL_OFFSET = PRODUCER_LOCK_OFFSET + LINE;
   static final int DATA_TAIL_OFFSET = TAIL_OFFSET + 8;
+  /** Consumers' sleep word ({@link Bell}): the header's first; a producer reads it after every put. */
+  static final int CONSUMER_SLEEP_OFFSET = FileHeader.SLEEP_OFFSET;
   static final int CONSUMER_LOCK_OFFSET = TAIL_OFFSET + LINE;
   static final int HEAD_OFFSET = CONSUMER_LOCK_OFFSET + LINE;
   static final int DATA_HEAD_OFFSET = HEAD_OFFSET + 8;
+  /** Producers' sleep word ({@link Bell}): the header's second; a consumer reads it after every take. */
+  static final int PRODUCER_SLEEP_OFFSET = FileHeader.SECOND_SLEEP_OFFSET;
   static final int DONE_OFFSET = HEAD_OFFSET + LINE;
   static final int SLOTS_OFFSET = DONE_OFFSET + LINE;
 

@@ -32,6 +32,17 @@ final class ShmEvent extends ShmHandle implements IpcEvent {
   public void set() {
     checkOpen();
     Mem.LONG.setRelease(buf, STATE, 1L);
+    ns.wakeSleepers(buf, SyncDescriptor.SLEEP_OFFSET);
+  }
+
+  @Override
+  int sleepOffset() {
+    return SyncDescriptor.SLEEP_OFFSET;
+  }
+
+  @Override
+  java.nio.ByteBuffer sleepBuffer() {
+    return buf;
   }
 
   @Override

@@ -106,7 +106,7 @@ final class ShmFileLock extends ShmHandle implements IpcLock, ShmCondition.Owner
    * (interruptible only) or {@link #TIMED_OUT} (timed only).
    */
   private int kernelLock(boolean interruptible, boolean timed, long deadline) {
-    Backoff backoff = new Backoff();
+    Backoff backoff = new Backoff().sleepWord(ns, st.buf, LockDescriptor.SLEEP_OFFSET);
     boolean interrupted = false;
     try {
       for (;;) {
@@ -185,6 +185,7 @@ final class ShmFileLock extends ShmHandle implements IpcLock, ShmCondition.Owner
     } finally {
       st.gate.unlock();
     }
+    ns.wakeSleepers(st.buf, LockDescriptor.SLEEP_OFFSET);
   }
 
   @Override
@@ -205,6 +206,16 @@ final class ShmFileLock extends ShmHandle implements IpcLock, ShmCondition.Owner
     }
     long cur = (long) Mem.LONG.getAcquire(st.buf, OWNER);
     return cur != 0L && registry.isAlive(cur);
+  }
+
+  @Override
+  int sleepOffset() {
+    return LockDescriptor.SLEEP_OFFSET;                 // condition waiters (awaitCondition) share it
+  }
+
+  @Override
+  java.nio.ByteBuffer sleepBuffer() {
+    return st.buf;
   }
 
   /** A condition shared with every process that opens this lock; see {@link ShmCondition}. */

@@ -58,6 +58,9 @@ abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
       throw new InterruptedException();
     }
     Backoff backoff = new Backoff();
+    if (sleepOffset() >= 0) {
+      backoff.sleepWord(ns, sleepBuffer(), sleepOffset());
+    }
     for (;;) {
       if (ready.getAsBoolean()) {
         return true;
@@ -77,6 +80,16 @@ abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
         backoff.idle();
       }
     }
+  }
+
+  /** Where waiters in {@link #awaitCondition} announce themselves ({@link Bell}); -1 for none. */
+  int sleepOffset() {
+    return -1;
+  }
+
+  /** The buffer holding {@link #sleepOffset()}. */
+  java.nio.ByteBuffer sleepBuffer() {
+    return null;
   }
 
   /** Marks this handle closed; idempotent. Subclasses release what they hold first. */

@@ -104,7 +104,7 @@ final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
       won(me, false);
       return ACQUIRED;
     }
-    Backoff backoff = new Backoff();
+    Backoff backoff = new Backoff().sleepWord(ns, st.buf, LockDescriptor.SLEEP_OFFSET);
     int pause = 1;
     boolean interrupted = false;
     try {
@@ -201,6 +201,7 @@ final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
           + " was taken from this process while held (owner word 0x" + Long.toHexString(cur)
           + ", expected 0x" + Long.toHexString(token) + "): was the namespace closed meanwhile?");
     }
+    ns.wakeSleepers(st.buf, LockDescriptor.SLEEP_OFFSET);
   }
 
   @Override
@@ -246,6 +247,16 @@ final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
     st.holds = 1;
     unlock();
     return holds;
+  }
+
+  @Override
+  int sleepOffset() {
+    return LockDescriptor.SLEEP_OFFSET;                 // condition waiters (awaitCondition) share it
+  }
+
+  @Override
+  java.nio.ByteBuffer sleepBuffer() {
+    return st.buf;
   }
 
   private IllegalMonitorStateException notHeldHere() {

@@ -122,6 +122,18 @@ final class ShmNamespace implements Namespace {
     }
   }
 
+  /** Makes this JVM listen to the namespace's {@link Bell}; false if it cannot. */
+  boolean listenToBell() {
+    return Bell.listen(core.dir);
+  }
+
+  /** After a change to an object: rings the namespace's {@link Bell} if a waiter may be parked on it. */
+  void wakeSleepers(ByteBuffer buf, int sleepAt) {
+    if (Bell.claimRing(buf, sleepAt)) {
+      core.ringBell();
+    }
+  }
+
   /** The number of handles tracked now (for tests). */
   int tracked() {
     synchronized (handles) {
@@ -370,6 +382,8 @@ final class ShmNamespace implements Namespace {
     }
   }
 
+  private static final byte[] BELL_BYTE = {1};
+
   /** What the JVM holds for one namespace directory. */
   static final class Core {
     final Path dir;
@@ -380,6 +394,22 @@ final class ShmNamespace implements Namespace {
     final Map<String, Object> shared = new HashMap<>();
     final List<FileChannel> channels = new ArrayList<>();
     int refs;
+
+    /** The namespace's bell file, opened on the first ring. */
+    private FileChannel bell;
+
+    /** Writes a byte to the bell file: every JVM listening to this namespace gets an inotify event. */
+    synchronized void ringBell() {
+      try {
+        if (bell == null) {
+          bell = FileChannel.open(dir.resolve(Bell.FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        }
+        bell.write(ByteBuffer.wrap(BELL_BYTE), 0);
+        Bell.counted();
+      } catch (IOException | RuntimeException e) {
+        // no bell: waiters wake on their own, as they do without one
+      }
+    }
 
     Core(Path dir, Object dirKey) {
       this.dir = dir;
@@ -409,6 +439,14 @@ final class ShmNamespace implements Namespace {
           }
         }
         channels.clear();
+        if (bell != null) {
+          try {
+            bell.close();
+          } catch (IOException ignored) {
+            // nothing more to do
+          }
+          bell = null;
+        }
       }
       registry.close();
     }

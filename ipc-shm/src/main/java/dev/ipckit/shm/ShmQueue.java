@@ -279,6 +279,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
       }
       // wait for space without the lock: head is freed by consumers with setRelease
       done = awaitAttempt(() -> mayHaveRoom(b.length, spill) && tryPut(b, spill) ? Boolean.TRUE : null,
+          QueueDescriptor.PRODUCER_SLEEP_OFFSET,
           st.putWaitNanos, waited -> st.putWaitNanos = waited, timed, deadline) != null;
       return done;
     } finally {
@@ -307,7 +308,16 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
    * One attempt under the producer lock: true if the message was published, false if the queue is full (no free
    * slot, or for a data-area message no room in the data area).
    */
+  /** One put attempt; wakes parked consumers when it puts. */
   private boolean tryPut(byte[] b, long spill) {
+    if (tryPutLocked(b, spill)) {
+      ns.wakeSleepers(buf, QueueDescriptor.CONSUMER_SLEEP_OFFSET);
+      return true;
+    }
+    return false;
+  }
+
+  private boolean tryPutLocked(byte[] b, long spill) {
     ByteBuffer buf = this.buf;
     OwnerWord.acquire(buf, PRODUCER_LOCK_OFFSET, token, registry);
     try {
@@ -469,7 +479,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     return awaitAttempt(
         () -> (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) < (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET)
             ? tryTake() : null,
-        st.takeWaitNanos, waited -> st.takeWaitNanos = waited, timed, deadline);
+        QueueDescriptor.CONSUMER_SLEEP_OFFSET, st.takeWaitNanos, waited -> st.takeWaitNanos = waited, timed, deadline);
   }
 
   /**
@@ -477,9 +487,9 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
    * {@code timed}) has passed. Spins first for about twice this side's last wait ({@link #spinBudget}, yielding
    * every few steps), then waits with {@link Backoff}; how long this wait took goes to {@code waited}.
    */
-  private <T> T awaitAttempt(Supplier<T> attempt, long lastWait, LongConsumer waited, boolean timed, long deadline)
-      throws InterruptedException {
-    Backoff backoff = new Backoff();
+  private <T> T awaitAttempt(Supplier<T> attempt, int sleepAt, long lastWait, LongConsumer waited, boolean timed,
+      long deadline) throws InterruptedException {
+    Backoff backoff = new Backoff().sleepWord(ns, buf, sleepAt);
     long start = System.nanoTime();
     long spinUntil = start + spinBudget(lastWait);
     int spins = 0;
@@ -516,7 +526,16 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
    * ({@link Spilled}) or, for a damaged slot, the {@link IpcException} to throw; null if the queue is empty.
    * The slot is freed only after it has been completely read.
    */
+  /** One take attempt; wakes parked producers when it takes. */
   private Object tryTake() {
+    Object m = tryTakeLocked();
+    if (m != null) {
+      ns.wakeSleepers(buf, QueueDescriptor.PRODUCER_SLEEP_OFFSET);
+    }
+    return m;
+  }
+
+  private Object tryTakeLocked() {
     ByteBuffer buf = this.buf;
     OwnerWord.acquire(buf, CONSUMER_LOCK_OFFSET, token, registry);
     try {
@@ -741,6 +760,7 @@ final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     } finally {
       OwnerWord.release(buf, CONSUMER_LOCK_OFFSET);
     }
+    ns.wakeSleepers(buf, QueueDescriptor.PRODUCER_SLEEP_OFFSET);
   }
 
   @Override

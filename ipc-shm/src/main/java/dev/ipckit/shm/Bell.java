@@ -56,21 +56,25 @@ final class Bell {
     if (LISTENED.contains(dir)) {
       return true;
     }
-    try {
-      if (service == null) {
+    if (service == null) {
+      try {
         service = FileSystems.getDefault().newWatchService();
-        Thread t = new Thread(Bell::dispatch, "ipckit-bell");
-        t.setDaemon(true);
-        t.start();
-        Doorbell.install();
+      } catch (IOException | UnsupportedOperationException e) {
+        unavailable = true;                    // no inotify instance left: waiters wake on their own
+        return false;
       }
-      dir.register(service, StandardWatchEventKinds.ENTRY_MODIFY);
-      LISTENED.add(dir);
-      return true;
-    } catch (IOException | UnsupportedOperationException e) {
-      unavailable = true;                      // no inotify here, or no instance left: waiters wake on their own
-      return false;
+      Thread t = new Thread(Bell::dispatch, "ipckit-bell");
+      t.setDaemon(true);
+      t.start();
+      Doorbell.install();
     }
+    try {
+      dir.register(service, StandardWatchEventKinds.ENTRY_MODIFY);
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;                            // this directory only (gone, or no watch left): wake on their own
+    }
+    LISTENED.add(dir);
+    return true;
   }
 
   /** Rings this JVM's doorbell for every event on a listened directory. */

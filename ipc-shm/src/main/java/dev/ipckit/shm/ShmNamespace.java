@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -402,7 +403,9 @@ final class ShmNamespace implements Namespace {
     synchronized void ringBell() {
       try {
         if (bell == null) {
-          bell = FileChannel.open(dir.resolve(Bell.FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          bell = FileChannel.open(dir.resolve(Bell.FILE_NAME), java.util.Set.of(StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+              "rw-------")));
         }
         bell.write(ByteBuffer.wrap(BELL_BYTE), 0);
         Bell.counted();

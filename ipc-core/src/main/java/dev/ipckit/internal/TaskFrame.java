@@ -71,13 +71,31 @@ public record TaskFrame(boolean daemon, boolean direct, String name, String back
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
     out.writeInt((daemon ? FLAG_DAEMON : 0) | (direct ? FLAG_DIRECT : 0));
-    out.writeInt(n.length);
-    out.write(n);
-    out.writeInt(b.length);
-    out.write(b);
-    out.writeInt(task.length);
-    out.write(task);
+    writeField(out, n);
+    writeField(out, b);
+    writeField(out, task);
     out.flush();
+  }
+
+  private static void writeField(DataOutputStream out, byte[] field) throws IOException {
+    out.writeInt(field.length);
+    out.write(field);
+  }
+
+  /**
+   * Reads a length-prefixed field of {@code min} to {@code max} bytes, naming it ({@code what}) in the exception
+   * for a bad length or a stream that ends inside it.
+   */
+  private static byte[] readField(DataInputStream in, String what, int min, int max) throws IOException {
+    int length = in.readInt();
+    if (length < min || length > max) {
+      throw new IOException("bad " + what + " length in task frame: " + what + "Length=" + length);
+    }
+    byte[] field = in.readNBytes(length);
+    if (field.length != length) {
+      throw new EOFException("task frame truncated: " + field.length + " of " + length + " " + what + " bytes");
+    }
+    return field;
   }
 
   /**
@@ -103,33 +121,9 @@ public record TaskFrame(boolean daemon, boolean direct, String name, String back
             + " (parent and child run different ipckit versions)");
       }
       int flags = in.readInt();
-      int nameLength = in.readInt();
-      if (nameLength < 0 || nameLength > MAX_NAME_BYTES) {
-        throw new IOException("bad name length in task frame: nameLength=" + nameLength);
-      }
-      byte[] nameBytes = in.readNBytes(nameLength);
-      if (nameBytes.length != nameLength) {
-        throw new EOFException("task frame truncated: " + nameBytes.length + " of " + nameLength + " name bytes");
-      }
-      String name = new String(nameBytes, StandardCharsets.UTF_8);
-      int backendLength = in.readInt();
-      if (backendLength < 0 || backendLength > MAX_NAME_BYTES) {
-        throw new IOException("bad backend length in task frame: backendLength=" + backendLength);
-      }
-      byte[] backendBytes = in.readNBytes(backendLength);
-      if (backendBytes.length != backendLength) {
-        throw new EOFException("task frame truncated: " + backendBytes.length + " of " + backendLength
-            + " backend bytes");
-      }
-      String backend = new String(backendBytes, StandardCharsets.UTF_8);
-      int taskLength = in.readInt();
-      if (taskLength <= 0 || taskLength > MAX_TASK_BYTES) {
-        throw new IOException("bad task length in task frame: taskLength=" + taskLength);
-      }
-      byte[] task = in.readNBytes(taskLength);
-      if (task.length != taskLength) {
-        throw new EOFException("task frame truncated: " + task.length + " of " + taskLength + " task bytes");
-      }
+      String name = new String(readField(in, "name", 0, MAX_NAME_BYTES), StandardCharsets.UTF_8);
+      String backend = new String(readField(in, "backend", 0, MAX_NAME_BYTES), StandardCharsets.UTF_8);
+      byte[] task = readField(in, "task", 1, MAX_TASK_BYTES);
       return new TaskFrame((flags & FLAG_DAEMON) != 0, (flags & FLAG_DIRECT) != 0, name, backend, task);
     } catch (EOFException e) {
       throw new EOFException("task frame truncated: the parent closed the pipe mid-frame (" + e.getMessage() + ")");

@@ -70,20 +70,21 @@ public final class Ipc implements AutoCloseable {
    */
   public static Ipc attach(Path dir) {
     Path key = dir.toAbsolutePath().normalize();
+    Ipc ipc = ATTACHED.get(key);
+    if (ipc != null && !ipc.ns.gone()) {
+      return ipc;                             // the usual case: one look at the directory
+    }
     if (!java.nio.file.Files.isDirectory(key)) {
       // a handle outlived its namespace: recreating the directory would hand out fresh, empty objects
       throw new IpcException("cannot attach to the namespace " + key + ": the directory does not exist"
           + " (was it closed or removed?)");
     }
-    Ipc ipc = ATTACHED.get(key);
-    if (ipc == null || ipc.ns.gone()) {
-      synchronized (ATTACHED) {
-        ipc = ATTACHED.get(key);
-        if (ipc == null || ipc.ns.gone()) {
-          releaseGoneAttachments();
-          ipc = new Ipc(backend().attach(key), true);
-          ATTACHED.put(key, ipc);
-        }
+    synchronized (ATTACHED) {
+      ipc = ATTACHED.get(key);
+      if (ipc == null || ipc.ns.gone()) {
+        releaseGoneAttachments();
+        ipc = new Ipc(backend().attach(key), true);
+        ATTACHED.put(key, ipc);
       }
     }
     return ipc;

@@ -28,8 +28,6 @@ final class LockDescriptor {
   static final int OWNER_OFFSET = FileHeader.LENGTH;
   static final int TAKEOVERS_OFFSET = OWNER_OFFSET + 8;
   static final int SIGNALS_OFFSET = TAKEOVERS_OFFSET + 8;
-  /** Waiters' sleep word ({@link Bell}): lock waiters and condition waiters share the header's. */
-  static final int SLEEP_OFFSET = FileHeader.SLEEP_OFFSET;
   static final int BODY_LENGTH = FileHeader.CACHE_LINE;
   /** The byte a {@link Kind#FILE_LOCK} locks with the kernel: past the data, so no I/O ever touches it. */
   static final long FILE_LOCK_BYTE = 1L << 32;

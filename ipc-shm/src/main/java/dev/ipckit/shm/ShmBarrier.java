@@ -94,14 +94,14 @@ final class ShmBarrier extends ShmHandle implements IpcBarrier {
       index = (int) (parties - arrived);
       if (arrived >= parties) {
         if (Mem.LONG.compareAndSet(buf, STATE, w, ((gen + 1) & 0xFFFF_FFFFL) << 32)) {
-          ns.wakeSleepers(buf, SyncDescriptor.SLEEP_OFFSET);
+          ns.wakeSleepers(buf, FileHeader.SLEEP_OFFSET);
           return 0; // tripped: the next generation starts empty
         }
       } else if (Mem.LONG.compareAndSet(buf, STATE, w, w + 1)) {
         break;
       }
     }
-    Backoff backoff = new Backoff().sleepWord(ns, buf, SyncDescriptor.SLEEP_OFFSET);
+    Backoff backoff = new Backoff().sleepWord(ns, buf, FileHeader.SLEEP_OFFSET);
     for (;;) {
       long w = (long) Mem.LONG.getAcquire(buf, STATE);
       if (w >>> 32 != gen) {
@@ -140,7 +140,7 @@ final class ShmBarrier extends ShmHandle implements IpcBarrier {
         return;
       }
       if (Mem.LONG.compareAndSet(buf, STATE, w, w | BROKEN)) {
-        ns.wakeSleepers(buf, SyncDescriptor.SLEEP_OFFSET);
+        ns.wakeSleepers(buf, FileHeader.SLEEP_OFFSET);
         return;
       }
     }
@@ -160,7 +160,7 @@ final class ShmBarrier extends ShmHandle implements IpcBarrier {
       }
       Mem.LONG.setRelease(buf, RESET_GEN, gen); // before the generation moves: its waiters then see it
       if (Mem.LONG.compareAndSet(buf, STATE, w, ((gen + 1) & 0xFFFF_FFFFL) << 32)) {
-        ns.wakeSleepers(buf, SyncDescriptor.SLEEP_OFFSET);
+        ns.wakeSleepers(buf, FileHeader.SLEEP_OFFSET);
         return;
       }
     }

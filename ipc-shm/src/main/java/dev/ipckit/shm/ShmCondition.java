@@ -104,7 +104,7 @@ final class ShmCondition implements Condition {
       throw notHeld("signal");
     }
     Mem.LONG.getAndAdd(buf, SIGNALS, 1L);         // volatile: waiters see it with their next poll
-    lock.ns.wakeSleepers(buf, LockDescriptor.SLEEP_OFFSET);
+    lock.ns.wakeSleepers(buf, FileHeader.SLEEP_OFFSET);
   }
 
   /**

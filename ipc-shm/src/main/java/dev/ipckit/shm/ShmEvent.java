@@ -32,12 +32,7 @@ final class ShmEvent extends ShmHandle implements IpcEvent {
   public void set() {
     checkOpen();
     Mem.LONG.setRelease(buf, STATE, 1L);
-    ns.wakeSleepers(buf, SyncDescriptor.SLEEP_OFFSET);
-  }
-
-  @Override
-  int sleepOffset() {
-    return SyncDescriptor.SLEEP_OFFSET;
+    ns.wakeSleepers(buf, FileHeader.SLEEP_OFFSET);
   }
 
   @Override

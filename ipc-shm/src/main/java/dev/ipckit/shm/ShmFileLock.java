@@ -106,7 +106,7 @@ final class ShmFileLock extends ShmHandle implements IpcLock, ShmCondition.Owner
    * (interruptible only) or {@link #TIMED_OUT} (timed only).
    */
   private int kernelLock(boolean interruptible, boolean timed, long deadline) {
-    Backoff backoff = new Backoff().sleepWord(ns, st.buf, LockDescriptor.SLEEP_OFFSET);
+    Backoff backoff = new Backoff().sleepWord(ns, st.buf, FileHeader.SLEEP_OFFSET);
     boolean interrupted = false;
     try {
       for (;;) {
@@ -185,7 +185,7 @@ final class ShmFileLock extends ShmHandle implements IpcLock, ShmCondition.Owner
     } finally {
       st.gate.unlock();
     }
-    ns.wakeSleepers(st.buf, LockDescriptor.SLEEP_OFFSET);
+    ns.wakeSleepers(st.buf, FileHeader.SLEEP_OFFSET);
   }
 
   @Override
@@ -209,13 +209,8 @@ final class ShmFileLock extends ShmHandle implements IpcLock, ShmCondition.Owner
   }
 
   @Override
-  int sleepOffset() {
-    return LockDescriptor.SLEEP_OFFSET;                 // condition waiters (awaitCondition) share it
-  }
-
-  @Override
   java.nio.ByteBuffer sleepBuffer() {
-    return st.buf;
+    return st.buf;                              // condition waiters (awaitCondition) share the lock's sleep word
   }
 
   /** A condition shared with every process that opens this lock; see {@link ShmCondition}. */

@@ -58,8 +58,8 @@ abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
       throw new InterruptedException();
     }
     Backoff backoff = new Backoff();
-    if (sleepOffset() >= 0) {
-      backoff.sleepWord(ns, sleepBuffer(), sleepOffset());
+    if (sleepBuffer() != null) {
+      backoff.sleepWord(ns, sleepBuffer(), FileHeader.SLEEP_OFFSET);
     }
     for (;;) {
       if (ready.getAsBoolean()) {
@@ -82,12 +82,10 @@ abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
     }
   }
 
-  /** Where waiters in {@link #awaitCondition} announce themselves ({@link Bell}); -1 for none. */
-  int sleepOffset() {
-    return -1;
-  }
-
-  /** The buffer holding {@link #sleepOffset()}. */
+  /**
+   * The mapped file in whose header sleep word ({@link FileHeader#SLEEP_OFFSET}) waiters in {@link #awaitCondition}
+   * announce themselves ({@link Bell}); null for none.
+   */
   java.nio.ByteBuffer sleepBuffer() {
     return null;
   }

@@ -104,7 +104,7 @@ final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
       won(me, false);
       return ACQUIRED;
     }
-    Backoff backoff = new Backoff().sleepWord(ns, st.buf, LockDescriptor.SLEEP_OFFSET);
+    Backoff backoff = new Backoff().sleepWord(ns, st.buf, FileHeader.SLEEP_OFFSET);
     int pause = 1;
     boolean interrupted = false;
     try {
@@ -201,7 +201,7 @@ final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
           + " was taken from this process while held (owner word 0x" + Long.toHexString(cur)
           + ", expected 0x" + Long.toHexString(token) + "): was the namespace closed meanwhile?");
     }
-    ns.wakeSleepers(st.buf, LockDescriptor.SLEEP_OFFSET);
+    ns.wakeSleepers(st.buf, FileHeader.SLEEP_OFFSET);
   }
 
   @Override
@@ -250,13 +250,8 @@ final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
   }
 
   @Override
-  int sleepOffset() {
-    return LockDescriptor.SLEEP_OFFSET;                 // condition waiters (awaitCondition) share it
-  }
-
-  @Override
   java.nio.ByteBuffer sleepBuffer() {
-    return st.buf;
+    return st.buf;                              // condition waiters (awaitCondition) share the lock's sleep word
   }
 
   private IllegalMonitorStateException notHeldHere() {

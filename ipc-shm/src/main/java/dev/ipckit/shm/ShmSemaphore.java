@@ -90,7 +90,7 @@ final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
     java.nio.ByteBuffer b = file.buffer;
     if (!bounded) {
       Mem.LONG.getAndAdd(b, STATE, 1L);
-      ns.wakeSleepers(b, SyncDescriptor.SLEEP_OFFSET);
+      ns.wakeSleepers(b, FileHeader.SLEEP_OFFSET);
       return;
     }
     for (;;) {
@@ -100,15 +100,10 @@ final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
             + " released too many times: permits=" + p + ", bound=" + bound);
       }
       if (Mem.LONG.compareAndSet(b, STATE, p, p + 1)) {
-        ns.wakeSleepers(b, SyncDescriptor.SLEEP_OFFSET);
+        ns.wakeSleepers(b, FileHeader.SLEEP_OFFSET);
         return;
       }
     }
-  }
-
-  @Override
-  int sleepOffset() {
-    return SyncDescriptor.SLEEP_OFFSET;
   }
 
   @Override

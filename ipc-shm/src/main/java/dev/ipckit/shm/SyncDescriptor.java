@@ -25,8 +25,6 @@ package dev.ipckit.shm;
  */
 final class SyncDescriptor {
   static final int STATE_OFFSET = FileHeader.LENGTH;
-  /** Waiters' sleep word ({@link Bell}): the header's. */
-  static final int SLEEP_OFFSET = FileHeader.SLEEP_OFFSET;
   static final int RESET_GENERATION_OFFSET = FileHeader.LENGTH + FileHeader.CACHE_LINE;
   static final int BODY_LENGTH = 2 * FileHeader.CACHE_LINE;
 

@@ -36,7 +36,7 @@ class BellTest {
       ShmEvent event = (ShmEvent) ipc.event("e");
       assertTrue(ns.listenToBell(), "inotify is available on Linux");
       Thread sleeper = new Thread(() -> {
-        Bell.announce(event.sleepBuffer(), event.sleepOffset(), AN_HOUR);
+        Bell.announce(event.sleepBuffer(), FileHeader.SLEEP_OFFSET, AN_HOUR);
         Doorbell.parkNanos(AN_HOUR);
       }, "sleeper");
       sleeper.start();
@@ -44,7 +44,7 @@ class BellTest {
       event.set();                                // finds the announcement and rings
       sleeper.join(START.toMillis());
       assertFalse(sleeper.isAlive(), "the ring must end an hour's park");
-      assertFalse(Bell.claimRing(event.sleepBuffer(), event.sleepOffset()), "the ring cleared the announcement");
+      assertFalse(Bell.claimRing(event.sleepBuffer(), FileHeader.SLEEP_OFFSET), "the ring cleared the announcement");
     }
   }
 
@@ -58,7 +58,7 @@ class BellTest {
         if (!((ShmNamespace) Ipc.attach(e.ns.dir()).namespace()).listenToBell()) {
           System.exit(3);
         }
-        Bell.announce(e.sleepBuffer(), e.sleepOffset(), AN_HOUR);
+        Bell.announce(e.sleepBuffer(), FileHeader.SLEEP_OFFSET, AN_HOUR);
         parked.set(1);
         Doorbell.parkNanos(AN_HOUR);              // only a ring ends this in time
       });
@@ -68,7 +68,7 @@ class BellTest {
         assertTrue(System.nanoTime() < deadline, "the bell never woke the child");
         event.set();                              // rings while the announcement stands
         event.clear();
-        Bell.announce(((ShmEvent) event).sleepBuffer(), ((ShmEvent) event).sleepOffset(), AN_HOUR); // the child may not
+        Bell.announce(((ShmEvent) event).sleepBuffer(), FileHeader.SLEEP_OFFSET, AN_HOUR); // the child may not
         // have parked yet when the first ring came: announce again on its behalf so the next set rings
       }
       assertEquals(0, child.exitCode().getAsInt());
@@ -88,7 +88,7 @@ class BellTest {
       }, "waiter");
       waiter.start();
       java.nio.ByteBuffer buf = event.sleepBuffer();
-      int at = event.sleepOffset();
+      int at = FileHeader.SLEEP_OFFSET;
       NamespaceTestKit.await("the waiter to announce a long park", START,
           () -> (long) Mem.LONG.getVolatile(buf, at) != 0L);
       long rings = Bell.rings();

@@ -278,10 +278,7 @@ public final class IpcProcess {
   private static IpcProcess startCold(List<String> cmd, TaskFrame frame) {
     Process p;
     try {
-      p = new ProcessBuilder(cmd)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
+      p = SparePool.launch(cmd);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start a child JVM: " + cmd.get(0), e);
     }

@@ -187,6 +187,14 @@ public final class SparePool {
     }
   }
 
+  /** Starts a child JVM with {@code cmd}: its standard output and error are this process's, as in Python. */
+  public static Process launch(List<String> cmd) throws IOException {
+    return new ProcessBuilder(cmd)
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
+
   /** Writes {@code frame} to a child's standard input; closes it unless the child is a daemon. */
   public static void hand(Process p, TaskFrame frame) throws IOException {
     OutputStream os = p.getOutputStream();
@@ -230,10 +238,7 @@ public final class SparePool {
     cmd.add(READY_DIR.toString());
     Process p;
     try {
-      p = new ProcessBuilder(cmd)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
+      p = launch(cmd);
     } catch (IOException | RuntimeException e) {
       slot.spare.completeExceptionally(new UncheckedIOException("cannot start a spare child JVM: " + cmd.get(0),
           e instanceof IOException io ? io : new IOException(e)));

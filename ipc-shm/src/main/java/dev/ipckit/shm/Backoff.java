@@ -161,13 +161,18 @@ final class Backoff {
     } else if (yielding(s)) {
       Thread.yield();
     } else {
-      announceIfLong(park);
-      Doorbell.parkNanos(park);
-      park = nextPark(park);
+      parkFor(park);
     }
     if (s < Integer.MAX_VALUE) {
       step = s + 1;
     }
+  }
+
+  /** One park of {@code nanos} (announced if long), then the next park's length. */
+  private void parkFor(long nanos) {
+    announceIfLong(nanos);
+    Doorbell.parkNanos(nanos);
+    park = nextPark(park);
   }
 
   /** Waits a little but not past {@code deadline} ({@link System#nanoTime()} scale). */
@@ -177,10 +182,7 @@ final class Backoff {
       if (left <= 0) {
         return;
       }
-      long nanos = Math.min(park, left);
-      announceIfLong(nanos);
-      Doorbell.parkNanos(nanos);
-      park = nextPark(park);
+      parkFor(Math.min(park, left));
       step++;
     } else {
       idle();

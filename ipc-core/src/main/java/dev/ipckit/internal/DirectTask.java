@@ -126,8 +126,9 @@ public final class DirectTask implements Task {
     }
     try {
       // resolve here as the child will: what fails here travels as Java serialization instead
-      Class<?> owner = Class.forName(lambda.getImplClass().replace('/', '.'), false, systemLoader());
-      if (owner != Class.forName(lambda.getImplClass().replace('/', '.'), false, task.getClass().getClassLoader())) {
+      String ownerName = lambda.getImplClass().replace('/', '.');
+      Class<?> owner = Class.forName(ownerName, false, systemLoader());
+      if (owner != Class.forName(ownerName, false, task.getClass().getClassLoader())) {
         return null;
       }
       resolve(owner, lambda.getImplMethodName(), lambda.getImplMethodSignature(), lambda.getImplMethodKind(),

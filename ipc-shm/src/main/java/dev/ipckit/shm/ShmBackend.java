@@ -1,5 +1,7 @@
 package dev.ipckit.shm;
 
+import dev.ipckit.shm.core.Dirs;
+import dev.ipckit.shm.core.TempNamespaces;
 import dev.ipckit.spi.Backend;
 import dev.ipckit.spi.Namespace;
 import java.nio.file.Path;
@@ -24,6 +26,6 @@ public final class ShmBackend implements Backend {
 
   @Override
   public Namespace createTemp() {
-    return ShmNamespace.open(TempNamespaces.create(), true);
+    return ShmNamespace.open(TempNamespaces.create(ShmNamespace::isOpenHere), true);
   }
 }

@@ -14,16 +14,38 @@ import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
+import dev.ipckit.shm.core.NamespaceView;
+import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.shm.core.TempNamespaces;
+import dev.ipckit.shm.format.FileHeader;
+import dev.ipckit.shm.format.Kind;
+import dev.ipckit.shm.format.MappedFile;
+import dev.ipckit.shm.liveness.Liveness;
+import dev.ipckit.shm.liveness.Registry;
+import dev.ipckit.shm.lock.LockState;
+import dev.ipckit.shm.lock.ShmFileLock;
+import dev.ipckit.shm.lock.ShmLock;
+import dev.ipckit.shm.pipe.ShmPipe;
+import dev.ipckit.shm.queue.ShmQueue;
+import dev.ipckit.shm.sync.ShmBarrier;
+import dev.ipckit.shm.sync.ShmEvent;
+import dev.ipckit.shm.sync.ShmSemaphore;
+import dev.ipckit.shm.value.ShmDouble;
+import dev.ipckit.shm.value.ShmDoubleArray;
+import dev.ipckit.shm.value.ShmInt;
+import dev.ipckit.shm.value.ShmIntArray;
+import dev.ipckit.shm.value.ShmLong;
+import dev.ipckit.shm.value.ShmLongArray;
+import dev.ipckit.shm.value.ValueDescriptor;
+import dev.ipckit.shm.wait.Bell;
+import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.spi.HandleRef;
 import dev.ipckit.spi.Namespace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -42,7 +64,7 @@ import java.util.function.Function;
  *
  * <p><b>Thread safety.</b> Safe for any number of threads.
  */
-final class ShmNamespace implements Namespace {
+public final class ShmNamespace implements Namespace, NamespaceView {
   private static final Map<Path, Core> CORES = new HashMap<>();
 
   private final Core core;
@@ -102,11 +124,13 @@ final class ShmNamespace implements Namespace {
     return core.dir;
   }
 
-  Registry registry() {
+  @Override
+  public Liveness liveness() {
     return core.registry;
   }
 
-  void track(ShmHandle h) {
+  @Override
+  public void track(ShmHandle h) {
     synchronized (handles) {
       if (closed) {
         throw new IllegalStateException("namespace " + core.dir + " is closed");
@@ -123,15 +147,15 @@ final class ShmNamespace implements Namespace {
     }
   }
 
-  /** Makes this JVM listen to the namespace's {@link Bell}; false if it cannot. */
-  boolean listenToBell() {
-    return Bell.listen(core.dir);
+  @Override
+  public SleepWord sleepWord(ByteBuffer buf, int at) {
+    return core.bell.sleepWord(buf, at);
   }
 
-  /** After a change to an object: rings the namespace's {@link Bell} if a waiter may be parked on it. */
-  void wakeSleepers(ByteBuffer buf, int sleepAt) {
-    if (Bell.claimRing(buf, sleepAt)) {
-      core.ringBell();
+  @Override
+  public void closeWithNamespace(java.io.Closeable c) {
+    synchronized (core) {
+      core.closeables.add(c);
     }
   }
 
@@ -142,7 +166,8 @@ final class ShmNamespace implements Namespace {
     }
   }
 
-  void untrack(ShmHandle h) {
+  @Override
+  public void untrack(ShmHandle h) {
     synchronized (handles) {
       handles.remove(h);
     }
@@ -157,14 +182,16 @@ final class ShmNamespace implements Namespace {
   }
 
   /** The mapped file of {@code name}, created per {@code spec} or opened and checked; one mapping per JVM. */
-  MappedFile file(String name, MappedFile.Spec spec) {
+  @Override
+  public MappedFile file(String name, MappedFile.Spec spec) {
     checkOpen();
     return core.file(name, spec);
   }
 
   /** A JVM-wide object attached to {@code name} (lock states and the like), made once. */
+  @Override
   @SuppressWarnings("unchecked")
-  <T> T shared(String key, Function<String, T> make) {
+  public <T> T shared(String key, Function<String, T> make) {
     synchronized (core) {
       return (T) core.shared.computeIfAbsent(key, make);
     }
@@ -217,43 +244,26 @@ final class ShmNamespace implements Namespace {
   }
 
   /** The rlock of a value: an internal name no user name can collide with. */
-  IpcLock valueLock(String valueName) {
+  @Override
+  public IpcLock valueLock(String valueName) {
     return rlock(valueName + "@lock");
   }
 
   // ---- locks
 
-  private LockState lockState(String name, Kind kind) {
-    MappedFile f = file(name, MappedFile.spec(kind, 0, 0, LockDescriptor.BODY_LENGTH, null));
-    return shared(kind.name() + "/" + name, k -> new LockState(f));
-  }
-
   @Override
   public IpcLock lock(String name) {
-    return new ShmLock(this, name, lockState(name, Kind.LOCK), false);
+    return ShmLock.open(this, name, false);
   }
 
   @Override
   public IpcLock rlock(String name) {
-    return new ShmLock(this, name, lockState(name, Kind.RLOCK), true);
+    return ShmLock.open(this, name, true);
   }
 
   @Override
   public IpcLock fileLock(String name) {
-    LockState st = lockState(name, Kind.FILE_LOCK);
-    synchronized (st) {
-      if (st.channel == null) {
-        try {
-          st.channel = FileChannel.open(st.file.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-          throw new IpcException("cannot open " + st.file.path + ": " + e, e);
-        }
-        synchronized (core) {
-          core.channels.add(st.channel);
-        }
-      }
-    }
-    return new ShmFileLock(this, name, st);
+    return ShmFileLock.open(this, name);
   }
 
   // ---- synchronisers, queues and pipes
@@ -383,8 +393,6 @@ final class ShmNamespace implements Namespace {
     }
   }
 
-  private static final byte[] BELL_BYTE = {1};
-
   /** What the JVM holds for one namespace directory. */
   static final class Core {
     final Path dir;
@@ -393,31 +401,15 @@ final class ShmNamespace implements Namespace {
     final Registry registry;
     final Map<String, MappedFile> files = new HashMap<>();
     final Map<String, Object> shared = new HashMap<>();
-    final List<FileChannel> channels = new ArrayList<>();
+    final List<java.io.Closeable> closeables = new ArrayList<>();
+    final Bell bell;
     int refs;
-
-    /** The namespace's bell file, opened on the first ring. */
-    private FileChannel bell;
-
-    /** Writes a byte to the bell file: every JVM listening to this namespace gets an inotify event. */
-    synchronized void ringBell() {
-      try {
-        if (bell == null) {
-          bell = FileChannel.open(dir.resolve(Bell.FILE_NAME), java.util.Set.of(StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-              "rw-------")));
-        }
-        bell.write(ByteBuffer.wrap(BELL_BYTE), 0);
-        Bell.counted();
-      } catch (IOException | RuntimeException e) {
-        // no bell: waiters wake on their own, as they do without one
-      }
-    }
 
     Core(Path dir, Object dirKey) {
       this.dir = dir;
       this.dirKey = dirKey;
       this.registry = new Registry(dir);
+      this.bell = new Bell(dir);
     }
 
     synchronized MappedFile file(String name, MappedFile.Spec spec) {
@@ -434,22 +426,15 @@ final class ShmNamespace implements Namespace {
 
     void close() {
       synchronized (this) {
-        for (FileChannel c : channels) {
+        for (java.io.Closeable c : closeables) {
           try {
             c.close();
           } catch (IOException ignored) {
             // closing releases; nothing more to do
           }
         }
-        channels.clear();
-        if (bell != null) {
-          try {
-            bell.close();
-          } catch (IOException ignored) {
-            // nothing more to do
-          }
-          bell = null;
-        }
+        closeables.clear();
+        bell.close();
       }
       registry.close();
     }

@@ -1,8 +1,23 @@
 /**
- * The local backend: each named object is one memory-mapped file in the namespace directory, starting with a
- * checked {@link dev.ipckit.shm.FileHeader}; each kind's body layout is drawn in its descriptor class
- * ({@code ValueDescriptor}, {@code LockDescriptor}, {@code SyncDescriptor}, {@code QueueDescriptor},
- * {@code PipeDescriptor}). Implementation only: applications use {@code dev.ipckit}.
+ * The local backend: each named object is one memory-mapped file in the namespace directory. This package holds
+ * the backend's entry point ({@link dev.ipckit.shm.ShmBackend}, found by {@link java.util.ServiceLoader}) and its
+ * composition root ({@code ShmNamespace}); everything else lives in one package per concern, with dependencies
+ * pointing one way:
+ *
+ * <pre>
+ * format  &lt;- wait &lt;- liveness &lt;- core &lt;- {value, lock, sync, queue, pipe} &lt;- shm
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code format}: the file header, kinds, mapped files and the typed VarHandle accessors ({@code Mem}).</li>
+ *   <li>{@code wait}: the one wait loop ({@code Waiter}), deadlines, the idle strategy, adaptive spinning, the
+ *   bell and sleep words, and every tuning property ({@code Tuning}).</li>
+ *   <li>{@code liveness}: who is alive ({@code Liveness}, implemented by the registry) and the robust owner word
+ *   used by every kind that owns something.</li>
+ *   <li>{@code core}: what every handle shares, the narrow view of a namespace a handle needs, directories.</li>
+ *   <li>{@code value}, {@code lock}, {@code sync}, {@code queue}, {@code pipe}: one package per kind, each with
+ *   its layout descriptor(s), algorithm and facade.</li>
+ * </ul>
  *
  * <p><b>Conventions.</b> Every shared word is read and written through the VarHandles of {@code Mem}
  * ({@code byteBufferViewVarHandle}, native order, naturally aligned), and the access mode is in the call:
@@ -12,8 +27,11 @@
  *
  * <p><b>Liveness.</b> Whatever a process owns (a lock, a queue side, a pipe end) records the owner's registry
  * token ({@code generation << 16 | slot + 1}). Whether that process is alive is asked of the kernel through
- * {@code Registry} (a file lock per process, dropped by the kernel when it dies), never guessed from a timeout.
+ * {@code Liveness} (a file lock per process, dropped by the kernel when it dies), never guessed from a timeout.
  *
- * <p><b>Waiting.</b> Every blocking call waits with {@code Backoff}: spin, yield, then park with growing sleeps.
+ * <p><b>Waiting.</b> Every blocking call waits in {@code Waiter}: spin, yield, then park with growing sleeps.
+ *
+ * <p><b>Internal.</b> This package is internal to the shared-memory backend and subject to change without notice;
+ * applications use {@code dev.ipckit}.
  */
 package dev.ipckit.shm;

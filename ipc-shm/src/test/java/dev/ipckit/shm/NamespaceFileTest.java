@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcException;
+import dev.ipckit.shm.format.FileHeader;
+import dev.ipckit.shm.format.Kind;
+import dev.ipckit.shm.value.ValueDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

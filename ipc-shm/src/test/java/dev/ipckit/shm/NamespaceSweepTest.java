@@ -11,6 +11,9 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
+import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.shm.core.TempNamespaces;
+import dev.ipckit.shm.liveness.Registry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +112,7 @@ class NamespaceSweepTest {
       Ipc.temp().close();
       assertTrue(Files.isDirectory(ipc.dir()), "not swept: open here");
       SharedInt alive = ipc.sharedInt("alive", -1);
-      IpcProcess child = kit.start(() -> alive.set(((ShmHandle) token).ns.registry().isAlive(token.get()) ? 1 : 0));
+      IpcProcess child = kit.start(() -> alive.set(((ShmHandle) token).ns.liveness().isAlive(token.get()) ? 1 : 0));
       assertExitsOk(child, START);
       assertEquals(1, alive.get(), "another process still sees this JVM alive in the namespace");
     }

@@ -10,6 +10,7 @@ import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
 import dev.ipckit.Task;
+import dev.ipckit.shm.liveness.Registry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,17 +22,17 @@ import java.util.function.BooleanSupplier;
  * What the cross-process tests share: the three lock kinds, child JVMs that are always reaped, and bounded waits
  * on shared flags (never a sleep to synchronise).
  */
-final class NamespaceTestKit {
+public final class NamespaceTestKit {
   /** How long a child JVM may take to start on a loaded 2-core machine before a test gives up. */
-  static final Duration START = Duration.ofSeconds(30);
+  public static final Duration START = Duration.ofSeconds(30);
   /** How long a child may take to finish a counting run. */
-  static final Duration RUN = Duration.ofSeconds(60);
+  public static final Duration RUN = Duration.ofSeconds(60);
 
   /** The three kinds of {@link IpcLock} a namespace makes. */
-  enum LockKind {
+  public enum LockKind {
     LOCK, RLOCK, FILE_LOCK;
 
-    IpcLock open(Ipc ipc, String name) {
+    public IpcLock open(Ipc ipc, String name) {
       switch (this) {
         case LOCK: return ipc.lock(name);
         case RLOCK: return ipc.rlock(name);
@@ -39,7 +40,7 @@ final class NamespaceTestKit {
       }
     }
 
-    String label() {
+    public String label() {
       switch (this) {
         case LOCK: return "lock";
         case RLOCK: return "rlock";
@@ -51,7 +52,7 @@ final class NamespaceTestKit {
   private final List<IpcProcess> children = new ArrayList<>();
 
   /** Starts {@code task} in a daemon child JVM that {@link #close()} kills if it is still running. */
-  IpcProcess start(Task task) {
+  public IpcProcess start(Task task) {
     IpcProcess p = IpcProcess.builder().daemon(true).start(task);
     synchronized (children) {
       children.add(p);
@@ -60,7 +61,7 @@ final class NamespaceTestKit {
   }
 
   /** Waits at most {@code timeout} for {@code p} to exit and checks that its task returned normally. */
-  static void assertExitsOk(IpcProcess p, Duration timeout) throws InterruptedException {
+  public static void assertExitsOk(IpcProcess p, Duration timeout) throws InterruptedException {
     if (!p.join(timeout)) {
       p.kill();
       fail(p + " did not finish within " + timeout);
@@ -70,7 +71,7 @@ final class NamespaceTestKit {
   }
 
   /** Waits (bounded) until {@code condition} holds, polling every 100 µs; fails naming {@code what}. */
-  static void await(String what, Duration timeout, BooleanSupplier condition) {
+  public static void await(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
@@ -80,16 +81,16 @@ final class NamespaceTestKit {
     }
   }
 
-  static void awaitValue(SharedInt flag, int expected, Duration timeout) {
+  public static void awaitValue(SharedInt flag, int expected, Duration timeout) {
     await(flag + " == " + expected, timeout, () -> flag.get() == expected);
   }
 
-  static void awaitValue(SharedLong flag, long expected, Duration timeout) {
+  public static void awaitValue(SharedLong flag, long expected, Duration timeout) {
     await(flag + " == " + expected, timeout, () -> flag.get() == expected);
   }
 
   /** In a child: counts {@code ready} up, then spins until {@code go} is set, so that workers start together. */
-  static void readySetGo(SharedInt ready, SharedInt go) {
+  public static void readySetGo(SharedInt ready, SharedInt go) {
     ready.incrementAndGet();
     long deadline = System.nanoTime() + START.toNanos();
     while (go.get() == 0) {
@@ -101,11 +102,11 @@ final class NamespaceTestKit {
   }
 
   /** The registry of the JVM-wide namespace instance for {@code dir} (in a child: where handles reopened). */
-  static Registry registryOf(Ipc ipc) {
-    return ((ShmNamespace) ipc.namespace()).registry();
+  public static Registry registryOf(Ipc ipc) {
+    return (Registry) ((ShmNamespace) ipc.namespace()).liveness();
   }
 
-  static void assertAlive(IpcProcess p) {
+  public static void assertAlive(IpcProcess p) {
     assertTrue(p.isAlive(), p + " should still be running");
   }
 

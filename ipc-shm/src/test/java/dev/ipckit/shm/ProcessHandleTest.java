@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcLock;
-import dev.ipckit.Codec;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
 import dev.ipckit.Task;
 import dev.ipckit.internal.DirectTask;
+import dev.ipckit.shm.queue.QueueCodecs;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;

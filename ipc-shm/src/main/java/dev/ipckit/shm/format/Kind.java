@@ -1,0 +1,50 @@
+package dev.ipckit.shm.format;
+
+/**
+ * What a namespace file holds: written into its header, checked on every open. The codes are part of the
+ * file format; never renumber them.
+ */
+public enum Kind {
+  REGISTRY(1, "process registry"),
+  INT(2, "SharedInt"),
+  LONG(3, "SharedLong"),
+  DOUBLE(4, "SharedDouble"),
+  INT_ARRAY(5, "SharedIntArray"),
+  LONG_ARRAY(6, "SharedLongArray"),
+  DOUBLE_ARRAY(7, "SharedDoubleArray"),
+  LOCK(8, "lock"),
+  RLOCK(9, "rlock"),
+  FILE_LOCK(10, "fileLock"),
+  SEMAPHORE(11, "semaphore"),
+  BOUNDED_SEMAPHORE(12, "boundedSemaphore"),
+  EVENT(13, "event"),
+  BARRIER(14, "barrier"),
+  QUEUE(15, "queue"),
+  PIPE(16, "pipe");
+
+  private final int code;
+  private final String label;
+
+  Kind(int code, String label) {
+    this.code = code;
+    this.label = label;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  /** The kind with this code, or null for a code this version does not know. */
+  public static Kind of(int code) {
+    for (Kind k : values()) {
+      if (k.code == code) {
+        return k;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.ipckit.shm.lock;
+
+import dev.ipckit.shm.format.FileHeader;
+import dev.ipckit.shm.format.Kind;
+
+/**
+ * Layout of lock files ({@link Kind#LOCK}, {@link Kind#RLOCK}, {@link Kind#FILE_LOCK}).
+ *
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |                  Header (128 bytes, FileHeader)                |  0
+ *  +---------------------------------------------------------------+
+ *  |  Owner token (8 bytes): 0 when free, else the holder's        |  128
+ *  |  registry token (generation << 16 | slot + 1)                 |
+ *  +---------------------------------------------------------------+
+ *  |  Takeovers (8 bytes): times the lock was taken from the dead  |  136
+ *  +---------------------------------------------------------------+
+ *  |  Signals (8 bytes): signal()/signalAll() calls on the lock's  |  144
+ *  |  conditions, ever ({@link ShmCondition})                       |
+ *  +---------------------------------------------------------------+
+ *  |  Reserved up to 192                                           |  152
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * For {@link Kind#LOCK} and {@link Kind#RLOCK} the owner word is the lock: compareAndSet 0 to token acquires,
+ * compareAndSet token to 0 releases (volatile both ways: the release publishes the guarded state, the acquire
+ * consumes it). For {@link Kind#FILE_LOCK} the kernel lock on byte {@link #FILE_LOCK_BYTE} is the lock and the
+ * owner word only records the holder, so the next holder can tell that its predecessor died holding it.
+ */
+public final class LockDescriptor {
+  static final int OWNER_OFFSET = FileHeader.LENGTH;
+  static final int TAKEOVERS_OFFSET = OWNER_OFFSET + 8;
+  static final int SIGNALS_OFFSET = TAKEOVERS_OFFSET + 8;
+  static final int BODY_LENGTH = FileHeader.CACHE_LINE;
+  /** The byte a {@link Kind#FILE_LOCK} locks with the kernel: past the data, so no I/O ever touches it. */
+  static final long FILE_LOCK_BYTE = 1L << 32;
+
+  private LockDescriptor() {
+  }
+}

@@ -1,0 +1,127 @@
+package dev.ipckit.shm.pipe;
+
+import dev.ipckit.shm.format.FileHeader;
+import dev.ipckit.shm.format.Kind;
+
+/**
+ * Layout of pipe files ({@link Kind#PIPE}): the header, one state line per end, then one single-producer
+ * single-consumer ring per direction (one ring, into the left end, for a half-duplex pipe).
+ *
+ * <p>Header words: arg0 = ring capacity in bytes (a power of two), arg1 = 1 for a duplex pipe, 0 otherwise.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                  Header (128 bytes, FileHeader)               |  0
+ *  +---------------------------------------------------------------+
+ *  |  Left end: owner token (8 bytes), 0 when unclaimed            |  128
+ *  |  Left end: closed flag (8 bytes), 1 once its owner closed it  |  136
+ *  |  Left end: takeovers (8 bytes), claims taken from the dead    |  144
+ *  |  Reserved up to 192                                           |  152
+ *  +---------------------------------------------------------------+
+ *  |  Right end: the same, on its own cache line                   |  192
+ *  +---------------------------------------------------------------+
+ *  |  Ring 0 (into the left end, written by the right end)         |  256
+ *  |    tail (8 bytes): bytes ever written; producer's line        |  +0
+ *  |    padding to +128                                            |
+ *  |    head (8 bytes): bytes ever read; consumer's line           |  +128
+ *  |    padding to +256                                            |
+ *  |    data: capacity bytes of records                            |  +256
+ *  +---------------------------------------------------------------+
+ *  |  Ring 1 (into the right end, written by the left end):        |
+ *  |  duplex pipes only, same layout                               |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>Tail and head are two cache lines apart so that the producer's and the consumer's lines never share an
+ * adjacent-line prefetch pair.
+ *
+ * <p>A record is 8-byte aligned and never wraps: a record that would cross the end of the data area is preceded
+ * by a padding record that fills the rest of it.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |  Record header, one 8-byte word:                              |
+ *  |    low 32 bits: payload length L of this record               |
+ *  |    high 32 bits: info: >= 0 the first record of a message of  |
+ *  |    that many bytes; CONTINUATION a further chunk; PADDING     |
+ *  +---------------------------------------------------------------+
+ *  |  Payload: L bytes, then zero to seven bytes to align the next |  8
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>A message of at most {@link #maxChunk(int)} bytes is one record whose info equals its length; a larger one
+ * is streamed as a first record (info = total length) and continuation records, the reader consuming while the
+ * writer writes. Publication is by the tail alone: the producer writes records with plain stores and then
+ * stores the tail with setRelease; the consumer reads the tail with getAcquire (polling with getOpaque), reads
+ * the records, and frees them with a setRelease of the head, which the producer reads with getAcquire.
+ */
+final class PipeDescriptor {
+  static final int LEFT = 0;
+  static final int RIGHT = 1;
+
+  static final int END_BASE = FileHeader.LENGTH;
+  static final int END_LENGTH = FileHeader.CACHE_LINE;
+  static final int OWNER_OFFSET = 0;
+  static final int CLOSED_OFFSET = 8;
+  static final int TAKEOVERS_OFFSET = 16;
+
+  static final int RINGS_BASE = END_BASE + 2 * END_LENGTH;
+  static final int TAIL_OFFSET = 0;
+  static final int HEAD_OFFSET = 2 * FileHeader.CACHE_LINE;
+  static final int RING_CONTROL_LENGTH = 4 * FileHeader.CACHE_LINE;
+
+  static final int RECORD_HEADER_LENGTH = 8;
+  static final int ALIGNMENT = 8;
+  static final int PADDING = -1;
+  static final int CONTINUATION = -2;
+
+  /** Ring data capacity per direction in bytes. */
+  static final int RING_CAPACITY = 1 << 20;
+
+  private PipeDescriptor() {
+  }
+
+  /** Offset of end {@code end}'s state line. */
+  static int endOffset(int end) {
+    return END_BASE + end * END_LENGTH;
+  }
+
+  /** Offset of the control block of the ring into end {@code end}. */
+  static int ringOffset(int end, int capacity) {
+    return RINGS_BASE + end * (RING_CONTROL_LENGTH + capacity);
+  }
+
+  /** Body length (everything after the header) of a pipe with these parameters. */
+  static long bodyLength(boolean duplex, int capacity) {
+    return (RINGS_BASE - FileHeader.LENGTH) + (long) (duplex ? 2 : 1) * (RING_CONTROL_LENGTH + capacity);
+  }
+
+  /** Largest payload of one record: a quarter of the ring, so a padded record always fits. */
+  static int maxChunk(int capacity) {
+    return capacity / 4 - RECORD_HEADER_LENGTH;
+  }
+
+  static int align(int n) {
+    return (n + ALIGNMENT - 1) & -ALIGNMENT;
+  }
+
+  static long header(int length, int info) {
+    return ((long) info << 32) | (length & 0xFFFF_FFFFL);
+  }
+
+  static int lengthOf(long header) {
+    return (int) header;
+  }
+
+  static int infoOf(long header) {
+    return (int) (header >> 32);
+  }
+
+  static String endName(int end) {
+    return end == LEFT ? "left" : "right";
+  }
+}

@@ -1,0 +1,131 @@
+package dev.ipckit.shm.pipe;
+
+import dev.ipckit.Codec;
+import dev.ipckit.Connection;
+import dev.ipckit.IpcException;
+import dev.ipckit.Pipe;
+import dev.ipckit.shm.core.NamespaceView;
+import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.shm.format.Kind;
+import dev.ipckit.shm.format.MappedFile;
+import dev.ipckit.spi.HandleRef;
+
+/**
+ * {@link dev.ipckit.Ipc#pipe}: two connected ends over one mapped file, laid out by {@link PipeDescriptor}: a
+ * single-producer single-consumer ring per direction (one for a half-duplex pipe), each end claimed by one
+ * process at a time.
+ *
+ * <p><b>Thread safety.</b> Safe for any number of threads; see {@link ShmConnection}.
+ *
+ * <p><b>Memory consistency.</b> Actions of a thread before {@code send(m)} on one end happen-before actions
+ * after the {@code recv()} that returns {@code m} on the other, in any process.
+ *
+ * <p><b>Peer death.</b> When the process owning one end dies, the other end's {@code recv} throws
+ * {@link java.io.EOFException} once everything sent has been received, and its {@code send} throws
+ * {@link java.io.IOException}; another process may then claim the dead process's end and carry on.
+ */
+public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
+  private static final long serialVersionUID = 1L;
+  /** refArg of a whole pipe; a connection's refArg is its end (0 left, 1 right). */
+  private static final long WHOLE = 2;
+
+  private final transient boolean duplex;
+  private final transient Codec<E> codec;
+  private final transient ShmConnection<E> left;
+  private final transient ShmConnection<E> right;
+
+  private ShmPipe(NamespaceView ns, String name, boolean duplex, Codec<E> codec, ShmConnection<E> left,
+      ShmConnection<E> right) {
+    super(ns, name, Kind.PIPE);
+    this.duplex = duplex;
+    this.codec = codec;
+    this.left = left;
+    this.right = right;
+  }
+
+  public static <E> Pipe<E> open(NamespaceView ns, String name, boolean duplex, Codec<E> codec) {
+    // the connections first: a file that does not fit (another kind, another duplex flag) throws before any
+    // handle is made
+    ShmConnection<E> left = connection(ns, name, duplex, codec, PipeDescriptor.LEFT);
+    ShmConnection<E> right = connection(ns, name, duplex, codec, PipeDescriptor.RIGHT);
+    return new ShmPipe<>(ns, name, duplex, codec, left, right);
+  }
+
+  public static Object reopen(NamespaceView ns, HandleRef ref) {
+    Codec<?> codec = ref.codec();
+    if (codec == null) {
+      throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ref.dir() + " carries no codec");
+    }
+    long arg = ref.arg();
+    if (arg == WHOLE) {
+      return open(ns, ref.name(), ref.flag(), codec);
+    }
+    if (arg != PipeDescriptor.LEFT && arg != PipeDescriptor.RIGHT) {
+      throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ref.dir() + " names end " + arg
+          + "; ends are 0 (left) and 1 (right)");
+    }
+    ShmConnection<?> c = connection(ns, ref.name(), ref.flag(), codec, (int) arg);
+    c.claimOnArrival();
+    return c;
+  }
+
+  private static <E> ShmConnection<E> connection(NamespaceView ns, String name, boolean duplex, Codec<E> codec,
+      int end) {
+    MappedFile file = ns.file(name, spec(duplex));
+    PipeEnd state = ns.shared(Kind.PIPE.name() + "/" + name + "/" + PipeDescriptor.endName(end),
+        k -> new PipeEnd(ns, name, file, end, duplex));
+    return new ShmConnection<>(ns, name, state, codec);
+  }
+
+  private static MappedFile.Spec spec(boolean duplex) {
+    int capacity = PipeDescriptor.RING_CAPACITY;
+    long flag = duplex ? 1 : 0;
+    return MappedFile.spec(Kind.PIPE, capacity, flag, PipeDescriptor.bodyLength(duplex, capacity), null,
+        (a0, a1) -> a1 != flag ? "duplex=" + (a1 != 0) + " (opened here with duplex=" + duplex + ")"
+            : a0 == capacity ? null : "a ring capacity of " + a0 + " bytes, not " + capacity);
+  }
+
+  @Override
+  public Connection<E> left() {
+    checkOpen();
+    return left;
+  }
+
+  @Override
+  public Connection<E> right() {
+    checkOpen();
+    return right;
+  }
+
+  @Override
+  public boolean duplex() {
+    return duplex;
+  }
+
+  @Override
+  protected void onClose() {
+    left.close();
+    right.close();
+  }
+
+  @Override
+  protected long refArg() {
+    return WHOLE;
+  }
+
+  @Override
+  protected boolean refFlag() {
+    return duplex;
+  }
+
+  @Override
+  protected Codec<?> refCodec() {
+    return codec;
+  }
+
+  @Override
+  public String toString() {
+    return "Pipe[\"" + name + "\" in " + ns.dir() + (duplex ? ", duplex" : ", half-duplex")
+        + (isClosed() ? ", closed]" : "]");
+  }
+}

@@ -1,0 +1,35 @@
+package dev.ipckit.shm.sync;
+
+import dev.ipckit.shm.format.FileHeader;
+
+/**
+ * Layout of semaphore, event and barrier files: one hot word on its own cache line after the header, and
+ * for the barrier a second word on the next line.
+ *
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |                  Header (128 bytes, FileHeader)                |  0
+ *  +---------------------------------------------------------------+
+ *  |  State (8 bytes)                                              |  128
+ *  |    semaphore: available permits (long, never negative)        |
+ *  |    event:     0 clear, 1 set                                  |
+ *  |    barrier:   generation (high 32) | broken (bit 31) |        |
+ *  |               arrived count (low 31)                          |
+ *  +---------------------------------------------------------------+
+ *  |  Padding to 192                                               |  136
+ *  +---------------------------------------------------------------+
+ *  |  Barrier only: last generation ended by reset() (8 bytes)     |  192
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * Header arg0: semaphore - the bound of a bounded semaphore (its initial permits), else 0; barrier - parties.
+ * Header arg1: semaphore - 1 if bounded.
+ */
+final class SyncDescriptor {
+  static final int STATE_OFFSET = FileHeader.LENGTH;
+  static final int RESET_GENERATION_OFFSET = FileHeader.LENGTH + FileHeader.CACHE_LINE;
+  static final int BODY_LENGTH = 2 * FileHeader.CACHE_LINE;
+
+  private SyncDescriptor() {
+  }
+}

@@ -1,0 +1,198 @@
+package dev.ipckit.shm.wait;
+
+/**
+ * The one wait loop of the backend, behind every blocking call of every kind (locks, conditions, semaphores,
+ * events, barriers, queues, pipes and the internal lock words), as {@code AbstractQueuedSynchronizer} has one
+ * {@code acquire} behind every public variant.
+ *
+ * <p>A wait repeats {@link Until#ready()} with a {@link Backoff} (spin, yield, park) until it is true, and owns
+ * every policy a blocking call needs, so that no call site has its own:
+ * <ul>
+ *   <li><b>timeouts</b>: a timeout in nanoseconds ({@link Deadline#nanos}); at most 0 looks and returns, from
+ *   {@link Deadline#FOREVER} on there is no deadline. A wait that times out looks once more, liveness included,
+ *   before it says {@link #TIMED_OUT}.</li>
+ *   <li><b>interrupts</b>: an {@link Spec#interruptible() interruptible} wait returns {@link #INTERRUPTED} (the
+ *   caller throws); an uninterruptible one keeps waiting and restores the interrupt status when it returns.</li>
+ *   <li><b>closes and broken peers</b>: {@link Until#check()} runs at every {@link Backoff#checkpoint()}: it
+ *   throws for a closed handle, or ends the wait for what the caller reports as a result (end of file).</li>
+ *   <li><b>liveness</b>: {@link Until#probe()} (asking the kernel whether a holder lives: a system call) runs when
+ *   {@link Backoff#dueForProbe()}, at most every {@link Spec#probeInterval} once parking.</li>
+ *   <li><b>announcing a long wait</b> in the object's {@link SleepWord}, so that a ring ends a long park.</li>
+ *   <li><b>the site's knobs</b>: how long to spin ({@link Spec#spins}), an exponential pause between polls while
+ *   spinning ({@link Spec#pollPause}: a lock's holder keeps its cache line), adaptive spinning
+ *   ({@link AdaptiveSpin}).</li>
+ * </ul>
+ *
+ * <p>Everything is called on the waiting thread; the loop allocates one {@link Backoff} per wait that does not
+ * succeed at its first look.
+ */
+public final class Waiter {
+  /** The condition became true (or {@link Until#check()}/{@link Until#probe()} ended the wait). */
+  public static final int READY = 1;
+  /** The deadline passed first. */
+  public static final int TIMED_OUT = 0;
+  /** An interruptible wait was interrupted; the interrupt status is cleared. */
+  public static final int INTERRUPTED = -1;
+
+  private Waiter() {
+  }
+
+  /**
+   * What a wait waits for. {@code X} is the checked exception a look may throw ({@link RuntimeException} when
+   * none).
+   */
+  public interface Until<X extends Exception> {
+    /** One cheap look, at every step: true ends the wait with {@link #READY}. */
+    boolean ready() throws X;
+
+    /**
+     * A look at what ends a wait otherwise (a closed handle, a closed peer), at every checkpoint: throw to end it
+     * with an exception, return true to end it with {@link #READY} (the caller knows why).
+     */
+    default boolean check() throws X {
+      return false;
+    }
+
+    /** A costly look (is the holder alive? take over from the dead), when due: true ends the wait. */
+    default boolean probe() throws X {
+      return false;
+    }
+  }
+
+  /** How one call site waits. Immutable; the tuning properties it names are read at the first wait. */
+  public static final class Spec {
+    private static final Spec DEFAULT = new Spec(Tuning.SPINS, null, true, 0L);
+
+    private final Tuning.Property spins;
+    private final Tuning.Property pollPause;
+    private final boolean interruptible;
+    private final long probeInterval;
+
+    private Spec(Tuning.Property spins, Tuning.Property pollPause, boolean interruptible, long probeInterval) {
+      this.spins = spins;
+      this.pollPause = pollPause;
+      this.interruptible = interruptible;
+      this.probeInterval = probeInterval;
+    }
+
+    /** Interruptible, {@link Tuning#SPINS} spins, no pause, probe at every wake-up once parking. */
+    public static Spec interruptible() {
+      return DEFAULT;
+    }
+
+    /** The same, not interruptible: the interrupt status is kept and restored on return. */
+    public Spec uninterruptible() {
+      return new Spec(spins, pollPause, false, probeInterval);
+    }
+
+    /** Spins this many steps before yielding. */
+    public Spec spins(Tuning.Property steps) {
+      return new Spec(steps, pollPause, interruptible, probeInterval);
+    }
+
+    /** While spinning, pauses between two polls, doubling from 1 step up to this many. */
+    public Spec pollPause(Tuning.Property maxSteps) {
+      return new Spec(spins, maxSteps, interruptible, probeInterval);
+    }
+
+    /** Once parking, probes at most once every {@code nanos}. */
+    public Spec probeInterval(long nanos) {
+      return new Spec(spins, pollPause, interruptible, nanos);
+    }
+  }
+
+  /**
+   * Waits until {@code until} says so: {@link #READY}, {@link #TIMED_OUT} or {@link #INTERRUPTED}.
+   *
+   * @param nanos timeout: at most 0 looks and returns; {@link Deadline#FOREVER} or more waits without deadline
+   * @param sleep where to announce long parks, or null
+   * @param adaptive this side's adaptive spin, or null
+   */
+  public static <X extends Exception> int await(Until<X> until, Spec spec, SleepWord sleep, AdaptiveSpin adaptive,
+      long nanos) throws X {
+    boolean timed = !Deadline.isForever(nanos);
+    long deadline = timed ? Deadline.after(nanos) : 0L;
+    boolean interrupted = false;
+    try {
+      long start = 0L;
+      if (adaptive != null) {
+        start = System.nanoTime();
+        long spinUntil = Deadline.after(adaptive.budget());
+        for (int i = 1; !Deadline.passed(spinUntil); i++) {
+          if (until.ready()) {
+            adaptive.waited(System.nanoTime() - start);
+            return READY;
+          }
+          if (Thread.interrupted()) {
+            if (spec.interruptible) {
+              return INTERRUPTED;
+            }
+            interrupted = true;
+          }
+          if (timed && Deadline.passed(deadline)) {
+            return lastLook(until);
+          }
+          adaptive.spin(i);
+        }
+      }
+      Backoff backoff = new Backoff(spec.spins.getInt(), sleep);
+      int maxPause = spec.pollPause == null ? 1 : spec.pollPause.getInt();
+      int pause = 1;
+      long probedAt = 0L;
+      for (;;) {
+        if (until.ready()) {
+          if (adaptive != null) {
+            adaptive.waited(System.nanoTime() - start);
+          }
+          return READY;
+        }
+        if (backoff.checkpoint()) {
+          if (Thread.interrupted()) {
+            if (spec.interruptible) {
+              return INTERRUPTED;
+            }
+            interrupted = true;
+          }
+          if (until.check()) {
+            return READY;
+          }
+          if (timed && Deadline.passed(deadline)) {
+            return lastLook(until);
+          }
+        }
+        if (backoff.dueForProbe()) {
+          long now = spec.probeInterval > 0L && backoff.parking() ? System.nanoTime() : 0L;
+          if (now == 0L || now - probedAt >= spec.probeInterval) {
+            probedAt = now;
+            if (until.probe()) {
+              return READY;
+            }
+          }
+        }
+        if (maxPause > 1 && !backoff.pastSpinning()) {
+          // exponential pause between polls while spinning: a holder about to re-acquire keeps the word's cache
+          // line instead of both processes bouncing it on every release; the pause counts as spin steps, so the
+          // spin phase lasts as long as without it
+          for (int i = 1; i < pause && !backoff.pastSpinning(); i++) {
+            backoff.idle();
+          }
+          pause = Math.min(pause << 1, maxPause);
+        }
+        if (timed) {
+          backoff.idle(deadline);
+        } else {
+          backoff.idle();
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** At the deadline: one more look, liveness included, before giving up. */
+  private static <X extends Exception> int lastLook(Until<X> until) throws X {
+    return until.ready() || until.check() || until.probe() ? READY : TIMED_OUT;
+  }
+}

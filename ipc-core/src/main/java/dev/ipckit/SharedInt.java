@@ -4,24 +4,137 @@ import java.io.Serializable;
 import java.util.function.IntUnaryOperator;
 
 /**
- * An {@code int} in shared memory, with the {@link java.util.concurrent.atomic.AtomicInteger} vocabulary.
- * Thread safety, memory consistency and peer death as for {@link SharedLong}.
+ * An {@code int} in shared memory, with the {@link java.util.concurrent.atomic.AtomicInteger} vocabulary, visible
+ * to every process that opens the same namespace: Python's {@code multiprocessing.Value('i')}. It is created by
+ * {@link Ipc#sharedInt(String, int)}; opening an existing one keeps its value. Arithmetic wraps on overflow, as
+ * with {@code AtomicInteger}.
+ *
+ * <p><b>Thread safety.</b> Every method is atomic and safe to call from any thread of any process; a {@link #get()}
+ * followed by a {@link #set(int)} is two atomic steps, not one, as for {@link SharedLong}.
+ *
+ * <p><b>Memory consistency effects.</b> As for {@link SharedLong}: actions in a thread prior to a {@link #set(int)}
+ * happen-before actions subsequent to a {@link #get()} that sees the value stored, in another thread of this or any
+ * other process that opens the same namespace; {@code set} is a release store and {@code get} an acquire load, the
+ * read-modify-write methods are volatile updates. See the
+ * <a href="package-summary.html#MemoryVisibility">package summary</a>.
+ *
+ * <p><b>Peer death.</b> A process that dies (see <a href="package-summary.html#PeerDeath">peer death</a>) leaves the
+ * last value it stored, and an update is never half done. Nothing is held, so nothing needs recovery.
  */
 public interface SharedInt extends Serializable, AutoCloseable {
+  /**
+   * Returns the current value, with acquire ordering.
+   *
+   * @return the current value
+   */
   int get();
+
+  /**
+   * Sets the value, with release ordering.
+   *
+   * @param v the new value
+   */
   void set(int v);
+
+  /**
+   * Atomically adds {@code delta} to the value.
+   *
+   * @param delta the value to add
+   * @return the previous value
+   */
   int getAndAdd(int delta);
+
+  /**
+   * Atomically adds {@code delta} to the value.
+   *
+   * @param delta the value to add
+   * @return the updated value
+   */
   int addAndGet(int delta);
+
+  /**
+   * Atomically adds one to the value.
+   *
+   * @return the updated value
+   */
   int incrementAndGet();
+
+  /**
+   * Atomically adds one to the value.
+   *
+   * @return the previous value
+   */
   int getAndIncrement();
+
+  /**
+   * Atomically subtracts one from the value.
+   *
+   * @return the updated value
+   */
   int decrementAndGet();
+
+  /**
+   * Atomically subtracts one from the value.
+   *
+   * @return the previous value
+   */
   int getAndDecrement();
+
+  /**
+   * Atomically sets the value to {@code update} if it is {@code expect}.
+   *
+   * @param expect the expected value
+   * @param update the new value
+   * @return {@code true} if the value was {@code expect} and is now {@code update}; {@code false} if it was
+   *     something else, and is unchanged
+   */
   boolean compareAndSet(int expect, int update);
+
+  /**
+   * Atomically replaces the value with the result of {@code f} applied to it, by a compare-and-set loop. {@code f}
+   * should be free of side effects: it is applied again when another thread or process updated the value meanwhile.
+   *
+   * @param f the function that computes the new value from the current one
+   * @return the updated value
+   */
   int updateAndGet(IntUnaryOperator f);
+
+  /**
+   * Atomically replaces the value with the result of {@code f} applied to it, by a compare-and-set loop. {@code f}
+   * should be free of side effects: it is applied again when another thread or process updated the value meanwhile.
+   *
+   * @param f the function that computes the new value from the current one
+   * @return the previous value
+   */
   int getAndUpdate(IntUnaryOperator f);
+
+  /**
+   * Atomically sets the value to {@code v}.
+   *
+   * @param v the new value
+   * @return the previous value
+   */
   int getAndSet(int v);
-  /** The reentrant lock that belongs to this value (Python's {@code Value.get_lock()}). */
+
+  /**
+   * Returns the reentrant lock that belongs to this value (Python's {@code Value.get_lock()}): the same lock in
+   * every process that opens the value. The value's own methods do not take it; hold it around a sequence of calls
+   * that must be atomic together, such as {@code v.set(v.get() + 1)}.
+   *
+   * @return the value's lock, an {@link Ipc#rlock reentrant} {@link IpcLock}
+   */
   IpcLock getLock();
+
+  /**
+   * Returns the name of this value in its namespace.
+   *
+   * @return the name given to {@link Ipc#sharedInt(String, int)}
+   */
   String name();
+
+  /**
+   * Closes this handle: using it afterwards is an {@link IllegalStateException}. The value stays in the namespace.
+   * Closing twice is harmless.
+   */
   @Override void close();
 }

@@ -3,21 +3,161 @@ package dev.ipckit;
 import java.io.Serializable;
 import java.util.function.IntUnaryOperator;
 
-/** A fixed-length {@code int[]} in shared memory; see {@link SharedLongArray}. */
+/**
+ * A fixed-length {@code int[]} in shared memory with the {@link java.util.concurrent.atomic.AtomicIntegerArray}
+ * vocabulary; see {@link SharedLongArray}. Each element behaves as a {@link SharedInt}; an index out of range is an
+ * {@link IndexOutOfBoundsException} naming the index and the length.
+ *
+ * <p>Python's {@code multiprocessing.Array('i', length)}, visible to every process that opens the same namespace.
+ * It is created by {@link Ipc#intArray(String, int)} with every element zero; opening an existing one with another
+ * length is an {@link IllegalArgumentException}. Arithmetic wraps on overflow.
+ *
+ * <p><b>Thread safety.</b> Every method that takes an index is atomic for that element and safe to call from any
+ * thread of any process. Nothing spans elements: {@link #toArray()} reads each element atomically, but the whole is
+ * not a snapshot; use {@link #getLock()} around work that must see or change several elements together.
+ *
+ * <p><b>Memory consistency effects.</b> Per element, as for {@link SharedInt}: actions in a thread prior to a
+ * {@link #set(int, int) set} of an element happen-before actions subsequent to a {@link #get(int) get} of that
+ * element that sees the value stored, in another thread of this or any other process that opens the same
+ * namespace; {@code set} is a release store and {@code get} an acquire load, the read-modify-write methods are
+ * volatile updates. See the <a href="package-summary.html#MemoryVisibility">package summary</a>.
+ *
+ * <p><b>Peer death.</b> As for {@link SharedLongArray}: a process that dies (see
+ * <a href="package-summary.html#PeerDeath">peer death</a>) leaves the last values it stored; an update of one
+ * element is never half done, a sequence over several elements may be unless a lock guards it.
+ */
 public interface SharedIntArray extends Serializable, AutoCloseable {
+  /**
+   * Returns the number of elements, fixed when the array was created.
+   *
+   * @return the length
+   */
   int length();
+
+  /**
+   * Returns element {@code i}, with acquire ordering.
+   *
+   * @param i the index
+   * @return the current value of element {@code i}
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   int get(int i);
+
+  /**
+   * Sets element {@code i}, with release ordering.
+   *
+   * @param i the index
+   * @param v the new value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   void set(int i, int v);
+
+  /**
+   * Atomically adds {@code delta} to element {@code i}.
+   *
+   * @param i the index
+   * @param delta the value to add
+   * @return the previous value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   int getAndAdd(int i, int delta);
+
+  /**
+   * Atomically adds {@code delta} to element {@code i}.
+   *
+   * @param i the index
+   * @param delta the value to add
+   * @return the updated value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   int addAndGet(int i, int delta);
+
+  /**
+   * Atomically adds one to element {@code i}.
+   *
+   * @param i the index
+   * @return the updated value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   int incrementAndGet(int i);
+
+  /**
+   * Atomically adds one to element {@code i}.
+   *
+   * @param i the index
+   * @return the previous value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   int getAndIncrement(int i);
+
+  /**
+   * Atomically subtracts one from element {@code i}.
+   *
+   * @param i the index
+   * @return the updated value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   int decrementAndGet(int i);
+
+  /**
+   * Atomically sets element {@code i} to {@code update} if it is {@code expect}.
+   *
+   * @param i the index
+   * @param expect the expected value
+   * @param update the new value
+   * @return {@code true} if the element was {@code expect} and is now {@code update}; {@code false} if it was
+   *     something else, and is unchanged
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   boolean compareAndSet(int i, int expect, int update);
+
+  /**
+   * Atomically replaces element {@code i} with the result of {@code f} applied to it, by a compare-and-set loop.
+   * {@code f} should be free of side effects: it is applied again when another thread or process updated the element
+   * meanwhile.
+   *
+   * @param i the index
+   * @param f the function that computes the new value from the current one
+   * @return the updated value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   int updateAndGet(int i, IntUnaryOperator f);
+
+  /**
+   * Atomically sets element {@code i} to {@code v}.
+   *
+   * @param i the index
+   * @param v the new value
+   * @return the previous value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
   int getAndSet(int i, int v);
+
+  /**
+   * Returns a copy of every element, each read atomically (the whole is not a snapshot).
+   *
+   * @return a new array of {@link #length()} elements
+   */
   int[] toArray();
+
+  /**
+   * Returns the reentrant lock that belongs to this array (Python's {@code Array.get_lock()}): one lock for the
+   * whole array, the same in every process that opens it. The array's own methods do not take it.
+   *
+   * @return the array's lock, an {@link Ipc#rlock reentrant} {@link IpcLock}
+   */
   IpcLock getLock();
+
+  /**
+   * Returns the name of this array in its namespace.
+   *
+   * @return the name given to {@link Ipc#intArray(String, int)}
+   */
   String name();
+
+  /**
+   * Closes this handle: using it afterwards is an {@link IllegalStateException}. The array stays in the namespace.
+   * Closing twice is harmless.
+   */
   @Override void close();
 }

@@ -1,9 +1,9 @@
 package dev.ipckit;
 
-import dev.ipckit.internal.ChildMain;
-import dev.ipckit.internal.DirectTask;
-import dev.ipckit.internal.SparePool;
-import dev.ipckit.internal.TaskFrame;
+import dev.ipckit.internal.process.ChildMain;
+import dev.ipckit.internal.process.SparePool;
+import dev.ipckit.internal.process.TaskFrame;
+import dev.ipckit.internal.task.DirectTask;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

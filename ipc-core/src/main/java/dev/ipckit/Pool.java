@@ -1,10 +1,9 @@
 package dev.ipckit;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.Serializable;
-import java.io.StringWriter;
+import dev.ipckit.internal.pool.Dispatcher;
+import dev.ipckit.internal.pool.PoolMessages.Chunk;
+import dev.ipckit.internal.pool.PoolMessages.Job;
+import dev.ipckit.internal.pool.WorkerSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,46 +43,47 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Thread safety.</b> All methods may be called from any thread.
  */
 public final class Pool implements AutoCloseable {
-  private static final Serializable STOP = new Stop();
-  private static final Duration LIVENESS_CHECK = Duration.ofMillis(50);
-  /**
-   * A worker that answered less than this long ago is still looking for its next task without parking (it spins,
-   * then yields for at least 300 µs): no need to ring its doorbell.
-   */
-  private static final long RING_AFTER_NANOS = 100_000;
-  /**
-   * How long a caller of {@code apply}, and a dispatcher, look for a reply or the next task while yielding before
-   * they block (system property {@code ipckit.pool.quickReplyMicros}).
-   */
-  private static final long QUICK_REPLY_NANOS = Long.getLong("ipckit.pool.quickReplyMicros", 2_000L) * 1_000;
   private static final AtomicInteger POOLS = new AtomicInteger();
 
+  /** Where a pool is in its life; it only moves forward, under {@code stateLock}. */
+  private enum State {
+    /** Takes new tasks. */
+    RUNNING("running"),
+    /** {@link #shutdown()}: no new tasks; those submitted still run, then the workers exit. */
+    SHUT_DOWN("shut down"),
+    /** {@link #terminate()}, or the workers have exited after a shutdown: the namespace is closed. */
+    TERMINATED("terminated");
+
+    /** As the pool's {@code toString()} and its messages say it. */
+    final String text;
+
+    State(String text) {
+      this.text = text;
+    }
+  }
+
   private final int processes;
-  private final Task initializer;
-  private final String[] jvmOptions;
-  private final int maxTasksPerWorker;
   private final Ipc ipc;
   private final String poolName;
   private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
   private final List<Dispatcher> dispatchers = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final Object stateLock = new Object();
-  private volatile int state; // 0 running, 1 shut down, 2 terminated
+  private volatile State state = State.RUNNING;
 
   private Pool(Builder b) {
     this.processes = b.processes;
-    this.initializer = b.initializer;
-    this.jvmOptions = b.jvmOptions.toArray(new String[0]);
-    this.maxTasksPerWorker = b.maxTasksPerWorker;
     this.poolName = "Pool-" + POOLS.incrementAndGet();
     this.ipc = Ipc.temp();
+    WorkerSpec spec = new WorkerSpec(poolName, ipc, b.initializer, b.jvmOptions.toArray(new String[0]),
+        b.maxTasksPerWorker);
     try {
       for (int i = 0; i < processes; i++) {
-        Dispatcher d = new Dispatcher(i);
+        Dispatcher d = new Dispatcher(i, spec, jobs, () -> state == State.TERMINATED);
         dispatchers.add(d);
       }
       for (Dispatcher d : dispatchers) {
-        d.thread.start();
+        d.thread().start();
       }
     } catch (RuntimeException e) {
       terminate();
@@ -146,7 +146,7 @@ public final class Pool implements AutoCloseable {
   public <R> R apply(SerializableCallable<R> task) throws InterruptedException, ExecutionException {
     CompletableFuture<R> f = applyAsync(task);
     long start = System.nanoTime();
-    while (!f.isDone() && System.nanoTime() - start < QUICK_REPLY_NANOS) {
+    while (!f.isDone() && System.nanoTime() - start < Dispatcher.QUICK_REPLY_NANOS) {
       Thread.yield();                         // a short task answers sooner than a parked thread wakes
     }
     return f.get();
@@ -212,10 +212,10 @@ public final class Pool implements AutoCloseable {
   /** No new work (Python's {@code close()}): submitted tasks still run, then the workers exit. */
   public void shutdown() {
     synchronized (stateLock) {
-      if (state != 0) {
+      if (state != State.RUNNING) {
         return;
       }
-      state = 1;
+      state = State.SHUT_DOWN;
       for (int i = 0; i < processes; i++) {
         jobs.add(Job.POISON);
       }
@@ -225,13 +225,13 @@ public final class Pool implements AutoCloseable {
   /** Stops the workers now (SIGKILL); tasks not yet finished fail with {@link CancellationException}. */
   public void terminate() {
     synchronized (stateLock) {
-      if (state == 2) {
+      if (state == State.TERMINATED) {
         return;
       }
-      state = 2;
+      state = State.TERMINATED;
     }
     for (Dispatcher d : dispatchers) {
-      d.thread.interrupt();
+      d.thread().interrupt();
       d.kill();
     }
     Job j;
@@ -240,7 +240,7 @@ public final class Pool implements AutoCloseable {
     }
     for (Dispatcher d : dispatchers) {
       try {
-        d.thread.join(TimeUnit.SECONDS.toMillis(10));
+        d.thread().join(TimeUnit.SECONDS.toMillis(10));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -257,17 +257,17 @@ public final class Pool implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (Dispatcher d : dispatchers) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-      if (left <= 0 && d.thread.isAlive()) {
+      if (left <= 0 && d.thread().isAlive()) {
         return false;
       }
-      d.thread.join(Math.max(1, left));
-      if (d.thread.isAlive()) {
+      d.thread().join(Math.max(1, left));
+      if (d.thread().isAlive()) {
         return false;
       }
     }
     synchronized (stateLock) {
-      if (state == 1) {
-        state = 2;
+      if (state == State.SHUT_DOWN) {
+        state = State.TERMINATED;
         ipc.close();
       }
     }
@@ -295,237 +295,26 @@ public final class Pool implements AutoCloseable {
 
   @Override
   public String toString() {
-    return poolName + "[processes=" + processes + ", state=" + (state == 0 ? "running" : state == 1 ? "shut down"
-        : "terminated") + "]";
+    return poolName + "[processes=" + processes + ", state=" + state.text + "]";
   }
 
   private <R> CompletableFuture<R> submit(SerializableCallable<R> callable) {
     Job job = new Job(ids.incrementAndGet(), callable);
     // serialized once, here in the caller: a task that cannot travel fails now, and the dispatcher sends the bytes
-    job.bytes = IpcProcess.serialize(job, callable);
+    job.serialized(IpcProcess.serialize(job, callable));
     synchronized (stateLock) {
-      if (state != 0) {
-        throw new IllegalStateException(poolName + " is " + (state == 1 ? "shut down" : "terminated")
-            + ": no new tasks");
+      if (state != State.RUNNING) {
+        throw new IllegalStateException(poolName + " is " + state.text + ": no new tasks");
       }
       jobs.add(job);
     }
     @SuppressWarnings("unchecked")
-    CompletableFuture<R> f = (CompletableFuture<R>) job.future;
+    CompletableFuture<R> f = (CompletableFuture<R>) job.future();
     return f;
   }
 
   private int defaultChunk(int n) {
     return Math.max(1, (n + 4 * processes - 1) / (4 * processes)); // as Python: 4 chunks per worker
-  }
-
-  // ---- parent side
-
-  /** One worker process and the thread that feeds it. */
-  private final class Dispatcher implements Runnable {
-    final int index;
-    final Thread thread;
-    private int incarnation;
-    private volatile IpcProcess process;
-    private Connection<Serializable> conn;
-    private int served;
-
-    Dispatcher(int index) {
-      this.index = index;
-      this.thread = new Thread(this, poolName + "-dispatch-" + index);
-      this.thread.setDaemon(true);
-      spawn();
-    }
-
-    private void spawn() {
-      String pipeName = "worker-" + index + "-" + (++incarnation);
-      Pipe<Serializable> pipe = ipc.pipe(pipeName, true, Codec.serializable());
-      Connection<Serializable> workerEnd = pipe.right();
-      Task init = initializer;
-      conn = pipe.left();
-      served = 0;
-      process = IpcProcess.builder()
-          .name(poolName + "-worker-" + index + (incarnation > 1 ? "." + incarnation : ""))
-          .daemon(true)
-          .jvmOptions(jvmOptions)
-          .start(() -> serve(workerEnd, init));
-    }
-
-    void kill() {
-      IpcProcess p = process;
-      if (p != null) {
-        p.kill();
-      }
-    }
-
-    @Override
-    public void run() {
-      try {
-        for (;;) {
-          Job job = nextJob();
-          if (job == Job.POISON) {
-            stopWorker();
-            return;
-          }
-          if (state == 2) {
-            job.cancel();
-            continue;
-          }
-          try {
-            runJob(job);
-          } finally {
-            if (state == 2) {
-              job.cancel(); // no-op when it completed
-            }
-          }
-        }
-      } catch (InterruptedException e) {
-        // terminate(): the worker is being killed
-      }
-    }
-
-    private void runJob(Job job) throws InterruptedException {
-      if (job.future.isDone()) {
-        return;
-      }
-      try {
-        conn.sendBytes(job.bytes); // read back by the worker's recv() with the same Java serialization
-        if (System.nanoTime() - lastReplyAt > RING_AFTER_NANOS) {
-          process.wake();          // a worker idle for long is parked for up to 20 ms: wake it now
-        }
-        // poll rather than block in recv: a worker that dies before it ever touched its end of the pipe
-        // (a failing initializer, a JVM that cannot start) never claimed it, so no EOF would come
-        awaitQuickReply();
-        while (!conn.poll(LIVENESS_CHECK)) {
-          if (!process.isAlive()) {
-            throw new EOFException("worker exited before answering");
-          }
-        }
-        Serializable reply;
-        try {
-          reply = conn.recv();
-          lastReplyAt = System.nanoTime();
-        } catch (DecodeException unreadable) {
-          // the worker is fine: only this result cannot be read here (its class's readObject threw, a filter)
-          served++;
-          job.future.completeExceptionally(unreadable);
-          return;
-        }
-        served++;
-        Outcome o = (Outcome) reply;
-        if (o.error == null) {
-          job.future.complete(o.value instanceof Packed ? ((Packed) o.value).list : o.value);
-        } else {
-          job.future.completeExceptionally(o.error);
-        }
-        if (maxTasksPerWorker > 0 && served >= maxTasksPerWorker && state != 2) {
-          stopWorker();
-          spawn();
-        }
-      } catch (IOException | RuntimeException e) {
-        if (state == 2) {
-          job.cancel();
-          return;
-        }
-        IpcProcess dead = process;
-        try {
-          dead.join(Duration.ofSeconds(5));
-        } catch (InterruptedException ie) {
-          job.cancel();
-          throw ie;
-        }
-        job.future.completeExceptionally(new WorkerDiedException("worker " + dead.name() + " (pid " + dead.pid()
-            + ") died" + dead.exitCode().stream().mapToObj(c -> " with exit code " + c).findFirst().orElse("")
-            + " while running task #" + job.id, e));
-        conn.close();
-        dead.kill();
-        spawn();
-      }
-    }
-
-    /** {@link System#nanoTime()} of the worker's last reply: until shortly after it, the worker is still spinning. */
-    private long lastReplyAt = System.nanoTime() - Long.MAX_VALUE / 2;
-
-    /** The next job: looked for while yielding for a while (the next often follows at once), then waited for. */
-    private Job nextJob() throws InterruptedException {
-      long start = System.nanoTime();
-      Job job;
-      while ((job = jobs.poll()) == null && System.nanoTime() - start < QUICK_REPLY_NANOS) {
-        Thread.yield();
-      }
-      return job != null ? job : jobs.take();
-    }
-
-    /**
-     * Looks for the reply, yielding between looks, for up to {@link #QUICK_REPLY_NANOS}: most tasks answer within
-     * that, and a waiter that has parked notices the answer only when its park ends (no sooner than about 50 µs on
-     * Linux, longer the longer it waits), which would multiply a short task's round trip.
-     */
-    private void awaitQuickReply() throws IOException, InterruptedException {
-      long start = System.nanoTime();
-      while (!conn.poll(Duration.ZERO) && System.nanoTime() - start < QUICK_REPLY_NANOS) {
-        Thread.yield();
-      }
-    }
-
-    private void stopWorker() throws InterruptedException {
-      IpcProcess p = process;
-      try {
-        conn.send(STOP);
-      } catch (IOException | RuntimeException ignored) {
-        // already gone
-      }
-      if (!p.join(Duration.ofSeconds(30))) {
-        p.kill();
-      }
-      conn.close();
-    }
-  }
-
-  /** The worker's loop, run in the child JVM. */
-  static void serve(Connection<Serializable> conn, Task initializer) throws Exception {
-    if (initializer != null) {
-      initializer.run();
-    }
-    for (;;) {
-      Serializable m;
-      try {
-        m = conn.recv();
-      } catch (EOFException parentGone) {
-        return;
-      }
-      if (m instanceof Stop) {
-        conn.close();
-        return;
-      }
-      Job job = (Job) m;
-      Outcome out;
-      try {
-        Object value = job.call.call();
-        // a chunk's results travel packed like its items
-        out = new Outcome(job.call instanceof Chunk ? new Packed((List<?>) value) : value, null);
-      } catch (Throwable t) {
-        out = new Outcome(null, portable(t));
-      }
-      try {
-        conn.send(out);
-      } catch (IllegalArgumentException | java.io.UncheckedIOException notSerializable) {
-        conn.send(new Outcome(null, portable(new IllegalArgumentException(
-            "the result of task #" + job.id + " cannot be sent back: " + notSerializable.getMessage()))));
-      }
-    }
-  }
-
-  /** {@code t} if it serializes, else a RuntimeException carrying its text and stack trace. */
-  static Throwable portable(Throwable t) {
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(java.io.OutputStream.nullOutputStream())) {
-      out.writeObject(t);
-      return t;
-    } catch (IOException e) {
-      StringWriter sw = new StringWriter();
-      t.printStackTrace(new PrintWriter(sw));
-      return new RuntimeException(t + " (not serializable; its stack trace in the worker follows)\n" + sw);
-    }
   }
 
   /** Configures a pool. */
@@ -573,176 +362,5 @@ public final class Pool implements AutoCloseable {
     public Pool build() {
       return new Pool(this);
     }
-  }
-
-  // ---- messages
-
-  private static final class Job implements Serializable {
-    private static final long serialVersionUID = 1L;
-    static final Job POISON = new Job(-1, null);
-    final long id;
-    final SerializableCallable<?> call;
-    final transient CompletableFuture<Object> future = new CompletableFuture<>();
-    /** This job serialized, as the worker's {@code recv()} reads it; written by submit before it queues the job. */
-    transient byte[] bytes;
-
-    Job(long id, SerializableCallable<?> call) {
-      this.id = id;
-      this.call = call;
-    }
-
-    void cancel() {
-      if (future != null) {
-        future.completeExceptionally(new CancellationException("pool terminated before task #" + id + " finished"));
-      }
-    }
-  }
-
-  private static final class Chunk<T, R> implements SerializableCallable<List<R>> {
-    private static final long serialVersionUID = 1L;
-    private final SerializableFunction<T, R> fn;
-    /** A {@link Packed} on the way out; the list it stands for once read back. */
-    private final Object items;
-
-    Chunk(SerializableFunction<T, R> fn, ArrayList<T> items) {
-      this.fn = fn;
-      this.items = new Packed(items);
-    }
-
-    @Override @SuppressWarnings("unchecked")
-    public List<R> call() {
-      List<T> in = (List<T>) (items instanceof Packed ? ((Packed) items).list : items);
-      ArrayList<R> out = new ArrayList<>(in.size());
-      for (T t : in) {
-        out.add(fn.apply(t));
-      }
-      return out;
-    }
-  }
-
-  /**
-   * A list in a compact serialized form: when every element is an Integer, a Long, a Double or a String (the
-   * common items of a map), the values are written as such, without Java serialization's per-object cost
-   * (about 150 ns an element); otherwise the list is written as usual. Reads back as an {@link ArrayList}.
-   */
-  static final class Packed implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private static final byte OBJECTS = 0;
-    private static final byte INTS = 1;
-    private static final byte LONGS = 2;
-    private static final byte DOUBLES = 3;
-    private static final byte STRINGS = 4;
-
-    transient List<?> list;
-
-    Packed(List<?> list) {
-      this.list = list;
-    }
-
-    private static byte kindOf(List<?> list) {
-      if (list.isEmpty()) {
-        return OBJECTS;
-      }
-      Class<?> c = list.get(0) == null ? null : list.get(0).getClass();
-      byte k = c == Integer.class ? INTS : c == Long.class ? LONGS : c == Double.class ? DOUBLES
-          : c == String.class ? STRINGS : OBJECTS;
-      if (k != OBJECTS) {
-        for (Object o : list) {
-          if (o == null || o.getClass() != c) {
-            return OBJECTS;
-          }
-        }
-      }
-      return k;
-    }
-
-    private void writeObject(java.io.ObjectOutputStream out) throws IOException {
-      byte k = kindOf(list);
-      out.writeByte(k);
-      out.writeInt(list.size());
-      switch (k) {
-        case INTS:
-          for (Object o : list) {
-            out.writeInt((Integer) o);
-          }
-          break;
-        case LONGS:
-          for (Object o : list) {
-            out.writeLong((Long) o);
-          }
-          break;
-        case DOUBLES:
-          for (Object o : list) {
-            out.writeDouble((Double) o);
-          }
-          break;
-        case STRINGS:
-          for (Object o : list) {
-            byte[] b = ((String) o).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            out.writeInt(b.length);
-            out.write(b);
-          }
-          break;
-        default:
-          for (Object o : list) {
-            out.writeObject(o);
-          }
-      }
-    }
-
-    private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
-      byte k = in.readByte();
-      int n = in.readInt();
-      if (n < 0) {
-        throw new java.io.InvalidObjectException("negative list size " + n);
-      }
-      ArrayList<Object> l = new ArrayList<>(Math.min(n, 1 << 16));
-      for (int i = 0; i < n; i++) {
-        switch (k) {
-          case INTS:
-            l.add(in.readInt());
-            break;
-          case LONGS:
-            l.add(in.readLong());
-            break;
-          case DOUBLES:
-            l.add(in.readDouble());
-            break;
-          case STRINGS:
-            int len = in.readInt();
-            if (len < 0) {
-              throw new java.io.InvalidObjectException("negative string length " + len);
-            }
-            byte[] b = in.readNBytes(len);
-            if (b.length != len) {
-              throw new java.io.EOFException("string truncated: " + b.length + " of " + len + " bytes");
-            }
-            l.add(new String(b, java.nio.charset.StandardCharsets.UTF_8));
-            break;
-          case OBJECTS:
-            l.add(in.readObject());
-            break;
-          default:
-            throw new java.io.InvalidObjectException("unknown list encoding " + k);
-        }
-      }
-      list = l;
-    }
-  }
-
-  /** What a worker sends back: a value or the error its task threw. */
-  private static final class Outcome implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final Object value;
-    final Throwable error;
-
-    Outcome(Object value, Throwable error) {
-      this.value = value;
-      this.error = error;
-    }
-  }
-
-  private static final class Stop implements Serializable {
-    private static final long serialVersionUID = 1L;
   }
 }

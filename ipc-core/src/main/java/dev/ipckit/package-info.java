@@ -8,7 +8,7 @@
  *
  * <p>The backend that stores the objects is found with {@link java.util.ServiceLoader}
  * ({@link dev.ipckit.spi.Backend}); {@code dev.ipckit:ipc-shm} provides the local memory-mapped one. Everything in
- * {@code dev.ipckit.internal} and {@code dev.ipckit.spi} is for ipckit and backends, not for applications, and
+ * {@code dev.ipckit.internal.*} and {@code dev.ipckit.spi} is for ipckit and backends, not for applications, and
  * may change.
  *
  * <h2 id="Handles">Handles</h2>

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ipckit.internal.SparePool;
+import dev.ipckit.internal.process.SparePool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.ipckit;
 
-import dev.ipckit.internal.SparePool;
+import dev.ipckit.internal.process.SparePool;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -13,7 +13,7 @@ import dev.ipckit.IpcQueue;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
 import dev.ipckit.Task;
-import dev.ipckit.internal.DirectTask;
+import dev.ipckit.internal.task.DirectTask;
 import dev.ipckit.shm.queue.QueueCodecs;
 import java.io.Serializable;
 import java.time.Duration;

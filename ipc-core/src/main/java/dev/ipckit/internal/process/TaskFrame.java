@@ -1,4 +1,4 @@
-package dev.ipckit.internal;
+package dev.ipckit.internal.process;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -36,8 +36,8 @@ import java.nio.charset.StandardCharsets;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p>The task is a {@link DirectTask} when flag T is set (a lambda a cold JVM runs without Java serialization),
- * else the Java serialization of a {@link dev.ipckit.Task}.
+ * <p>The task is a {@link dev.ipckit.internal.task.DirectTask} when flag T is set (a lambda a cold JVM runs
+ * without Java serialization), else the Java serialization of a {@link dev.ipckit.Task}.
  *
  * <p>The backend is the class of the parent's backend, if it has used one: the child uses it too and skips
  * searching the class path for one (see {@link dev.ipckit.Ipc#BACKEND_PROPERTY}).
@@ -47,7 +47,7 @@ import java.nio.charset.StandardCharsets;
  * non-daemon ignores it (the parent closes it at once).
  *
  * @param daemon  whether the child halts when its parent dies
- * @param direct  whether {@code task} is a {@link DirectTask} rather than Java serialization
+ * @param direct  whether {@code task} is a {@link dev.ipckit.internal.task.DirectTask} rather than Java serialization
  * @param name    the process name
  * @param backend the class name of the parent's backend, or "" if it has none yet
  * @param task    the serialized task

@@ -1,4 +1,4 @@
-package dev.ipckit.internal;
+package dev.ipckit.internal.process;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

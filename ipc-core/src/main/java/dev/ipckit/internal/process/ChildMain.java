@@ -1,7 +1,8 @@
-package dev.ipckit.internal;
+package dev.ipckit.internal.process;
 
 import dev.ipckit.Ipc;
 import dev.ipckit.Task;
+import dev.ipckit.internal.task.DirectTask;
 import dev.ipckit.spi.Backend;
 import dev.ipckit.spi.Doorbell;
 import java.io.BufferedInputStream;

@@ -1,4 +1,4 @@
-package dev.ipckit.internal;
+package dev.ipckit.internal.process;
 
 import java.io.IOException;
 import java.io.OutputStream;

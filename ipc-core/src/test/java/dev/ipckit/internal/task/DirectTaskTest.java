@@ -1,4 +1,4 @@
-package dev.ipckit.internal;
+package dev.ipckit.internal.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -228,9 +228,9 @@ class DirectTaskTest {
 
   @Test
   void descriptorsMatchTheJvmNotation() {
-    assertEquals("()V", DirectTask.descriptor(new Class<?>[0], void.class));
+    assertEquals("()V", LambdaTarget.descriptor(new Class<?>[0], void.class));
     assertEquals("(IJZDFBCS[I[Ljava/lang/String;Ljava/util/List;)Ljava/lang/Object;",
-        DirectTask.descriptor(new Class<?>[] {int.class, long.class, boolean.class, double.class, float.class,
+        LambdaTarget.descriptor(new Class<?>[] {int.class, long.class, boolean.class, double.class, float.class,
             byte.class, char.class, short.class, int[].class, String[].class, List.class}, Object.class));
   }
 

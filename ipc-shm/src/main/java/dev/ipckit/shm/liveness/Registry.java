@@ -1,6 +1,7 @@
 package dev.ipckit.shm.liveness;
 
 import dev.ipckit.IpcException;
+import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
@@ -89,6 +90,18 @@ public final class Registry implements Liveness, AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** What the words of a registry file say (header, then every slot ever claimed: generation and pid); read-only. */
+  public static Fields decode(ByteBuffer buf) {
+    Fields f = Fields.header(buf);
+    for (int s = 0; s < MAX_SLOTS && slotOffset(s) + SLOT_LENGTH <= buf.capacity(); s++) {
+      if ((long) Mem.LONG.getAcquire(buf, slotOffset(s) + GENERATION_OFFSET) != 0L) {
+        f.longAt("slot" + s + ".generation", slotOffset(s) + GENERATION_OFFSET, "claims of this slot ever")
+            .longAt("slot" + s + ".pid", slotOffset(s) + PID_OFFSET, "pid of its last claimer");
+      }
+    }
+    return f;
   }
 
   static long token(int slot, long generation) {

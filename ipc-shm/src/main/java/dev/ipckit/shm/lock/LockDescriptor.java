@@ -1,7 +1,9 @@
 package dev.ipckit.shm.lock;
 
+import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
+import java.nio.ByteBuffer;
 
 /**
  * Layout of lock files ({@link Kind#LOCK}, {@link Kind#RLOCK}, {@link Kind#FILE_LOCK}).
@@ -34,6 +36,14 @@ public final class LockDescriptor {
   static final int BODY_LENGTH = FileHeader.CACHE_LINE;
   /** The byte a {@link Kind#FILE_LOCK} locks with the kernel: past the data, so no I/O ever touches it. */
   static final long FILE_LOCK_BYTE = 1L << 32;
+
+  /** What the words of a lock file say (header included); read-only. */
+  public static Fields decode(ByteBuffer buf) {
+    return Fields.header(buf)
+        .longAt("owner", OWNER_OFFSET, "0 when free, else the holder's liveness token")
+        .longAt("takeovers", TAKEOVERS_OFFSET, "times taken over from a dead holder")
+        .longAt("signals", SIGNALS_OFFSET, "condition signals ever");
+  }
 
   private LockDescriptor() {
   }

@@ -46,7 +46,7 @@ final class ShmCondition implements Condition {
   private final ByteBuffer buf;
   private final SleepWord sleep;
 
-  <L extends ShmHandle & Owner> ShmCondition(L lock, LockState st) {
+  ShmCondition(LockHandle lock, LockState st) {
     this.lock = lock;
     this.owner = lock;
     this.buf = st.buf;

@@ -1,9 +1,7 @@
 package dev.ipckit.shm.lock;
 
 import dev.ipckit.IpcException;
-import dev.ipckit.IpcLock;
 import dev.ipckit.shm.core.NamespaceView;
-import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.wait.Deadline;
@@ -13,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 
 /**
  * {@link dev.ipckit.Ipc#fileLock}: a kernel file lock ({@code fcntl} through {@link java.nio.channels.FileChannel})
@@ -35,17 +32,15 @@ import java.util.concurrent.locks.Condition;
  * lock file's owner word and clears it before releasing, so the next holder finds a non-zero word exactly when
  * its predecessor died holding the lock, and {@link #ownerDied()} says so.
  */
-public final class ShmFileLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
+public final class ShmFileLock extends LockHandle {
   private static final long serialVersionUID = 1L;
   private static final Waiter.Spec INTERRUPTIBLE = Waiter.Spec.interruptible();
   private static final Waiter.Spec UNINTERRUPTIBLE = INTERRUPTIBLE.uninterruptible();
 
-  private final transient LockState st;
   private final transient Liveness liveness;
 
   private ShmFileLock(NamespaceView ns, String name, LockState st) {
-    super(ns, name, Kind.FILE_LOCK);
-    this.st = st;
+    super(ns, name, Kind.FILE_LOCK, st);
     this.liveness = ns.liveness();
   }
 
@@ -193,13 +188,6 @@ public final class ShmFileLock extends ShmHandle implements IpcLock, ShmConditio
   public boolean isLocked() {
     checkOpen();
     return st.gate.isLocked() || st.word.ownedByLive();
-  }
-
-  /** A condition shared with every process that opens this lock; see {@link ShmCondition}. */
-  @Override
-  public Condition newCondition() {
-    checkOpen();
-    return new ShmCondition(this, st);
   }
 
   @Override

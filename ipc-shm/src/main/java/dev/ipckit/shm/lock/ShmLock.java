@@ -1,8 +1,6 @@
 package dev.ipckit.shm.lock;
 
-import dev.ipckit.IpcLock;
 import dev.ipckit.shm.core.NamespaceView;
-import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.liveness.OwnerWord;
 import dev.ipckit.shm.wait.Deadline;
@@ -10,7 +8,6 @@ import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Tuning;
 import dev.ipckit.shm.wait.Waiter;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 
 /**
  * {@link dev.ipckit.Ipc#lock} and {@link dev.ipckit.Ipc#rlock}: a compare-and-set word in shared memory holding
@@ -33,12 +30,11 @@ import java.util.concurrent.locks.Condition;
  * kill (measured: 3-12 ms, most of it the kernel tearing the dead JVM down), at most one park of the waiter
  * (20 ms once it has waited long) after the kernel released the slot.
  */
-public final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Owner {
+public final class ShmLock extends LockHandle {
   private static final long serialVersionUID = 1L;
   private static final Waiter.Spec INTERRUPTIBLE = Waiter.Spec.interruptible().pollPause(Tuning.LOCK_MAX_SPIN_PAUSE);
   private static final Waiter.Spec UNINTERRUPTIBLE = INTERRUPTIBLE.uninterruptible();
 
-  private final transient LockState st;
   private final transient boolean reentrant;
   private final transient OwnerWord word;
   private final transient SleepWord sleep;
@@ -50,8 +46,7 @@ public final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Ow
   }
 
   private ShmLock(NamespaceView ns, String name, LockState st, boolean reentrant) {
-    super(ns, name, reentrant ? Kind.RLOCK : Kind.LOCK);
-    this.st = st;
+    super(ns, name, reentrant ? Kind.RLOCK : Kind.LOCK, st);
     this.reentrant = reentrant;
     this.word = st.word;
     this.sleep = st.sleep;
@@ -174,13 +169,6 @@ public final class ShmLock extends ShmHandle implements IpcLock, ShmCondition.Ow
   /** Times this lock has been taken over from a dead holder, ever. */
   long takeovers() {
     return word.takeovers();
-  }
-
-  /** A condition shared with every process that opens this lock; see {@link ShmCondition}. */
-  @Override
-  public Condition newCondition() {
-    checkOpen();
-    return new ShmCondition(this, st);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.ipckit.shm.sync;
 
+import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.FileHeader;
+import java.nio.ByteBuffer;
 
 /**
  * Layout of semaphore, event and barrier files: one hot word on its own cache line after the header, and
@@ -29,6 +31,16 @@ final class SyncDescriptor {
   static final int STATE_OFFSET = FileHeader.LENGTH;
   static final int RESET_GENERATION_OFFSET = FileHeader.LENGTH + FileHeader.CACHE_LINE;
   static final int BODY_LENGTH = 2 * FileHeader.CACHE_LINE;
+
+  /**
+   * What the words of a semaphore, event or barrier file say (header included); read-only. The state word is a
+   * permit count, a flag, or generation (high 32 bits), broken (bit 31) and arrived (low 31 bits).
+   */
+  public static Fields decode(ByteBuffer buf) {
+    return Fields.header(buf)
+        .longAt("state", STATE_OFFSET, "permits (semaphore), 1 if set (event), generation|broken|arrived (barrier)")
+        .longAt("resetGeneration", RESET_GENERATION_OFFSET, "barrier: the generation last ended by reset(), or -1");
+  }
 
   private SyncDescriptor() {
   }

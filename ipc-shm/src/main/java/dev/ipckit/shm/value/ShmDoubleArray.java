@@ -1,39 +1,18 @@
 package dev.ipckit.shm.value;
 
-import dev.ipckit.IpcLock;
 import dev.ipckit.SharedDoubleArray;
 import dev.ipckit.shm.core.NamespaceView;
-import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
-import java.nio.ByteBuffer;
-import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
 
 /** {@link SharedDoubleArray} on a mapped file: raw bits in long words, updated by compareAndSet loops. */
-public final class ShmDoubleArray extends ShmHandle implements SharedDoubleArray {
+public final class ShmDoubleArray extends ShmArray implements SharedDoubleArray {
   private static final long serialVersionUID = 1L;
-  private final transient ByteBuffer buf;
-  private final transient int length;
 
   public ShmDoubleArray(NamespaceView ns, String name, MappedFile file) {
-    super(ns, name, Kind.DOUBLE_ARRAY);
-    this.buf = file.buffer;
-    this.length = (int) file.arg0;
-  }
-
-  private int at(int i) {
-    checkOpen();
-    return ValueDescriptor.longIndex(Objects.checkIndex(i, length));
-  }
-
-  @Override protected long refArg() {
-    return length;
-  }
-
-  @Override public int length() {
-    return length;
+    super(ns, name, Kind.DOUBLE_ARRAY, file);
   }
 
   @Override public double get(int i) {
@@ -85,10 +64,5 @@ public final class ShmDoubleArray extends ShmHandle implements SharedDoubleArray
       out[i] = Double.longBitsToDouble((long) Mem.LONG.getAcquire(buf, ValueDescriptor.longIndex(i)));
     }
     return out;
-  }
-
-  @Override public IpcLock getLock() {
-    checkOpen();
-    return ns.valueLock(name);
   }
 }

@@ -1,39 +1,18 @@
 package dev.ipckit.shm.value;
 
-import dev.ipckit.IpcLock;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.shm.core.NamespaceView;
-import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
-import java.nio.ByteBuffer;
-import java.util.Objects;
 import java.util.function.IntUnaryOperator;
 
 /** {@link SharedIntArray} on a mapped file; each element accessed as {@link ShmLong} accesses its value. */
-public final class ShmIntArray extends ShmHandle implements SharedIntArray {
+public final class ShmIntArray extends ShmArray implements SharedIntArray {
   private static final long serialVersionUID = 1L;
-  private final transient ByteBuffer buf;
-  private final transient int length;
 
   public ShmIntArray(NamespaceView ns, String name, MappedFile file) {
-    super(ns, name, Kind.INT_ARRAY);
-    this.buf = file.buffer;
-    this.length = (int) file.arg0;
-  }
-
-  private int at(int i) {
-    checkOpen();
-    return ValueDescriptor.intIndex(Objects.checkIndex(i, length));
-  }
-
-  @Override protected long refArg() {
-    return length;
-  }
-
-  @Override public int length() {
-    return length;
+    super(ns, name, Kind.INT_ARRAY, file);
   }
 
   @Override public int get(int i) {
@@ -90,10 +69,5 @@ public final class ShmIntArray extends ShmHandle implements SharedIntArray {
       out[i] = (int) Mem.INT.getAcquire(buf, ValueDescriptor.intIndex(i));
     }
     return out;
-  }
-
-  @Override public IpcLock getLock() {
-    checkOpen();
-    return ns.valueLock(name);
   }
 }

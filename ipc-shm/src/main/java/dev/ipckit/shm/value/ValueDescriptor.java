@@ -1,6 +1,8 @@
 package dev.ipckit.shm.value;
 
+import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.FileHeader;
+import java.nio.ByteBuffer;
 
 /**
  * Layout of value and array files: the header, then the elements from {@link #ELEMENTS_OFFSET}, each
@@ -19,6 +21,13 @@ public final class ValueDescriptor {
   public static final int ELEMENTS_OFFSET = FileHeader.LENGTH;
   /** Body of a single value: one cache line so that neighbours never share it. */
   public static final int SCALAR_BODY = FileHeader.CACHE_LINE;
+
+  /** What the words of a scalar value file say (header included): its element as a raw long or int; read-only. */
+  public static Fields decode(ByteBuffer buf, boolean intElement) {
+    Fields f = Fields.header(buf);
+    return intElement ? f.intAt("value", ELEMENTS_OFFSET, "the int") : f.longAt("value", ELEMENTS_OFFSET,
+        "the long (a double's raw bits)");
+  }
 
   private ValueDescriptor() {
   }

@@ -37,27 +37,8 @@ import dev.ipckit.shm.format.Kind;
  * <p>Tail and head are two cache lines apart so that the producer's and the consumer's lines never share an
  * adjacent-line prefetch pair.
  *
- * <p>A record is 8-byte aligned and never wraps: a record that would cross the end of the data area is preceded
- * by a padding record that fills the rest of it.
- *
- * <pre>
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +---------------------------------------------------------------+
- *  |  Record header, one 8-byte word:                              |
- *  |    low 32 bits: payload length L of this record               |
- *  |    high 32 bits: info: >= 0 the first record of a message of  |
- *  |    that many bytes; CONTINUATION a further chunk; PADDING     |
- *  +---------------------------------------------------------------+
- *  |  Payload: L bytes, then zero to seven bytes to align the next |  8
- *  +---------------------------------------------------------------+
- * </pre>
- *
- * <p>A message of at most {@link #maxChunk(int)} bytes is one record whose info equals its length; a larger one
- * is streamed as a first record (info = total length) and continuation records, the reader consuming while the
- * writer writes. Publication is by the tail alone: the producer writes records with plain stores and then
- * stores the tail with setRelease; the consumer reads the tail with getAcquire (polling with getOpaque), reads
- * the records, and frees them with a setRelease of the head, which the producer reads with getAcquire.
+ * <p>The data area holds records laid out by {@link RecordDescriptor}, written and read by {@link RecordRing};
+ * the protocol over these words is stated in the package summary.
  */
 final class PipeDescriptor {
   static final int LEFT = 0;
@@ -72,12 +53,8 @@ final class PipeDescriptor {
   static final int RINGS_BASE = END_BASE + 2 * END_LENGTH;
   static final int TAIL_OFFSET = 0;
   static final int HEAD_OFFSET = 2 * FileHeader.CACHE_LINE;
-  static final int RING_CONTROL_LENGTH = 4 * FileHeader.CACHE_LINE;
-
-  static final int RECORD_HEADER_LENGTH = 8;
-  static final int ALIGNMENT = 8;
-  static final int PADDING = -1;
-  static final int CONTINUATION = -2;
+  static final int DATA_OFFSET = 4 * FileHeader.CACHE_LINE;
+  static final int RING_CONTROL_LENGTH = DATA_OFFSET;
 
   /** Ring data capacity per direction in bytes. */
   static final int RING_CAPACITY = 1 << 20;
@@ -98,27 +75,6 @@ final class PipeDescriptor {
   /** Body length (everything after the header) of a pipe with these parameters. */
   static long bodyLength(boolean duplex, int capacity) {
     return (RINGS_BASE - FileHeader.LENGTH) + (long) (duplex ? 2 : 1) * (RING_CONTROL_LENGTH + capacity);
-  }
-
-  /** Largest payload of one record: a quarter of the ring, so a padded record always fits. */
-  static int maxChunk(int capacity) {
-    return capacity / 4 - RECORD_HEADER_LENGTH;
-  }
-
-  static int align(int n) {
-    return (n + ALIGNMENT - 1) & -ALIGNMENT;
-  }
-
-  static long header(int length, int info) {
-    return ((long) info << 32) | (length & 0xFFFF_FFFFL);
-  }
-
-  static int lengthOf(long header) {
-    return (int) header;
-  }
-
-  static int infoOf(long header) {
-    return (int) (header >> 32);
   }
 
   static String endName(int end) {

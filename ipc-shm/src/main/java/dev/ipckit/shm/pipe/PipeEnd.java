@@ -1,17 +1,9 @@
 package dev.ipckit.shm.pipe;
 
-import static dev.ipckit.shm.pipe.PipeDescriptor.CONTINUATION;
-import static dev.ipckit.shm.pipe.PipeDescriptor.PADDING;
-import static dev.ipckit.shm.pipe.PipeDescriptor.RECORD_HEADER_LENGTH;
-
-import dev.ipckit.IpcException;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.MappedFile;
-import dev.ipckit.shm.format.Mem;
-import dev.ipckit.shm.liveness.Liveness;
-import dev.ipckit.shm.liveness.OwnerWord;
 import dev.ipckit.shm.liveness.Registry;
 import dev.ipckit.shm.wait.Deadline;
 import dev.ipckit.shm.wait.SleepWord;
@@ -23,9 +15,9 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What one JVM holds for one end of a pipe: the claim on the end, and the cursors of the rings it writes and
- * reads. Every {@link ShmConnection} of that end in the JVM shares this object (through
- * {@link NamespaceView#shared}).
+ * What one JVM holds for one end of a pipe: the claim on the end ({@link EndClaim}) and the rings it writes and
+ * reads ({@link RecordRing}), with the waiting and the wake-ups around them. Every {@link ShmConnection} of that
+ * end in the JVM shares this object (through {@link NamespaceView#shared}).
  *
  * <p><b>Thread safety.</b> Safe for any number of threads. Sends are serialised by one lock and receives by
  * another, so a message is always written and read whole, and one thread may send while another receives on a
@@ -56,56 +48,28 @@ final class PipeEnd {
    */
   private static final Waiter.Spec SPEC = Waiter.Spec.interruptible().spins(Tuning.PIPE_SPINS)
       .probeInterval(PROBE_INTERVAL_NANOS);
-  /** awaitData result: the peer is closed or dead and the ring is drained. */
-  private static final long EOF = -1L;
+  /** awaitData results. */
+  private static final int DATA = 1;
+  private static final int NO_DATA = 0;
+  private static final int EOF = -1;
 
   private final String label;
-  private final ByteBuffer buf;
-  private final Liveness registry;
-  /** This end's owner word, and the peer end's (read to tell whether the peer lives). */
-  private final OwnerWord claim;
-  private final OwnerWord peerClaim;
+  private final EndClaim claim;
   final int end;
   final boolean duplex;
   final boolean canSend;
   final boolean canRecv;
-  private final int capacity;
-  private final int mask;
-  private final int maxChunk;
-
-  private final int ownerAt;
-  private final int closedAt;
-  private final int takeoversAt;
-  private final int peerOwnerAt;
-  private final int peerClosedAt;
-
-  private final int outTailAt;
-  private final int outHeadAt;
-  private final int outData;
-  private final int inTailAt;
-  private final int inHeadAt;
-  private final int inData;
+  /** The ring into the peer (null when this end only receives), and the ring into this end (null: only sends). */
+  private final RecordRing out;
+  private final RecordRing in;
 
   private final ReentrantLock sendLock = new ReentrantLock();
   private final ReentrantLock recvLock = new ReentrantLock();
 
   // guarded by this
   private int users;
-  private long token;
   /** Written under this, read by senders and receivers: publishes the cursors loaded by claim(). */
   private volatile boolean claimed;
-  /** The peer owner token last found dead (0 if none): a send to it fails without asking the registry again. */
-  private volatile long deadPeer;
-
-  // producer cursor, guarded by sendLock
-  private long tail;
-  private long cachedHead;
-
-  // consumer cursor, guarded by recvLock
-  private long head;
-  private long cachedTail;
-  private byte[] partial;
-  private int partialAt;
 
   /** Sleep words: readers waiting for data, writers waiting for room (both directions share them). */
   private final SleepWord readers;
@@ -113,43 +77,28 @@ final class PipeEnd {
 
   PipeEnd(NamespaceView ns, String name, MappedFile file, int end, boolean duplex) {
     this.label = "pipe \"" + name + "\" in " + ns.dir();
-    this.buf = file.buffer;
-    this.registry = ns.liveness();
+    ByteBuffer buf = file.buffer;
     this.readers = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
     this.writers = ns.sleepWord(buf, FileHeader.SECOND_SLEEP_OFFSET);
     this.end = end;
     this.duplex = duplex;
-    this.capacity = (int) file.arg0;
-    this.mask = capacity - 1;
-    this.maxChunk = PipeDescriptor.maxChunk(capacity);
-    int peer = 1 - end;
     this.canSend = duplex || end == PipeDescriptor.RIGHT;
     this.canRecv = duplex || end == PipeDescriptor.LEFT;
-    int mine = PipeDescriptor.endOffset(end);
-    int theirs = PipeDescriptor.endOffset(peer);
-    this.ownerAt = mine + PipeDescriptor.OWNER_OFFSET;
-    this.closedAt = mine + PipeDescriptor.CLOSED_OFFSET;
-    this.takeoversAt = mine + PipeDescriptor.TAKEOVERS_OFFSET;
-    this.peerOwnerAt = theirs + PipeDescriptor.OWNER_OFFSET;
-    this.peerClosedAt = theirs + PipeDescriptor.CLOSED_OFFSET;
-    int out = PipeDescriptor.ringOffset(peer, capacity); // the ring into the peer
-    int in = PipeDescriptor.ringOffset(end, capacity);   // the ring into this end
-    this.outTailAt = out + PipeDescriptor.TAIL_OFFSET;
-    this.outHeadAt = out + PipeDescriptor.HEAD_OFFSET;
-    this.outData = out + PipeDescriptor.RING_CONTROL_LENGTH;
-    this.inTailAt = in + PipeDescriptor.TAIL_OFFSET;
-    this.inHeadAt = in + PipeDescriptor.HEAD_OFFSET;
-    this.inData = in + PipeDescriptor.RING_CONTROL_LENGTH;
-    this.claim = new OwnerWord(buf, ownerAt, takeoversAt, registry);
-    this.peerClaim = new OwnerWord(buf, peerOwnerAt, -1, registry);
+    this.claim = new EndClaim(buf, end, ns.liveness(), label);
+    int capacity = (int) file.arg0;
+    int peer = 1 - end;
+    this.out = !canSend ? null : new RecordRing(buf, PipeDescriptor.ringOffset(peer, capacity), capacity, label,
+        "the ring into the " + PipeDescriptor.endName(peer) + " end");
+    this.in = !canRecv ? null : new RecordRing(buf, PipeDescriptor.ringOffset(end, capacity), capacity, label,
+        "the ring into the " + PipeDescriptor.endName(end) + " end");
   }
 
   String endName() {
-    return PipeDescriptor.endName(end);
+    return claim.endName();
   }
 
   String peerName() {
-    return PipeDescriptor.endName(1 - end);
+    return claim.peerName();
   }
 
   // ---- ownership
@@ -173,24 +122,13 @@ final class PipeEnd {
   }
 
   private void claim() {
-    long owner = claim.claim();
-    if (owner != 0L) {
-      throw new IllegalStateException("the " + endName() + " end of " + label + " is in use by process "
-          + registry.pidOf(owner) + "; an end has one owner process at a time (close it there first, or use the "
-          + peerName() + " end)");
-    }
-    long me = registry.token();
-    Mem.LONG.setRelease(buf, closedAt, 0L);
-    token = me;
+    claim.claim();
     // cursors continue from what the file says: a predecessor in another process may have used the end
     if (canSend) {
-      tail = (long) Mem.LONG.getAcquire(buf, outTailAt);
-      cachedHead = (long) Mem.LONG.getAcquire(buf, outHeadAt);
+      out.resumeProducer();
     }
     if (canRecv) {
-      head = (long) Mem.LONG.getAcquire(buf, inHeadAt);
-      cachedTail = head;
-      partial = null;
+      in.resumeConsumer();
     }
     claimed = true; // volatile: the cursors above happen-before any use of them by another thread
   }
@@ -200,11 +138,17 @@ final class PipeEnd {
       return;
     }
     claimed = false;
-    // release: every tail published before happens-before a peer that reads closed == 1 with getAcquire
-    Mem.LONG.setRelease(buf, closedAt, 1L);
-    claim.releaseChecked();                    // not ours any more if it was taken from a process thought dead
+    claim.release();
     readers.wake();                            // the peer, if it waits, sees end-of-file or a broken pipe now
     writers.wake();
+  }
+
+  /** Under the send or receive lock: IllegalStateException unless this JVM holds the end. */
+  private void checkClaimed(ShmHandle conn) {
+    if (!claimed) {
+      conn.checkOpen();
+      throw claim.notClaimed();
+    }
   }
 
   /** Times this end was taken over from a dead owner, ever. */
@@ -214,7 +158,7 @@ final class PipeEnd {
 
   /** Bytes published into the ring into this end and not yet read (records, padding included). */
   long pendingBytes() {
-    return canRecv ? (long) Mem.LONG.getAcquire(buf, inTailAt) - (long) Mem.LONG.getAcquire(buf, inHeadAt) : 0L;
+    return canRecv ? in.pending() : 0L;
   }
 
   // ---- sending
@@ -223,80 +167,44 @@ final class PipeEnd {
   void send(byte[] b, ShmHandle conn) throws IOException, InterruptedException {
     sendLock.lockInterruptibly();
     try {
-      if (!claimed) {
-        conn.checkOpen();
-        throw new IllegalStateException("the " + endName() + " end of " + label + " is not claimed here");
-      }
-      if ((long) Mem.LONG.getOpaque(buf, peerClosedAt) != 0L) {
-        throw new IOException("cannot send on " + label + ": the " + peerName() + " end is closed");
-      }
-      long dead = deadPeer;
-      if (dead != 0L && (long) Mem.LONG.getOpaque(buf, peerOwnerAt) == dead) {
-        throw peerDied(dead, false);
-      }
-      int n = b.length;
+      checkClaimed(conn);
+      claim.checkPeerBeforeSend();
       int off = 0;
-      int info = n;
       do {
-        int chunk = Math.min(n - off, maxChunk);
-        int size = PipeDescriptor.align(RECORD_HEADER_LENGTH + chunk);
-        long t = tail;
-        int idx = (int) t & mask;
-        int toEnd = capacity - idx;
-        int need = size > toEnd ? toEnd + size : size;
-        if (capacity - (t - cachedHead) < need) {
-          awaitSpace(t, need, conn, off > 0);
+        int next;
+        while ((next = out.offer(b, off)) < 0) {
+          awaitSpace(b.length - off, conn, off > 0);
         }
-        if (size > toEnd) { // the record would cross the end: pad to it and start over at 0
-          Mem.LONG.set(buf, outData + idx, PipeDescriptor.header(toEnd - RECORD_HEADER_LENGTH, PADDING));
-          t += toEnd;
-          idx = 0;
-        }
-        buf.put(outData + idx + RECORD_HEADER_LENGTH, b, off, chunk);
-        Mem.LONG.set(buf, outData + idx, PipeDescriptor.header(chunk, info)); // plain: published by the tail
-        t += size;
-        tail = t;
-        // publish: the record bytes above happen-before a consumer's getAcquire of this tail
-        Mem.LONG.setRelease(buf, outTailAt, t);
         readers.wake();
-        off += chunk;
-        info = CONTINUATION;
-      } while (off < n);
+        off = next;
+      } while (off < b.length);
     } finally {
       sendLock.unlock();
     }
   }
 
-  /** Waits until {@code need} bytes past {@code t} are free; IOException when the reader is closed or dead. */
-  private void awaitSpace(long t, int need, ShmHandle conn, boolean midMessage)
+  /**
+   * Waits until the next record of a message with {@code remaining} bytes left fits; IOException when the reader
+   * is closed or dead.
+   */
+  private void awaitSpace(int remaining, ShmHandle conn, boolean midMessage)
       throws IOException, InterruptedException {
     int outcome = Waiter.await(new Waiter.Until<IOException>() {
       @Override
       public boolean ready() {
-        if (capacity - (t - (long) Mem.LONG.getOpaque(buf, outHeadAt)) < need) { // poll
-          return false;
-        }
-        // acquire: the reader's copies out of the space happen-before we overwrite it
-        cachedHead = (long) Mem.LONG.getAcquire(buf, outHeadAt);
-        return true;
+        return out.pollRoom(remaining);
       }
 
       @Override
       public boolean check() throws IOException {
         conn.checkOpen();
-        if ((long) Mem.LONG.getAcquire(buf, peerClosedAt) != 0L) {
-          throw new IOException("cannot send on " + label + ": the " + peerName() + " end was closed"
-              + (midMessage ? "; the reader discards the part already sent" : ""));
-        }
+        claim.checkPeerOpen(midMessage);
         return false;
       }
 
       @Override
       public boolean probe() throws IOException {
-        long owner = peerClaim.owner();
-        if (peerDead(owner)) {
-          throw peerDied(owner, midMessage);
-        }
+        claim.checkPeerAlive(midMessage);
         return false;
       }
     }, SPEC, writers, null, Deadline.FOREVER);
@@ -306,172 +214,77 @@ final class PipeEnd {
     }
   }
 
-  /** True when {@code owner} is a claim by a process that is gone; remembered for later sends. */
-  private boolean peerDead(long owner) {
-    if (owner == 0L || registry.isAlive(owner)) {
-      return false;
-    }
-    deadPeer = owner;
-    return true;
-  }
-
-  private IOException peerDied(long owner, boolean midMessage) {
-    return new IOException("cannot send on " + label + ": the process that owned the " + peerName() + " end (pid "
-        + registry.pidOf(owner) + ") died" + (midMessage ? "; the reader discards the part already sent" : ""));
-  }
-
   // ---- receiving
 
   /** The next message; EOFException once the peer is closed or dead and the ring is drained. */
   byte[] recv(ShmHandle conn) throws IOException, InterruptedException {
     recvLock.lockInterruptibly();
     try {
-      if (!claimed) {
-        conn.checkOpen();
-        throw new IllegalStateException("the " + endName() + " end of " + label + " is not claimed here");
-      }
+      checkClaimed(conn);
       for (;;) {
-        long h = head;
-        if (h == cachedTail) {
-          long t = awaitData(h, conn, Deadline.FOREVER);
-          if (t == EOF) {
-            throw eof();
+        if (!in.hasRecord()) {
+          int r = awaitData(conn, Deadline.FOREVER);
+          if (r == EOF) {
+            in.dropPartial(); // a message its sender never finished is never delivered
+            throw claim.endOfFile();
           }
-          cachedTail = t;
-        }
-        int idx = (int) h & mask;
-        int toEnd = capacity - idx;
-        long header = (long) Mem.LONG.get(buf, inData + idx); // plain: covered by the getAcquire of the tail
-        int len = PipeDescriptor.lengthOf(header);
-        int info = PipeDescriptor.infoOf(header);
-        if (info == PADDING) {
-          if (len != toEnd - RECORD_HEADER_LENGTH) {
-            throw damaged(h, header);
-          }
-          advance(h + toEnd);
-          continue;
-        }
-        int size = len < 0 || len > maxChunk ? -1 : PipeDescriptor.align(RECORD_HEADER_LENGTH + len);
-        if (size < 0 || size > toEnd || h + size > cachedTail || info < CONTINUATION) {
-          throw damaged(h, header);
-        }
-        int from = inData + idx + RECORD_HEADER_LENGTH;
-        if (info >= 0) { // the first record of a message
-          partial = null; // a previous message left incomplete (its sender died or was interrupted): drop it
-          if (len > info || info > Integer.MAX_VALUE - 16) {
-            throw damaged(h, header);
-          }
-          byte[] m = new byte[info];
-          buf.get(from, m, 0, len);
-          advance(h + size);
-          if (len == info) {
-            return m;
-          }
-          partial = m;
-          partialAt = len;
-        } else { // CONTINUATION
-          byte[] m = partial;
-          if (m == null) { // a chunk of a message whose start was read by a dead predecessor: drop it
-            advance(h + size);
+          if (r == NO_DATA) {
             continue;
           }
-          if (len > m.length - partialAt) {
-            throw damaged(h, header);
-          }
-          buf.get(from, m, partialAt, len);
-          partialAt += len;
-          advance(h + size);
-          if (partialAt == m.length) {
-            partial = null;
-            return m;
-          }
+        }
+        byte[] m = in.readRecord();
+        writers.wake();
+        if (m != null) {
+          return m;
         }
       }
     } finally {
       recvLock.unlock();
     }
-  }
-
-  private void advance(long h) {
-    head = h;
-    // release: our copies out of the freed bytes happen-before the writer's getAcquire of the head
-    Mem.LONG.setRelease(buf, inHeadAt, h);
-    writers.wake();
   }
 
   /** True when a message (or EOF) is there, waiting up to {@code timeoutNanos}. */
   boolean poll(long timeoutNanos, ShmHandle conn) throws IOException, InterruptedException {
     recvLock.lockInterruptibly();
     try {
-      if (!claimed) {
-        conn.checkOpen();
-        throw new IllegalStateException("the " + endName() + " end of " + label + " is not claimed here");
-      }
-      long h = head;
-      if (h != cachedTail) {
-        return true;
-      }
-      long t = awaitData(h, conn, timeoutNanos);
-      if (t == EOF) {
-        return true;
-      }
-      cachedTail = t;
-      return t != h;
+      checkClaimed(conn);
+      return in.hasRecord() || awaitData(conn, timeoutNanos) != NO_DATA;
     } finally {
       recvLock.unlock();
     }
   }
 
   /**
-   * Waits up to {@code nanos} for the tail of the ring into this end to move past {@code h}: returns the new tail,
-   * {@code h} on timeout, or {@link #EOF} once the peer is closed or dead and nothing is left to read.
+   * Waits up to {@code nanos} for the tail of the ring into this end to move past its head: {@link #DATA},
+   * {@link #NO_DATA} on timeout, or {@link #EOF} once the peer is closed or dead and nothing is left to read.
    */
-  private long awaitData(long h, ShmHandle conn, long nanos) throws InterruptedException {
+  private int awaitData(ShmHandle conn, long nanos) throws InterruptedException {
     boolean[] gone = new boolean[1];
     int outcome = Waiter.await(new Waiter.Until<RuntimeException>() {
       @Override
       public boolean ready() {
-        return (long) Mem.LONG.getOpaque(buf, inTailAt) != h; // poll
+        return in.pollTail();
       }
 
       @Override
       public boolean check() {
         conn.checkOpen();
-        return gone[0] = (long) Mem.LONG.getAcquire(buf, peerClosedAt) != 0L;
+        return gone[0] = claim.peerClosed();
       }
 
       @Override
       public boolean probe() {
-        return gone[0] = peerDead(peerClaim.owner());
+        return gone[0] = claim.peerGone();
       }
     }, SPEC, readers, null, nanos);
     if (outcome == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
     if (outcome == Waiter.TIMED_OUT) {
-      return h;
+      return NO_DATA;
     }
-    // consume: the records up to the tail are visible; a peer that is gone wrote its last tail before it closed
-    // or died, so anything it published is visible now
-    long t = (long) Mem.LONG.getAcquire(buf, inTailAt);
-    return t != h ? t : gone[0] ? EOF : h;
-  }
-
-  private EOFException eof() {
-    partial = null; // a message its sender never finished is never delivered
-    long owner = peerClaim.owner();
-    if ((long) Mem.LONG.getAcquire(buf, peerClosedAt) != 0L || owner == 0L) {
-      return new EOFException("the " + peerName() + " end of " + label
-          + " was closed and everything it sent has been received");
-    }
-    return new EOFException("the process that owned the " + peerName() + " end of " + label + " (pid "
-        + registry.pidOf(owner) + ") died; everything it sent has been received");
-  }
-
-  private IpcException damaged(long position, long header) {
-    return new IpcException(label + " is damaged: record at position " + position + " of the ring into the "
-        + endName() + " end has length " + PipeDescriptor.lengthOf(header) + ", info "
-        + PipeDescriptor.infoOf(header) + " (ring capacity " + capacity + ")");
+    // a peer that is gone wrote its last tail before it closed or died, so anything it published is visible now
+    return in.acquireTail() ? DATA : gone[0] ? EOF : NO_DATA;
   }
 
   @Override

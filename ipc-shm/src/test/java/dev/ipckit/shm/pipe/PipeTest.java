@@ -26,12 +26,14 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Pipes between real processes: messages, order, direction, EOF on close and on SIGKILL, large messages. */
+@Tag("crash")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PipeTest {
   private static final Duration JOIN = Duration.ofSeconds(60);

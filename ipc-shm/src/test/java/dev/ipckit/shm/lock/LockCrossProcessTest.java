@@ -131,7 +131,7 @@ class LockCrossProcessTest {
       }, "waiter");
       waiter.start();
       // the waiter has gone past spinning into parked waiting: it is really blocked
-      until("the waiter to block", START, () -> waiter.getState() == Thread.State.TIMED_WAITING);
+      Await.parked(waiter, START);
       if (timed) {
         // pacing, not synchronisation: this waiter has waited long enough to park at its longest (20 ms)
         Thread.sleep(1_000);
@@ -268,7 +268,7 @@ class LockCrossProcessTest {
           }
         }, "waiter");
         waiter.start();
-        until("the waiter to block", START, () -> waiter.getState() == Thread.State.TIMED_WAITING);
+        Await.parked(waiter, START);
         waiter.interrupt();
         waiter.join(10_000);
         assertFalse(waiter.isAlive(), "the interrupted waiter left");

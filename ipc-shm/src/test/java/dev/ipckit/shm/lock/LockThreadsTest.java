@@ -1,6 +1,5 @@
 package dev.ipckit.shm.lock;
 
-import static dev.ipckit.testkit.Await.until;
 import static dev.ipckit.testkit.Children.START;
 import static dev.ipckit.testkit.Children.assertExitsOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +14,7 @@ import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
 import dev.ipckit.shm.NamespaceTestKit;
 import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.testkit.Await;
 import dev.ipckit.testkit.Children;
 import dev.ipckit.testkit.LockKind;
 import java.util.ArrayList;
@@ -225,8 +225,7 @@ class LockThreadsTest {
         }
       }, "waiter");
       waiter.start();
-      until("the waiter to block", START, () -> waiter.getState() == Thread.State.TIMED_WAITING
-          || waiter.getState() == Thread.State.WAITING);
+      Await.blocked(waiter, START);
       waiter.interrupt();
       waiter.join(10_000);
       assertFalse(waiter.isAlive(), "the interrupted waiter left");

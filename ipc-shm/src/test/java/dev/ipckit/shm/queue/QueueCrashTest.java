@@ -66,7 +66,7 @@ class QueueCrashTest {
       SharedIntArray seen = ipc.intArray("seen" + round, 2 * PER_PRODUCER);
       // [0], [1]: puts returned per producer; [2], [3]: messages recorded per consumer; [4], [5]: disorder
       SharedLongArray stats = ipc.longArray("stats" + round, 6);
-      long[] before = shm.indices();
+      long[] before = shm.ring().indices();
 
       // consumer 0 starts alone so that it surely takes part; consumer 1 joins once it has
       long killConsumerAfter = 1 + rnd.nextInt(20_000);
@@ -87,7 +87,7 @@ class QueueCrashTest {
       q.put(STOP); // after every published message: the queue is one FIFO
       joinOk(c1, LONG);
 
-      long[] after = shm.indices();
+      long[] after = shm.ring().indices();
       long published = after[0] - before[0] - 1;
       long taken = after[1] - before[1] - 1;
       assertEquals(published, taken, "the surviving consumer drained the queue in " + where);

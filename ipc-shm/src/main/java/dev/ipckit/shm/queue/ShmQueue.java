@@ -5,10 +5,8 @@ import dev.ipckit.DecodeException;
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.shm.core.NamespaceView;
-import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
-import dev.ipckit.shm.liveness.OwnerWord;
 import dev.ipckit.shm.wait.AdaptiveSpin;
 import dev.ipckit.shm.wait.Deadline;
 import dev.ipckit.shm.wait.SleepWord;
@@ -17,51 +15,42 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * {@link dev.ipckit.Ipc#queue}: a bounded ring of fixed-size slots in a mapped file ({@link QueueDescriptor}),
- * producers serialised by one robust lock word, consumers by another, so a put and a take never wait for each
- * other. A message of at most {@link SlotDescriptor#INLINE_MAX} (248) bytes is copied into its slot; one of at
- * most {@link QueueDescriptor#DATA_MAX} (64 KiB) into the data area, a byte ring in the same file (at least 1 MiB,
- * {@code capacity * 256} bytes for large capacities, at most 64 MiB), its slot holding the position; a longer one is
- * first written to a side file {@code name@spill-<producer>-<number>} (mode 0600) and its slot only points to it.
- * The capacity counts messages, whatever their size; a put of a data-area message also waits (an offer fails)
- * while the data area has no room for it, which happens only when it holds many large messages.
+ * {@link dev.ipckit.Ipc#queue}: a bounded queue of messages in a mapped file, whose protocol, layout and crash
+ * behaviour are stated in the {@linkplain dev.ipckit.shm.queue package summary}. A message of at most
+ * {@link SlotDescriptor#INLINE_MAX} (248) bytes is copied into its slot, one of at most
+ * {@link QueueDescriptor#DATA_MAX} (64 KiB) into the data area (1 to 64 MiB in the same file), a longer one into a
+ * side file {@code name@spill-<producer>-<number>} (0600). The capacity counts messages, whatever their size; a
+ * put of a data-area message also waits (an offer fails) while the data area has no room for it.
  *
- * <p><b>Thread safety.</b> Safe for any number of producer and consumer threads in any number of processes.
- * Each message is taken exactly once; messages of one producer thread are taken in the order it put them.
- * {@link #size()} is exact when no put or take is in progress. Waiting ({@code put} on full, {@code take} on
- * empty, {@link #join()}) is the one wait loop ({@link Waiter}: spin, yield, park): an idle waiter costs
- * under 2 % of a core and notices a change within 50 µs to 2 ms. A put or take whose previous wait was short
- * (under 1 ms: an active exchange) first spins adaptively for about twice that long, yielding every
- * {@code ipckit.queue.spinsPerYield} (16) steps, at most {@code ipckit.queue.maxSpinMicros} (1000) µs, so that two
- * processes trading messages stay awake; this costs CPU while messages keep arriving less than 1 ms apart.
+ * <p><b>Thread safety.</b> Safe for any number of producer and consumer threads in any number of processes; a
+ * put and a take never wait for each other. Each message is taken exactly once; messages of one producer thread
+ * are taken in the order it put them. {@link #size()} is exact when no put or take is in progress. Waiting is the
+ * one wait loop ({@link Waiter}): an idle waiter costs under 2 % of a core and notices a change within 50 µs to
+ * 2 ms; a wait whose previous wait was short (under 1 ms) first spins adaptively ({@link AdaptiveSpin},
+ * {@code ipckit.queue.spinsPerYield}, {@code ipckit.queue.maxSpinMicros}), which costs CPU while messages keep
+ * arriving less than 1 ms apart.
  *
  * <p><b>Memory consistency.</b> As for {@link java.util.concurrent.BlockingQueue}: actions in a thread before
- * putting a message happen-before actions after that message is taken, in whichever process takes it (the tail
- * is published with setRelease and read with getAcquire; the head likewise back to producers). Actions before
- * {@link #taskDone()} happen-before the return of a {@link #join()} that sees it.
+ * putting a message happen-before actions after that message is taken, in whichever process takes it. Actions
+ * before {@link #taskDone()} happen-before the return of a {@link #join()} that sees it.
  *
- * <p><b>Peer death.</b> A process killed at any instant never corrupts the queue and never blocks the others
- * for more than a few milliseconds: what it leaves at each step, and which code repairs it, is the crash table of
- * the {@linkplain dev.ipckit.shm.queue package summary}. A message whose take had completed in the killed process
- * (the slot freed) is gone with it, as it would be with any queue. Messages stay in the file when every process has
- * exited and are found when the namespace is opened again. A consumer that dies between taking a message and
- * calling {@link #taskDone()} leaves {@link #join()} waiting, as in Python.
+ * <p><b>Peer death.</b> A process killed at any instant never corrupts the queue and never blocks the others for
+ * more than a few milliseconds (the crash table of the package summary). A message whose take had completed in the
+ * killed process is gone with it, as with any queue; a consumer that dies between a take and {@link #taskDone()}
+ * leaves {@link #join()} waiting, as in Python. Messages stay in the file when every process has exited.
  *
  * <p><b>Not supported across processes</b> (they throw {@link UnsupportedOperationException}): removing from
  * the middle - {@link #remove(Object)}, {@link #removeAll}, {@link #retainAll}, {@link #removeIf} and
  * {@code iterator().remove()}. {@link #iterator()}, {@link #toArray()} and {@link #contains} work on a snapshot
  * taken under the consumer lock (decoding every message: costly for a large queue).
  */
-public final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
+public final class ShmQueue<E> extends AbstractShmQueue<E> {
   private static final long serialVersionUID = 1L;
   /** Most messages taken under one hold of the consumer lock by drainTo. */
   private static final int DRAIN_BATCH = 256;
@@ -87,7 +76,7 @@ public final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   }
 
   private ShmQueue(NamespaceView ns, String name, MappedFile file, int capacity, Codec<E> codec, State st) {
-    super(ns, name, Kind.QUEUE);
+    super(ns, name);
     this.buf = file.buffer;
     this.capacity = capacity;
     this.codec = codec;
@@ -154,19 +143,6 @@ public final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
     }
     throw new IllegalStateException("queue \"" + name + "\" is full: capacity=" + capacity + " messages, data area "
         + ring.data().length() + " bytes");
-  }
-
-  @Override
-  public boolean addAll(Collection<? extends E> c) {
-    Objects.requireNonNull(c, "c");
-    if (c == this) {
-      throw new IllegalArgumentException("cannot add a queue to itself");
-    }
-    boolean modified = false;
-    for (E e : c) {
-      modified |= add(e);
-    }
-    return modified;
   }
 
   private boolean enqueue(E e, long nanos) throws InterruptedException {
@@ -244,42 +220,26 @@ public final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
 
   @Override
   public E take() throws InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    checkOpen();
-    Object m = tryTake();
-    if (m == null) {
-      m = awaitTake(Deadline.FOREVER);
-    }
-    return decode(m);
+    return dequeue(Deadline.FOREVER);
   }
 
   @Override
   public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+    return dequeue(Deadline.nanos(timeout, unit));
+  }
+
+  /** A take that waits up to {@code nanos} ({@link Deadline#FOREVER}: without deadline); null when it timed out. */
+  private E dequeue(long nanos) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
     checkOpen();
-    long nanos = Deadline.nanos(timeout, unit);
     Object m = tryTake();
     if (m == null) {
-      m = awaitTake(nanos);
+      // wait for a message without the lock: tail is published by producers with setRelease
+      m = awaitAttempt(() -> ring.mayHaveMessage() ? tryTake() : null, consumers, st.takeSpin, nanos);
     }
     return m == null ? null : decode(m);
-  }
-
-  @Override
-  public E remove() {
-    E e = poll();
-    if (e == null) {
-      throw new NoSuchElementException("queue \"" + name + "\" is empty");
-    }
-    return e;
-  }
-
-  private Object awaitTake(long nanos) throws InterruptedException {
-    return awaitAttempt(() -> ring.mayHaveMessage() ? tryTake() : null, consumers, st.takeSpin, nanos);
   }
 
   /**
@@ -344,11 +304,6 @@ public final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   }
 
   @Override
-  public int drainTo(Collection<? super E> c) {
-    return drainTo(c, Integer.MAX_VALUE);
-  }
-
-  @Override
   public int drainTo(Collection<? super E> c, int maxElements) {
     Objects.requireNonNull(c, "c");
     if (c == this) {
@@ -398,15 +353,7 @@ public final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   }
 
   @Override
-  public E element() {
-    E e = peek();
-    if (e == null) {
-      throw new NoSuchElementException("queue \"" + name + "\" is empty");
-    }
-    return e;
-  }
-
-  private List<E> decodedSnapshot() {
+  List<E> decodedSnapshot() {
     checkOpen();
     List<byte[]> raw = ring.snapshot(Integer.MAX_VALUE);
     List<E> out = new ArrayList<>(raw.size());
@@ -437,16 +384,6 @@ public final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   }
 
   @Override
-  public boolean isEmpty() {
-    return size() == 0;
-  }
-
-  @Override
-  public int remainingCapacity() {
-    return capacity - size();
-  }
-
-  @Override
   public int capacity() {
     return capacity;
   }
@@ -463,86 +400,6 @@ public final class ShmQueue<E> extends ShmHandle implements IpcQueue<E> {
   public void join() throws InterruptedException {
     // join() waits on the consumers' sleep word, which the taskDone() that finishes the last task rings
     awaitCondition(ring::allDone, consumers, Deadline.FOREVER);
-  }
-
-  // ------------------------------------------------------------------ collection views
-
-  @Override
-  public boolean contains(Object o) {
-    if (o == null) {
-      return false;
-    }
-    for (E e : decodedSnapshot()) {
-      if (o.equals(e)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  @Override
-  public boolean containsAll(Collection<?> c) {
-    List<E> snap = decodedSnapshot();
-    for (Object o : c) {
-      if (o == null || !snap.contains(o)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  @Override
-  public Object[] toArray() {
-    return decodedSnapshot().toArray();
-  }
-
-  @Override
-  public <T> T[] toArray(T[] a) {
-    return decodedSnapshot().toArray(a);
-  }
-
-  /** A snapshot of the messages in the queue, head first; its {@code remove()} is unsupported. */
-  @Override
-  public Iterator<E> iterator() {
-    Iterator<E> it = decodedSnapshot().iterator();
-    return new Iterator<E>() {
-      @Override public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override public E next() {
-        return it.next();
-      }
-
-      @Override public void remove() {
-        throw unsupported("iterator().remove()");
-      }
-    };
-  }
-
-  @Override
-  public boolean remove(Object o) {
-    throw unsupported("remove(Object)");
-  }
-
-  @Override
-  public boolean removeAll(Collection<?> c) {
-    throw unsupported("removeAll");
-  }
-
-  @Override
-  public boolean retainAll(Collection<?> c) {
-    throw unsupported("retainAll");
-  }
-
-  @Override
-  public boolean removeIf(Predicate<? super E> filter) {
-    throw unsupported("removeIf");
-  }
-
-  private UnsupportedOperationException unsupported(String what) {
-    return new UnsupportedOperationException(what + " is not supported by queue \"" + name + "\": across processes"
-        + " only the head is taken (use poll/take/drainTo)");
   }
 
   // ------------------------------------------------------------------ handle

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * recorded twice, nothing outside the published set is recorded, and the published messages never recorded are
  * exactly {@code taken - recorded}, which is 0 or 1.
  */
+@Tag("crash")
 class QueueCrashTest {
   static final int ROUNDS = 5;
   static final int PER_PRODUCER = 200_000;

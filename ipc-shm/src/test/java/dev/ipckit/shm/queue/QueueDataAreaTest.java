@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through the queue's data area: mixed with inline and spilled ones across processes, wrapping around the end of
  * the area, filling it, and processes killed while copying into or out of it.
  */
+@Tag("crash")
 class QueueDataAreaTest {
   static final Duration LONG = Duration.ofSeconds(60);
   static final int[] SIZES = {8, 249, 1024, 8192, 60 * 1024, 64, 250, 4000, 65536, 200};

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * The survivors go on at once (the dead process's lock word is taken over), see no half-written message and lose
  * nothing.
  */
+@Tag("crash")
 class QueueRecoveryTest {
   static final Duration LONG = Duration.ofSeconds(60);
   /** Generous against a loaded machine; without recovery the survivor would wait forever. */

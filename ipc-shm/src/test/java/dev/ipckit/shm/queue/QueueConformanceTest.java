@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The {@link BlockingQueue} behaviour of {@link ArrayBlockingQueue} (after the JSR-166 TCK's
  * ArrayBlockingQueueTest and BlockingQueueTest), run over both {@code ArrayBlockingQueue} and {@code IpcQueue}.
  */
+@Tag("unit")
 class QueueConformanceTest {
   static final int SIZE = 20;
   static final long SHORT_MS = 50;

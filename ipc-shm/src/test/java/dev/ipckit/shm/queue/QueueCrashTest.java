@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * recorded twice, nothing outside the published set is recorded, and the published messages never recorded are
  * exactly {@code taken - recorded}, which is 0 or 1.
  */
+@Tag("crash")
 class QueueCrashTest {
   static final int ROUNDS = 5;
   static final int PER_PRODUCER = 200_000;
@@ -66,7 +68,7 @@ class QueueCrashTest {
       SharedIntArray seen = ipc.intArray("seen" + round, 2 * PER_PRODUCER);
       // [0], [1]: puts returned per producer; [2], [3]: messages recorded per consumer; [4], [5]: disorder
       SharedLongArray stats = ipc.longArray("stats" + round, 6);
-      long[] before = shm.indices();
+      long[] before = shm.ring().indices();
 
       // consumer 0 starts alone so that it surely takes part; consumer 1 joins once it has
       long killConsumerAfter = 1 + rnd.nextInt(20_000);
@@ -87,7 +89,7 @@ class QueueCrashTest {
       q.put(STOP); // after every published message: the queue is one FIFO
       joinOk(c1, LONG);
 
-      long[] after = shm.indices();
+      long[] after = shm.ring().indices();
       long published = after[0] - before[0] - 1;
       long taken = after[1] - before[1] - 1;
       assertEquals(published, taken, "the surviving consumer drained the queue in " + where);

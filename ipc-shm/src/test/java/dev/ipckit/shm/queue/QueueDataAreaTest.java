@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through the queue's data area: mixed with inline and spilled ones across processes, wrapping around the end of
  * the area, filling it, and processes killed while copying into or out of it.
  */
+@Tag("crash")
 class QueueDataAreaTest {
   static final Duration LONG = Duration.ofSeconds(60);
   static final int[] SIZES = {8, 249, 1024, 8192, 60 * 1024, 64, 250, 4000, 65536, 200};
@@ -78,7 +80,7 @@ class QueueDataAreaTest {
       }
       assertNull(q.poll());
       assertNoSideFiles(ipc.dir(), "q");
-      long[] data = ((ShmQueue<?>) q).dataIndices();
+      long[] data = ((ShmQueue<?>) q).ring().data().indices();
       assertEquals(data[0], data[1], "every data byte freed");
       assertTrue(data[0] > 2L * QueueDescriptor.dataLength(32), "the data area wrapped: " + data[0]);
     }
@@ -93,12 +95,12 @@ class QueueDataAreaTest {
       Random rnd = new Random(42);
       int straddling = 0;
       long id = 0;
-      while (s.dataIndices()[0] < 4L * length) {
+      while (s.ring().data().indices()[0] < 4L * length) {
         int burst = 1 + rnd.nextInt(10);
         long first = id;
         for (int i = 0; i < burst; i++, id++) {
-          long pos = s.dataIndices()[0];
-          int size = QueueDescriptor.INLINE_MAX + 1 + rnd.nextInt(QueueDescriptor.DATA_MAX - QueueDescriptor.INLINE_MAX);
+          long pos = s.ring().data().indices()[0];
+          int size = SlotDescriptor.INLINE_MAX + 1 + rnd.nextInt(QueueDescriptor.DATA_MAX - SlotDescriptor.INLINE_MAX);
           if (pos % length + size > length) {
             straddling++;
           }
@@ -188,16 +190,16 @@ class QueueDataAreaTest {
       IpcProcess child = dieHolding(ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         ByteBuffer b = s.buffer();
-        assertTrue(s.producerLock().tryAcquireFree());
+        assertTrue(s.ring().producerLock().tryAcquireFree());
         // the worst instant: 40 of 64 KiB copied at data tail, the slot written, data tail already moved on,
         // the slot index not yet published
-        long dt = s.dataIndices()[0];
-        int at = QueueDescriptor.slotOffset(s.indices()[0], 1000);
+        long dt = s.ring().data().indices()[0];
+        int at = QueueDescriptor.slotOffset(s.ring().indices()[0], 1000);
         int data = QueueDescriptor.dataOffset(1000) + (int) (dt % QueueDescriptor.dataLength(1000));
         b.put(data, new byte[40 * 1024]);
-        b.putInt(at + QueueDescriptor.SLOT_LENGTH_FIELD, QueueDescriptor.DATA_MAX);
-        b.putLong(at + QueueDescriptor.DATA_POSITION_FIELD, dt);
-        b.putInt(at + QueueDescriptor.SLOT_TYPE_FIELD, QueueDescriptor.TYPE_DATA);
+        b.putInt(at + SlotDescriptor.LENGTH_OFFSET, QueueDescriptor.DATA_MAX);
+        b.putLong(at + SlotDescriptor.DATA_POSITION_OFFSET, dt);
+        b.putInt(at + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
         Mem.LONG.setRelease(b, QueueDescriptor.DATA_TAIL_OFFSET, dt + QueueDescriptor.DATA_MAX);
       });
       assertEquals(1, q.size());
@@ -230,7 +232,7 @@ class QueueDataAreaTest {
       IpcProcess child = dieHolding(ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         ByteBuffer b = s.buffer();
-        assertTrue(s.consumerLock().tryAcquireFree());
+        assertTrue(s.ring().consumerLock().tryAcquireFree());
         // half of the head message copied out, nothing freed
         byte[] half = new byte[15_000];
         b.get(QueueDescriptor.dataOffset(16), half);
@@ -239,7 +241,7 @@ class QueueDataAreaTest {
       assertArrayEquals(first, q.poll());
       assertArrayEquals(second, q.poll());
       assertNull(q.poll());
-      long[] data = ((ShmQueue<?>) q).dataIndices();
+      long[] data = ((ShmQueue<?>) q).ring().data().indices();
       assertEquals(data[0], data[1]);
     }
   }
@@ -252,9 +254,9 @@ class QueueDataAreaTest {
       IpcProcess child = dieHolding(ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         ByteBuffer b = s.buffer();
-        assertTrue(s.consumerLock().tryAcquireFree());
+        assertTrue(s.ring().consumerLock().tryAcquireFree());
         // the message taken (slot freed), its bytes not yet: data head stays behind
-        Mem.LONG.setRelease(b, QueueDescriptor.HEAD_OFFSET, s.indices()[1] + 1);
+        Mem.LONG.setRelease(b, QueueDescriptor.HEAD_OFFSET, s.ring().indices()[1] + 1);
       });
       kill(child);
       assertTrue(q.isEmpty(), "the take had completed in the killed process");
@@ -289,7 +291,7 @@ class QueueDataAreaTest {
     // what an earlier ipckit wrote in arg1: the slot length alone
     try (FileChannel ch = FileChannel.open(dir.resolve("q"), StandardOpenOption.WRITE)) {
       ByteBuffer arg1 = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-      arg1.putLong(0, QueueDescriptor.SLOT_LENGTH);
+      arg1.putLong(0, SlotDescriptor.SLOT_LENGTH);
       ch.write(arg1, FileHeader.ARG1_OFFSET);
     }
     String d = dir.toString();

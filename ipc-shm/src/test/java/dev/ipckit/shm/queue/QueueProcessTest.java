@@ -30,10 +30,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** IpcQueue across real child JVMs: blocking, timeouts, large messages, codecs, bad input, persistence. */
+@Tag("crash")
 class QueueProcessTest {
   static final Duration LONG = Duration.ofSeconds(60);
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * The survivors go on at once (the dead process's lock word is taken over), see no half-written message and lose
  * nothing.
  */
+@Tag("crash")
 class QueueRecoveryTest {
   static final Duration LONG = Duration.ofSeconds(60);
   /** Generous against a loaded machine; without recovery the survivor would wait forever. */
@@ -64,11 +66,11 @@ class QueueRecoveryTest {
       IpcProcess child = dieHolding(ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         ByteBuffer b = s.buffer();
-        assertTrue(s.producerLock().tryAcquireFree());
+        assertTrue(s.ring().producerLock().tryAcquireFree());
         // half a message in the next slot: length and a few bytes, never published
-        int at = QueueDescriptor.slotOffset(s.indices()[0], 4);
-        b.putInt(at + QueueDescriptor.SLOT_LENGTH_FIELD, 100);
-        b.put(at + QueueDescriptor.SLOT_PAYLOAD, new byte[] {6, 6, 6});
+        int at = QueueDescriptor.slotOffset(s.ring().indices()[0], 4);
+        b.putInt(at + SlotDescriptor.LENGTH_OFFSET, 100);
+        b.put(at + SlotDescriptor.PAYLOAD_OFFSET, new byte[] {6, 6, 6});
       });
       assertEquals(1, q.size());
       long ms = killAndTime(child, () -> assertTrue(q.offer(new byte[] {2})));
@@ -88,7 +90,7 @@ class QueueRecoveryTest {
       q.put(new byte[] {2});
       IpcProcess child = dieHolding(ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
-        assertTrue(s.consumerLock().tryAcquireFree());
+        assertTrue(s.ring().consumerLock().tryAcquireFree());
       });
       long ms = killAndTime(child, () -> assertArrayEquals(new byte[] {1}, q.poll()));
       assertTrue(ms < RECOVERY_BOUND_MS, "the survivor waited " + ms + " ms for the dead consumer's lock");
@@ -108,7 +110,7 @@ class QueueRecoveryTest {
       String dir = ipc.dir().toString();
       IpcProcess child = dieHolding(ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
-        assertTrue(s.consumerLock().tryAcquireFree());
+        assertTrue(s.ring().consumerLock().tryAcquireFree());
         // what a consumer does first with a spilled message: rename its side file to itself
         try (Stream<Path> files = Files.list(Path.of(dir))) {
           List<Path> spills = files.filter(f -> f.getFileName().toString().startsWith("q@spill-"))
@@ -116,7 +118,7 @@ class QueueRecoveryTest {
           assertEquals(1, spills.size());
           Path f = spills.get(0);
           String rest = f.getFileName().toString().substring("q@spill-".length());
-          Files.move(f, f.resolveSibling("q@taken-" + rest + "-" + Long.toHexString(s.token())));
+          Files.move(f, f.resolveSibling("q@taken-" + rest + "-" + Long.toHexString(s.ns.liveness().token())));
         }
       });
       assertFalse(QueueTesting.sideFiles(ipc.dir(), "q").get(0).startsWith("q@spill-"));

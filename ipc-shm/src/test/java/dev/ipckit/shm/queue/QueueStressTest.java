@@ -9,9 +9,11 @@ import dev.ipckit.IpcQueue;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLongArray;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Two producer and two consumer processes, a million messages each producer: every one seen exactly once, in order. */
+@Tag("process")
 class QueueStressTest {
   static final int PRODUCERS = 2;
   static final int CONSUMERS = 2;

@@ -7,12 +7,14 @@ import dev.ipckit.spi.Backend;
 import dev.ipckit.spi.Namespace;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A backend named by {@value Ipc#BACKEND_PROPERTY} that cannot serve is an error naming the property and the
  * class. (ipc-core's tests have no backend, so nothing gets cached between these.)
  */
+@Tag("unit")
 class BackendPropertyTest {
   @AfterEach
   void clear() {

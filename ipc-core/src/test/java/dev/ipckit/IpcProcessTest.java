@@ -1,6 +1,6 @@
 package dev.ipckit;
 
-import static dev.ipckit.ProcessTesting.await;
+import static dev.ipckit.testkit.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,16 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ipckit.internal.process.SparePool;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.TextFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** IpcProcess against real child JVMs: exit codes, signals, joins, names, options, serialization, warm spares. */
+@Tag("crash")
 class IpcProcessTest {
   private static final Duration LONG = Duration.ofSeconds(60);
 
@@ -32,7 +37,7 @@ class IpcProcessTest {
   @Test
   void exitCodeIsEmptyWhileRunningThenZero() throws Exception {
     String release = dir.resolve("release").toString();
-    IpcProcess p = IpcProcess.start(() -> ProcessTesting.waitForFile(release, 60));
+    IpcProcess p = IpcProcess.start(() -> Await.file(release, Duration.ofSeconds(60)));
     try {
       assertTrue(p.isAlive());
       assertEquals(OptionalInt.empty(), p.exitCode());
@@ -71,20 +76,20 @@ class IpcProcessTest {
     IpcProcess p = IpcProcess.start(() -> {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
-          ProcessTesting.writeFile(hook, "ran");
+          TextFiles.publish(hook, "ran");
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
       }));
-      ProcessTesting.writeFile(ready, "yes");
-      ProcessTesting.waitForFile(release, 60);
+      TextFiles.publish(ready, "yes");
+      Await.file(release, Duration.ofSeconds(60));
     });
     try {
-      await("the child to install its hook", LONG, () -> Files.exists(Path.of(ready)));
+      until("the child to install its hook", LONG, () -> Files.exists(Path.of(ready)));
       p.terminate();
       assertTrue(p.join(LONG));
       assertEquals(OptionalInt.of(143), p.exitCode());
-      assertEquals("ran", ProcessTesting.read(Path.of(hook)), "the shutdown hook must run on terminate()");
+      assertEquals("ran", TextFiles.read(Path.of(hook)), "the shutdown hook must run on terminate()");
     } finally {
       p.kill();
     }
@@ -98,16 +103,16 @@ class IpcProcessTest {
     IpcProcess p = IpcProcess.start(() -> {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
-          ProcessTesting.writeFile(hook, "ran");
+          TextFiles.publish(hook, "ran");
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
       }));
-      ProcessTesting.writeFile(ready, "yes");
-      ProcessTesting.waitForFile(release, 60);
+      TextFiles.publish(ready, "yes");
+      Await.file(release, Duration.ofSeconds(60));
     });
     try {
-      await("the child to install its hook", LONG, () -> Files.exists(Path.of(ready)));
+      until("the child to install its hook", LONG, () -> Files.exists(Path.of(ready)));
       p.kill();
       assertTrue(p.join(LONG));
       assertEquals(OptionalInt.of(137), p.exitCode());
@@ -123,10 +128,10 @@ class IpcProcessTest {
   void pidAndNamesAreTheChildsOwn() throws Exception {
     String out = dir.resolve("who").toString();
     IpcProcess p = IpcProcess.builder().name("worker-7").start(() ->
-        ProcessTesting.writeFile(out, ProcessHandle.current().pid() + " " + System.getProperty("ipckit.process.name")));
+        TextFiles.publish(out, ProcessHandle.current().pid() + " " + System.getProperty("ipckit.process.name")));
     assertTrue(p.join(LONG));
     assertEquals(OptionalInt.of(0), p.exitCode());
-    assertEquals(p.pid() + " worker-7", ProcessTesting.read(Path.of(out)));
+    assertEquals(p.pid() + " worker-7", TextFiles.read(Path.of(out)));
     assertEquals("worker-7", p.name());
     assertEquals(p.pid(), p.toHandle().pid());
 
@@ -143,10 +148,10 @@ class IpcProcessTest {
   void jvmOptionsReachTheChild() throws Exception {
     String out = dir.resolve("opts").toString();
     IpcProcess p = IpcProcess.builder().jvmOptions("-Dipckit.test.opt=hello", "-Xmx48m").start(() ->
-        ProcessTesting.writeFile(out, System.getProperty("ipckit.test.opt") + " " + Runtime.getRuntime().maxMemory()));
+        TextFiles.publish(out, System.getProperty("ipckit.test.opt") + " " + Runtime.getRuntime().maxMemory()));
     assertTrue(p.join(LONG));
     assertEquals(OptionalInt.of(0), p.exitCode());
-    String[] got = ProcessTesting.read(Path.of(out)).split(" ");
+    String[] got = TextFiles.read(Path.of(out)).split(" ");
     assertEquals("hello", got[0]);
     assertTrue(Long.parseLong(got[1]) <= 48L << 20, "maxMemory with -Xmx48m: " + got[1]);
   }
@@ -200,11 +205,11 @@ class IpcProcessTest {
     long sparePid = SparePool.sparePid(b.command()).orElseThrow();
     String out = dir.resolve("who").toString();
     IpcProcess p = b.start(() ->
-        ProcessTesting.writeFile(out, ProcessHandle.current().pid() + " " + System.getProperty("ipckit.process.name")));
+        TextFiles.publish(out, ProcessHandle.current().pid() + " " + System.getProperty("ipckit.process.name")));
     assertEquals(sparePid, p.pid(), "the waiting spare runs the task");
     assertTrue(p.join(LONG));
     assertEquals(OptionalInt.of(0), p.exitCode());
-    assertEquals(sparePid + " from-spare", ProcessTesting.read(Path.of(out)));
+    assertEquals(sparePid + " from-spare", TextFiles.read(Path.of(out)));
 
     // the next spare boots by itself; exit codes and daemon-ness are decided at hand-off
     assertTrue(b.awaitWarmSpare(LONG));
@@ -227,12 +232,12 @@ class IpcProcessTest {
     long sparePid = SparePool.sparePid(plain.command()).orElseThrow();
     String out = dir.resolve("opt").toString();
     IpcProcess p = IpcProcess.builder().warmSpare(true).jvmOptions("-Dipckit.test.opt=other")
-        .start(() -> ProcessTesting.writeFile(out, String.valueOf(System.getProperty("ipckit.test.opt"))));
+        .start(() -> TextFiles.publish(out, String.valueOf(System.getProperty("ipckit.test.opt"))));
     assertTrue(p.join(LONG));
     assertNotEquals(sparePid, p.pid(), "a spare booted with other flags must not be used");
-    assertEquals("other", ProcessTesting.read(Path.of(out)));
+    assertEquals("other", TextFiles.read(Path.of(out)));
     assertEquals(sparePid, SparePool.sparePid(plain.command()).orElseThrow(), "the plain spare still waits");
-    assertFalse(ProcessTesting.isDead(sparePid));
+    assertFalse(Children.isDead(sparePid));
   }
 
   @Test
@@ -241,7 +246,7 @@ class IpcProcessTest {
     assertTrue(b.awaitWarmSpare(LONG));
     long sparePid = SparePool.sparePid(b.command()).orElseThrow();
     IpcProcess.retireWarmSpares();
-    assertTrue(ProcessTesting.millisUntilDead(sparePid, LONG) >= 0, "a retired spare must exit");
+    assertTrue(Children.millisUntilDead(sparePid, LONG) >= 0, "a retired spare must exit");
   }
 
   @Test
@@ -249,13 +254,13 @@ class IpcProcessTest {
     String out = dir.resolve("grandchild").toString();
     IpcProcess p = IpcProcess.start(() -> {
       IpcProcess grandchild = IpcProcess.builder().name("grandchild")
-          .start(() -> ProcessTesting.writeFile(out, System.getProperty("ipckit.process.name")));
+          .start(() -> TextFiles.publish(out, System.getProperty("ipckit.process.name")));
       grandchild.join();
       System.exit(10 + grandchild.exitCode().getAsInt());
     });
     assertTrue(p.join(LONG));
     assertEquals(OptionalInt.of(10), p.exitCode());
-    assertEquals("grandchild", ProcessTesting.read(Path.of(out)));
+    assertEquals("grandchild", TextFiles.read(Path.of(out)));
   }
 
   @Test
@@ -284,7 +289,7 @@ class IpcProcessTest {
     assertTrue(b.awaitWarmSpare(LONG), "a spare waits again after the burst");
     long spare = SparePool.sparePid(b.command()).orElseThrow();
     IpcProcess.retireWarmSpares();
-    assertTrue(ProcessTesting.millisUntilDead(spare, LONG) >= 0);
+    assertTrue(Children.millisUntilDead(spare, LONG) >= 0);
   }
 
   @Test
@@ -297,11 +302,13 @@ class IpcProcessTest {
       dev.ipckit.spi.Doorbell.parkNanos(java.util.concurrent.TimeUnit.HOURS.toNanos(1));
     });
     try {
-      long deadline = System.nanoTime() + LONG.toNanos();
-      while (!p.join(Duration.ofMillis(10))) {  // ring until it ends: a ring before it parks may find no one
-        assertTrue(System.nanoTime() < deadline, "the rings never woke the child");
-        p.wake();
-      }
+      Await.retry("the rings to wake the child", LONG, () -> {
+        if (p.join(Duration.ofMillis(10))) {
+          return true;
+        }
+        p.wake();                               // ring until it ends: a ring before it parks may find no one
+        return false;
+      });
       assertEquals(OptionalInt.of(0), p.exitCode());
     } finally {
       p.kill();

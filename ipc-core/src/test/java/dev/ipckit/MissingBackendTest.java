@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ipc-core's own tests run without ipc-shm on the class path: exactly the mistake this message is for. */
+@Tag("unit")
 class MissingBackendTest {
   @Test
   void noBackendSaysWhichArtifactToAdd(@TempDir Path dir) {

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link Ipc#checkName}: 1 to 200 letters, digits, '-', '_', '.', not starting with '.'; the message names it. */
+@Tag("unit")
 class NameValidationTest {
   @ParameterizedTest
   @ValueSource(strings = {"v", "counter", "a-b_c.d", "A9", "x..y", "trailing.", "0", "-dash-first", "_"})

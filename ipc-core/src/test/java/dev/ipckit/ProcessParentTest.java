@@ -1,17 +1,21 @@
 package dev.ipckit;
 
-import static dev.ipckit.ProcessTesting.await;
-import static dev.ipckit.ProcessTesting.valueIn;
+import static dev.ipckit.testkit.Await.until;
+import static dev.ipckit.testkit.TextFiles.valueIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.TextFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,8 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * parent's flags passed on, daemon children dying with a SIGKILLed parent, non-daemon children outliving it, spares
  * never outliving it.
  */
+@Tag("crash")
 class ProcessParentTest {
   private static final Duration LONG = Duration.ofSeconds(90);
+
+  @RegisterExtension
+  final Children children = new Children();
 
   @TempDir
   Path dir;
@@ -34,14 +42,14 @@ class ProcessParentTest {
       jmxPort = s.getLocalPort();
     }
     // a JMX port in the parent: passed on, it would make every child fail to bind it
-    Process parent = ProcessTesting.launchParent(out, err,
+    Process parent = children.launch(ProcessTestMain.class, out, err,
         List.of("-Xmx100m", "-Dipckit.test.prop=inherited", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
             "-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.authenticate=false",
             "-Dcom.sun.management.jmxremote.ssl=false"),
         "outputs");
-    int code = ProcessTesting.exitOf(parent, LONG);
-    String o = ProcessTesting.read(out);
-    String e = ProcessTesting.read(err);
+    int code = Children.exitOf(parent, LONG);
+    String o = TextFiles.read(out);
+    String e = TextFiles.read(err);
     assertEquals(0, code, "parent failed; stdout:\n" + o + "\nstderr:\n" + e);
     // output of the children, written straight to the parent's file descriptors
     assertTrue(o.contains("out from child printer"), o);
@@ -72,12 +80,12 @@ class ProcessParentTest {
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     Path release = dir.resolve("release");
-    Process parent = ProcessTesting.launchParent(out, err, List.of(), "orphans", dir.toString());
+    Process parent = children.launch(ProcessTestMain.class, out, err, List.of(), "orphans", dir.toString());
     List<Long> pids = new ArrayList<>();
     try {
-      await("the parent to start its children (stderr: " + err + ")", LONG,
+      until("the parent to start its children (stderr: " + err + ")", LONG,
           () -> "yes".equals(valueIn(out, "started")) || !parent.isAlive());
-      assertTrue(parent.isAlive(), () -> "parent died: " + ProcessTesting.read(err));
+      assertTrue(parent.isAlive(), () -> "parent died: " + TextFiles.read(err));
       assertEquals("true", valueIn(out, "spareReady"));
       long coldDaemon = Long.parseLong(valueIn(out, "coldDaemon"));
       long coldKeeper = Long.parseLong(valueIn(out, "coldKeeper"));
@@ -86,25 +94,25 @@ class ProcessParentTest {
       long spare = Long.parseLong(valueIn(out, "spare"));
       pids.addAll(List.of(coldDaemon, coldKeeper, warmDaemon, warmKeeper, spare));
       for (long pid : pids) {
-        assertFalse(ProcessTesting.isDead(pid), "child " + pid + " must run before the parent dies");
+        assertFalse(Children.isDead(pid), "child " + pid + " must run before the parent dies");
       }
 
       parent.destroyForcibly();               // SIGKILL: no shutdown hook, no goodbye
-      assertEquals(137, ProcessTesting.exitOf(parent, LONG));
+      assertEquals(137, Children.exitOf(parent, LONG));
 
       for (long pid : List.of(coldDaemon, warmDaemon, spare)) {
-        long ms = ProcessTesting.millisUntilDead(pid, Duration.ofSeconds(1));
+        long ms = Children.millisUntilDead(pid, Duration.ofSeconds(1));
         assertTrue(ms >= 0, "daemon child or spare " + pid + " still alive 1 s after its parent was killed");
       }
       // the non-daemon children live on: give them the same second to die wrongly
-      assertEquals(-1, ProcessTesting.millisUntilDead(coldKeeper, Duration.ofSeconds(1)));
-      assertFalse(ProcessTesting.isDead(warmKeeper), "a non-daemon child from a spare must outlive its parent");
+      assertEquals(-1, Children.millisUntilDead(coldKeeper, Duration.ofSeconds(1)));
+      assertFalse(Children.isDead(warmKeeper), "a non-daemon child from a spare must outlive its parent");
       Files.createFile(release);
-      assertTrue(ProcessTesting.millisUntilDead(coldKeeper, LONG) >= 0);
-      assertTrue(ProcessTesting.millisUntilDead(warmKeeper, LONG) >= 0);
+      assertTrue(Children.millisUntilDead(coldKeeper, LONG) >= 0);
+      assertTrue(Children.millisUntilDead(warmKeeper, LONG) >= 0);
     } finally {
       parent.destroyForcibly();
-      pids.forEach(ProcessTesting::killQuietly);
+      pids.forEach(Children::killQuietly);
     }
   }
 
@@ -112,17 +120,17 @@ class ProcessParentTest {
   void sparesGoWhenTheParentExitsNormally() throws Exception {
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
-    Process parent = ProcessTesting.launchParent(out, err, List.of(), "exitspare");
-    assertEquals(0, ProcessTesting.exitOf(parent, LONG), () -> ProcessTesting.read(err));
+    Process parent = children.launch(ProcessTestMain.class, out, err, List.of(), "exitspare");
+    assertEquals(0, Children.exitOf(parent, LONG), () -> TextFiles.read(err));
     assertEquals("true", valueIn(out, "spareReady"));
     long spare = Long.parseLong(valueIn(out, "spare"));
     try {
-      assertTrue(ProcessTesting.millisUntilDead(spare, Duration.ofSeconds(10)) >= 0,
+      assertTrue(Children.millisUntilDead(spare, Duration.ofSeconds(10)) >= 0,
           "a spare must not outlive its parent");
       Path ready = Path.of(System.getProperty("java.io.tmpdir"), "ipckit-spare-" + spare + ".ready");
       assertFalse(Files.exists(ready), "the spare's ready file must be gone: " + ready);
     } finally {
-      ProcessTesting.killQuietly(spare);
+      Children.killQuietly(spare);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.ipckit;
 
 import dev.ipckit.internal.process.SparePool;
+import dev.ipckit.testkit.Await;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -69,15 +70,15 @@ public final class ProcessTestMain {
   private static void orphans(String dir) throws Exception {
     String release = dir + "/release";
     IpcProcess coldDaemon = IpcProcess.builder().daemon(true)
-        .start(() -> ProcessTesting.waitForFile(release, 120));
+        .start(() -> Await.file(release, Duration.ofSeconds(120)));
     IpcProcess coldKeeper = IpcProcess.builder()
-        .start(() -> ProcessTesting.waitForFile(release, 120));
+        .start(() -> Await.file(release, Duration.ofSeconds(120)));
     IpcProcess.Builder warmDaemonB = IpcProcess.builder().warmSpare(true).daemon(true);
     IpcProcess.Builder warmKeeperB = IpcProcess.builder().warmSpare(true);
     warmDaemonB.awaitWarmSpare(Duration.ofSeconds(60));
-    IpcProcess warmDaemon = warmDaemonB.start(() -> ProcessTesting.waitForFile(release, 120));
+    IpcProcess warmDaemon = warmDaemonB.start(() -> Await.file(release, Duration.ofSeconds(120)));
     warmKeeperB.awaitWarmSpare(Duration.ofSeconds(60));
-    IpcProcess warmKeeper = warmKeeperB.start(() -> ProcessTesting.waitForFile(release, 120));
+    IpcProcess warmKeeper = warmKeeperB.start(() -> Await.file(release, Duration.ofSeconds(120)));
     System.out.println("spareReady=" + warmKeeperB.awaitWarmSpare(Duration.ofSeconds(60)));
     System.out.println("coldDaemon=" + coldDaemon.pid());
     System.out.println("coldKeeper=" + coldKeeper.pid());

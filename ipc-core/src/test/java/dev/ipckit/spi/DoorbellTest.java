@@ -3,12 +3,17 @@ package dev.ipckit.spi;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ipckit.testkit.Await;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A ring wakes a thread parked through the doorbell, however long its park, and is not lost before the park. */
+@Tag("unit")
 class DoorbellTest {
   private static final long AN_HOUR = TimeUnit.HOURS.toNanos(1);
+  private static final Duration BOUND = Duration.ofSeconds(30);
 
   @Test
   void aRingWakesAThreadParkedForAnHour() throws Exception {
@@ -16,11 +21,7 @@ class DoorbellTest {
     assertTrue(Doorbell.installed());
     Thread sleeper = new Thread(() -> Doorbell.parkNanos(AN_HOUR), "sleeper");
     sleeper.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (sleeper.getState() != Thread.State.TIMED_WAITING) {
-      assertTrue(System.nanoTime() < deadline, "the sleeper never parked");
-      Thread.onSpinWait();
-    }
+    Await.parked(sleeper, BOUND);
     Doorbell.ring();
     sleeper.join(30_000);
     assertFalse(sleeper.isAlive(), "the ring must end an hour's park");
@@ -41,11 +42,7 @@ class DoorbellTest {
       Doorbell.parkNanos(AN_HOUR);      // the ring came before this park: its permit ends the park at once
     }, "late-parker");
     t.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!ready) {
-      assertTrue(System.nanoTime() < deadline, "the thread never got going");
-      Thread.onSpinWait();
-    }
+    Await.until("the thread to get going", BOUND, () -> ready);
     Doorbell.ring();
     rang = true;
     t.join(30_000);

@@ -11,6 +11,7 @@ import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedLong;
 import dev.ipckit.spi.Handle;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.testkit.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,21 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
  * they are released once their directory is gone and their handles are unreachable. A directory removed and made
  * again is a new namespace, for those opening it and for handles arriving for it.
  */
+@Tag("process")
 class AttachLifetimeTest {
   /** Collects garbage until {@code done} holds or 20 s pass; weak references need a collection to clear. */
   private static boolean collectUntil(BooleanSupplier done) {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        return false;
+    return Await.within(Duration.ofSeconds(20), () -> {
+      if (done.getAsBoolean()) {
+        return true;
       }
       System.gc();
       byte[][] churn = new byte[64][];
       for (int i = 0; i < churn.length; i++) {
         churn[i] = new byte[16 * 1024];       // some allocation between collections
       }
-    }
-    return true;
+      return false;
+    });
   }
 
   private static HandleRef refOf(Object handle) {

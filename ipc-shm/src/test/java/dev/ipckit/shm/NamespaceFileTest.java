@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * version - are refused on open with an {@link IpcException} naming the file and what was found; nothing is
  * mapped past a file's end (which would be a SIGBUS, a dead JVM).
  */
+@Tag("unit")
 class NamespaceFileTest {
   private Ipc scratch;
   private Path dir;

@@ -1,8 +1,7 @@
 package dev.ipckit.shm;
 
-import static dev.ipckit.shm.NamespaceTestKit.START;
-import static dev.ipckit.shm.NamespaceTestKit.assertExitsOk;
-import static dev.ipckit.shm.NamespaceTestKit.awaitValue;
+import static dev.ipckit.testkit.Children.START;
+import static dev.ipckit.testkit.Children.assertExitsOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,27 +13,28 @@ import dev.ipckit.SharedLong;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.core.TempNamespaces;
 import dev.ipckit.shm.liveness.Registry;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.Crash;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code Ipc.temp()} sweeps the temporary namespaces whose processes are all gone. A namespace younger than
  * {@link TempNamespaces#MIN_AGE_MILLIS} is left alone (its creator may not have joined it yet); the tests age one
  * by setting its modification times back instead of waiting.
  */
+@Tag("crash")
 class NamespaceSweepTest {
-  private final NamespaceTestKit kit = new NamespaceTestKit();
-
-  @AfterEach
-  void reap() throws InterruptedException {
-    kit.close();
-  }
+  @RegisterExtension
+  final Children children = new Children();
 
   /** Makes {@code dir} and its registry look {@code MIN_AGE_MILLIS} + 60 s old. */
   private static void age(Path dir) throws IOException {
@@ -49,7 +49,7 @@ class NamespaceSweepTest {
   /** A child that makes its own temporary namespace, reports where, and waits to be killed. */
   private IpcProcess childWithTemp(Path report, SharedInt ready) {
     String out = report.toString();
-    return kit.start(() -> {
+    return children.start(() -> {
       Ipc own = Ipc.temp();
       own.sharedLong("v", 1);
       own.lock("l").lock();
@@ -64,11 +64,10 @@ class NamespaceSweepTest {
     try (Ipc ipc = Ipc.temp()) {
       SharedInt ready = ipc.sharedInt("ready", 0);
       IpcProcess child = childWithTemp(ipc.dir().resolve("report"), ready);
-      awaitValue(ready, 1, START);
+      Await.value(ready, 1, START);
       Path dead = Path.of(Files.readString(ipc.dir().resolve("report")));
       assertTrue(Files.isDirectory(dead));
-      child.kill();
-      assertTrue(child.join(Duration.ofSeconds(10)));
+      Crash.kill(child);
 
       Ipc.temp().close(); // sweeps, but the dead namespace is too young
       assertTrue(Files.isDirectory(dead), "younger than " + TempNamespaces.MIN_AGE_MILLIS + " ms: kept");
@@ -84,14 +83,13 @@ class NamespaceSweepTest {
     try (Ipc ipc = Ipc.temp()) {
       SharedInt ready = ipc.sharedInt("ready", 0);
       IpcProcess child = childWithTemp(ipc.dir().resolve("report"), ready);
-      awaitValue(ready, 1, START);
+      Await.value(ready, 1, START);
       Path live = Path.of(Files.readString(ipc.dir().resolve("report")));
       age(live);
       Ipc.temp().close();
       assertTrue(Files.isDirectory(live), "its creator is alive");
       assertTrue(child.isAlive());
-      child.kill();
-      assertTrue(child.join(Duration.ofSeconds(10)));
+      Crash.kill(child);
       Ipc.temp().close();
       assertFalse(Files.exists(live), "swept once its creator is gone");
     }
@@ -108,11 +106,11 @@ class NamespaceSweepTest {
       // aged by another process: setting a file's times from this JVM opens and closes the file, and closing any
       // descriptor of the registry drops this JVM's kernel lock on its slot (POSIX record-lock semantics)
       String dir = ipc.dir().toString();
-      assertExitsOk(kit.start(() -> age(Path.of(dir))), START);
+      assertExitsOk(children.start(() -> age(Path.of(dir))), START);
       Ipc.temp().close();
       assertTrue(Files.isDirectory(ipc.dir()), "not swept: open here");
       SharedInt alive = ipc.sharedInt("alive", -1);
-      IpcProcess child = kit.start(() -> alive.set(((ShmHandle) token).ns.liveness().isAlive(token.get()) ? 1 : 0));
+      IpcProcess child = children.start(() -> alive.set(((ShmHandle) token).ns.liveness().isAlive(token.get()) ? 1 : 0));
       assertExitsOk(child, START);
       assertEquals(1, alive.get(), "another process still sees this JVM alive in the namespace");
     }

@@ -24,9 +24,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Namespaces: directories and their permissions, kinds and sizes of names, closing. */
+@Tag("unit")
 class NamespaceTest {
   private Ipc scratch;
   private Path base;

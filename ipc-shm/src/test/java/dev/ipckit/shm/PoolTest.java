@@ -8,6 +8,7 @@ import dev.ipckit.DecodeException;
 import dev.ipckit.Pool;
 import dev.ipckit.SerializableCallable;
 import dev.ipckit.WorkerDiedException;
+import dev.ipckit.testkit.Crash;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,9 +21,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+@Tag("crash")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PoolTest {
   private static List<Integer> range(int n) {
@@ -83,9 +86,7 @@ class PoolTest {
   void killedWorkerFailsItsTaskAndIsReplaced() throws Exception {
     try (Pool pool = Pool.create(2)) {
       CompletableFuture<Object> doomed = pool.applyAsync(() -> {
-        long me = ProcessHandle.current().pid();
-        new ProcessBuilder("kill", "-9", Long.toString(me)).start().waitFor();
-        Thread.sleep(60_000); // never reached: the kill is immediate
+        Crash.killThisJvm();
         return "unreachable";
       });
       List<CompletableFuture<Integer>> others = new ArrayList<>();

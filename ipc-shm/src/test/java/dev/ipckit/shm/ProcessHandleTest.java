@@ -21,12 +21,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Handles captured by a task reopen in the child JVM, cold or from a warm spare; tasks in the direct form and as
  * Java serialization; many children at once.
  */
+@Tag("process")
 class ProcessHandleTest {
   private static final Duration LONG = Duration.ofSeconds(120);
 

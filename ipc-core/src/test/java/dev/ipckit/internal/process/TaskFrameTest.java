@@ -11,9 +11,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The frame a parent writes to a child: every field round-trips; a foreign or cut frame says what it found. */
+@Tag("unit")
 class TaskFrameTest {
   private static byte[] bytes(TaskFrame f) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

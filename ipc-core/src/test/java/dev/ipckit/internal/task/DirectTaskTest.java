@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * and that a foreign or damaged form is an error that says so. Children running it are tested in
  * {@code IpcProcessTest} and the backend's process tests.
  */
+@Tag("unit")
 class DirectTaskTest {
   /** What the tasks below saw; tasks run in this JVM here. */
   static final List<Object> SEEN = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.ipckit.shm.liveness;
 
-import static dev.ipckit.shm.NamespaceTestKit.START;
-import static dev.ipckit.shm.NamespaceTestKit.await;
+import static dev.ipckit.testkit.Await.until;
+import static dev.ipckit.testkit.Children.START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,20 +12,20 @@ import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedLong;
 import dev.ipckit.shm.NamespaceTestKit;
 import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.Crash;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The process registry: liveness answered by the kernel's file locks, generations against slot reuse. */
+@Tag("crash")
 class RegistryTest {
-  private final NamespaceTestKit kit = new NamespaceTestKit();
-
-  @AfterEach
-  void reap() throws InterruptedException {
-    kit.close();
-  }
+  @RegisterExtension
+  final Children children = new Children();
 
   @Test
   void tokensEncodeSlotAndGenerationAndAreNeverZero() {
@@ -52,7 +52,7 @@ class RegistryTest {
 
   /** Child publishes its registry token and pid, then waits to be killed. */
   private IpcProcess liveChild(SharedLong token, SharedLong pid) {
-    return kit.start(() -> {
+    return children.start(() -> {
       Registry r = (Registry) ((ShmHandle) token).ns.liveness();
       pid.set(ProcessHandle.current().pid());
       token.set(r.token());
@@ -67,20 +67,19 @@ class RegistryTest {
       SharedLong token1 = ipc.sharedLong("token1", 0);
       SharedLong pid1 = ipc.sharedLong("pid1", 0);
       IpcProcess first = liveChild(token1, pid1);
-      await("the first child's token", START, () -> token1.get() != 0);
+      until("the first child's token", START, () -> token1.get() != 0);
       long t1 = token1.get();
       assertTrue(r.isAlive(t1), "a live child");
       assertEquals(first.pid(), r.pidOf(t1));
       assertNotEquals(r.slot(), Registry.slotOf(t1), "a slot of its own");
 
-      first.kill();
-      assertTrue(first.join(Duration.ofSeconds(10)));
-      await("the kernel to drop the killed child's liveness lock", Duration.ofSeconds(5), () -> !r.isAlive(t1));
+      Crash.kill(first);
+      until("the kernel to drop the killed child's liveness lock", Duration.ofSeconds(5), () -> !r.isAlive(t1));
 
       SharedLong token2 = ipc.sharedLong("token2", 0);
       SharedLong pid2 = ipc.sharedLong("pid2", 0);
       IpcProcess second = liveChild(token2, pid2);
-      await("the second child's token", START, () -> token2.get() != 0);
+      until("the second child's token", START, () -> token2.get() != 0);
       long t2 = token2.get();
       assertEquals(Registry.slotOf(t1), Registry.slotOf(t2), "the lowest free slot is reused");
       assertNotEquals(Registry.generationOf(t1), Registry.generationOf(t2), "with a new generation");

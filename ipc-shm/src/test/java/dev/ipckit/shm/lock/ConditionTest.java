@@ -1,9 +1,8 @@
 package dev.ipckit.shm.lock;
 
-import static dev.ipckit.shm.NamespaceTestKit.START;
-import static dev.ipckit.shm.NamespaceTestKit.assertExitsOk;
-import static dev.ipckit.shm.NamespaceTestKit.await;
-import static dev.ipckit.shm.NamespaceTestKit.awaitValue;
+import static dev.ipckit.testkit.Await.until;
+import static dev.ipckit.testkit.Children.START;
+import static dev.ipckit.testkit.Children.assertExitsOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,33 +13,26 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
-import dev.ipckit.shm.NamespaceTestKit.LockKind;
-import dev.ipckit.shm.NamespaceTestKit;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.LockKind;
 import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code newCondition()} of every lock kind: between threads, between processes, and when a holder is killed. */
+@Tag("crash")
 class ConditionTest {
-  private final NamespaceTestKit kit = new NamespaceTestKit();
-
-  @AfterEach
-  void reap() throws InterruptedException {
-    kit.close();
-  }
-
-  /** Waits (bounded) until {@code t} is blocked (parked) rather than running. */
-  private static void awaitBlocked(Thread t) {
-    await(t.getName() + " to block", START,
-        () -> t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.WAITING);
-  }
+  @RegisterExtension
+  final Children children = new Children();
 
   @ParameterizedTest
   @EnumSource(LockKind.class)
@@ -64,7 +56,7 @@ class ConditionTest {
         }
       }, "waiter");
       waiter.start();
-      awaitBlocked(waiter);
+      Await.blocked(waiter, START);
       lock.lock();                          // possible only because the waiter released it in await
       try {
         flag.set(1);
@@ -144,7 +136,7 @@ class ConditionTest {
         }
       }, "waiter");
       waiter.start();
-      awaitBlocked(waiter);
+      Await.blocked(waiter, START);
       waiter.interrupt();
       waiter.join(START.toMillis());
       assertEquals("interrupted, held", String.valueOf(seen.get()));
@@ -170,9 +162,9 @@ class ConditionTest {
         }
       }, "waiter");
       waiter.start();
-      awaitBlocked(waiter);
+      Await.blocked(waiter, START);
       waiter.interrupt();
-      await("the waiter to block again after the interrupt", START,
+      until("the waiter to block again after the interrupt", START,
           () -> !waiter.isInterrupted() && waiter.getState() == Thread.State.TIMED_WAITING);
       lock.lock();
       try {
@@ -233,7 +225,7 @@ class ConditionTest {
       SharedInt waiting = ipc.sharedInt("waiting", 0);
       SharedLong v = ipc.sharedLong("v", 0);
       // a child waits for the parent's signal
-      IpcProcess child = kit.start(() -> {
+      IpcProcess child = children.start(() -> {
         Condition c = lock.newCondition();   // the child's own condition object: same lock, same signal
         lock.lock();
         try {
@@ -247,7 +239,7 @@ class ConditionTest {
           lock.unlock();
         }
       });
-      awaitValue(waiting, 1, START);
+      Await.value(waiting, 1, START);
       Condition c = lock.newCondition();
       lock.lock();                          // free only because the child awaits
       try {
@@ -272,14 +264,14 @@ class ConditionTest {
       Condition c = lock.newCondition();
       SharedInt held = ipc.sharedInt("held", 0);
       lock.lock();
-      IpcProcess holder = kit.start(() -> {
+      IpcProcess holder = children.start(() -> {
         lock.lock();                         // gets it once the parent awaits
         lock.newCondition().signalAll();
         held.set(1);                         // after the signal: the kill cannot come between them
         new CountDownLatch(1).await();       // holds the lock until killed
       });
       Thread killer = new Thread(() -> {
-        awaitValue(held, 1, START);
+        Await.value(held, 1, START);
         holder.kill();
       }, "killer");
       killer.start();
@@ -294,8 +286,7 @@ class ConditionTest {
         lock.unlock();
       }
       killer.join(START.toMillis());
-      assertTrue(holder.join(Duration.ofSeconds(10)));
-      assertEquals(137, holder.exitCode().getAsInt());
+      Children.assertKilled(holder, Children.REAP);
       assertFalse(lock.isLocked());
     }
   }

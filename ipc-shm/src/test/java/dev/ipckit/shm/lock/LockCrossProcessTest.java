@@ -1,12 +1,11 @@
 package dev.ipckit.shm.lock;
 
-import static dev.ipckit.shm.NamespaceTestKit.RUN;
-import static dev.ipckit.shm.NamespaceTestKit.START;
-import static dev.ipckit.shm.NamespaceTestKit.assertAlive;
-import static dev.ipckit.shm.NamespaceTestKit.assertExitsOk;
-import static dev.ipckit.shm.NamespaceTestKit.await;
-import static dev.ipckit.shm.NamespaceTestKit.awaitValue;
-import static dev.ipckit.shm.NamespaceTestKit.readySetGo;
+import static dev.ipckit.testkit.Await.until;
+import static dev.ipckit.testkit.Children.RUN;
+import static dev.ipckit.testkit.Children.START;
+import static dev.ipckit.testkit.Children.assertAlive;
+import static dev.ipckit.testkit.Children.assertExitsOk;
+import static dev.ipckit.testkit.Children.readySetGo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +16,10 @@ import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
-import dev.ipckit.shm.NamespaceTestKit.LockKind;
-import dev.ipckit.shm.NamespaceTestKit;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.Crash;
+import dev.ipckit.testkit.LockKind;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -29,25 +30,22 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every lock kind across real child JVMs: mutual exclusion, recovery from kill -9, and idle waiting. */
+@Tag("crash")
 class LockCrossProcessTest {
   private static final int N = 1_000_000;
   /** The design target: a waiter takes a dead holder's lock over within this long of the kill. */
   private static final long TAKEOVER_TARGET_MILLIS = 100;
-  private final NamespaceTestKit kit = new NamespaceTestKit();
-
-  @AfterEach
-  void reap() throws InterruptedException {
-    kit.close();
-  }
+  @RegisterExtension
+  final Children children = new Children();
 
   @ParameterizedTest
   @EnumSource(LockKind.class)
@@ -57,9 +55,9 @@ class LockCrossProcessTest {
       IpcLock lock = kind.open(ipc, "l");
       SharedInt ready = ipc.sharedInt("ready", 0);
       SharedInt go = ipc.sharedInt("go", 0);
-      IpcProcess a = kit.start(() -> countUnder(lock, v, ready, go));
-      IpcProcess b = kit.start(() -> countUnder(lock, v, ready, go));
-      awaitValue(ready, 2, START);
+      IpcProcess a = children.start(() -> countUnder(lock, v, ready, go));
+      IpcProcess b = children.start(() -> countUnder(lock, v, ready, go));
+      Await.value(ready, 2, START);
       long t0 = System.nanoTime();
       go.set(1);
       assertExitsOk(a, RUN);
@@ -103,13 +101,7 @@ class LockCrossProcessTest {
   private void killWhileHeld(LockKind kind, boolean timed) throws Exception {
     try (Ipc ipc = Ipc.temp()) {
       IpcLock lock = kind.open(ipc, "l");
-      SharedInt held = ipc.sharedInt("held", 0);
-      IpcProcess holder = kit.start(() -> {
-        lock.lock();
-        held.set(1); // "I hold it"
-        new CountDownLatch(1).await(); // hold until killed
-      });
-      awaitValue(held, 1, START);
+      Crash holder = Crash.at(children, ipc, lock::lock); // returns once the child holds it
       assertTrue(lock.isLocked(), "the child holds it");
       assertFalse(lock.tryLock(), "held by a live process: not taken over");
 
@@ -139,16 +131,15 @@ class LockCrossProcessTest {
       }, "waiter");
       waiter.start();
       // the waiter has gone past spinning into parked waiting: it is really blocked
-      await("the waiter to block", START, () -> waiter.getState() == Thread.State.TIMED_WAITING);
+      Await.parked(waiter, START);
       if (timed) {
         // pacing, not synchronisation: this waiter has waited long enough to park at its longest (20 ms)
         Thread.sleep(1_000);
       }
-      assertTrue(holder.isAlive());
+      assertTrue(holder.process().isAlive());
 
       long killedAt = System.nanoTime();
-      holder.kill();
-      assertTrue(holder.join(Duration.ofSeconds(10)), "the child dies");
+      holder.kill();                                     // returns once the child is reaped
       long reapedAt = System.nanoTime();
       waiter.join(10_000);
       assertFalse(waiter.isAlive(), "the waiter got the lock");
@@ -161,7 +152,6 @@ class LockCrossProcessTest {
           "takeover took " + fromKill + " ms after kill(), " + fromReap + " ms after the child was reaped");
       assertTrue(died[0], "ownerDied() for the takeover");
       assertFalse(died[1], "ownerDied() is false for the next acquisition");
-      assertEquals(137, holder.exitCode().getAsInt());
       assertFalse(lock.isLocked());
     }
   }
@@ -188,7 +178,7 @@ class LockCrossProcessTest {
       List<IpcProcess> all = new ArrayList<>();
       for (int w = 0; w < 2; w++) {
         int idx = w;
-        IpcProcess p = kit.start(() -> hammer(lock, v, dirty, repairs, published, idx));
+        IpcProcess p = children.start(() -> hammer(lock, v, dirty, repairs, published, idx));
         running.add(p);
         all.add(p);
       }
@@ -196,20 +186,18 @@ class LockCrossProcessTest {
         IpcProcess victim = running.remove(0);
         int victimIdx = all.indexOf(victim);
         long before = published.get(victimIdx);
-        await("worker " + victimIdx + " to make progress", START, () -> published.get(victimIdx) > before + 5_000);
-        victim.kill();
-        assertTrue(victim.join(Duration.ofSeconds(10)));
+        until("worker " + victimIdx + " to make progress", START, () -> published.get(victimIdx) > before + 5_000);
+        Crash.kill(victim);
         int idx = all.size();
-        IpcProcess p = kit.start(() -> hammer(lock, v, dirty, repairs, published, idx));
+        IpcProcess p = children.start(() -> hammer(lock, v, dirty, repairs, published, idx));
         running.add(p);
         all.add(p);
       }
       for (IpcProcess p : running) {
         int idx = all.indexOf(p);
         long before = published.get(idx);
-        await("worker " + idx + " to make progress", START, () -> published.get(idx) > before + 5_000);
-        p.kill();
-        assertTrue(p.join(Duration.ofSeconds(10)));
+        until("worker " + idx + " to make progress", START, () -> published.get(idx) > before + 5_000);
+        Crash.kill(p);
       }
       for (IpcProcess p : all) {
         assertEquals(137, p.exitCode().getAsInt(), p + " was killed, not failed (exit 1: it saw two holders)");
@@ -258,13 +246,13 @@ class LockCrossProcessTest {
       IpcLock lock = kind.open(ipc, "l");
       SharedInt held = ipc.sharedInt("held", 0);
       SharedInt release = ipc.sharedInt("release", 0);
-      IpcProcess holder = kit.start(() -> {
+      IpcProcess holder = children.start(() -> {
         lock.lock();
         held.set(1);
-        NamespaceTestKit.awaitValue(release, 1, RUN);
+        Await.value(release, 1, RUN);
         lock.unlock();
       });
-      awaitValue(held, 1, START);
+      Await.value(held, 1, START);
       for (boolean timed : new boolean[] {false, true}) {
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
@@ -280,7 +268,7 @@ class LockCrossProcessTest {
           }
         }, "waiter");
         waiter.start();
-        await("the waiter to block", START, () -> waiter.getState() == Thread.State.TIMED_WAITING);
+        Await.parked(waiter, START);
         waiter.interrupt();
         waiter.join(10_000);
         assertFalse(waiter.isAlive(), "the interrupted waiter left");
@@ -303,7 +291,7 @@ class LockCrossProcessTest {
   void aProcessBlockedOnAHeldLockStaysIdle() throws Exception {
     try (Ipc ipc = Ipc.temp()) {
       Map<LockKind, IpcLock> locks = new EnumMap<>(LockKind.class);
-      Map<LockKind, IpcProcess> children = new EnumMap<>(LockKind.class);
+      Map<LockKind, IpcProcess> waiters = new EnumMap<>(LockKind.class);
       SharedInt waiting = ipc.sharedInt("waiting", 0);
       SharedInt got = ipc.sharedInt("got", 0);
       for (LockKind kind : LockKind.values()) {
@@ -313,18 +301,18 @@ class LockCrossProcessTest {
       }
       for (LockKind kind : LockKind.values()) {
         IpcLock lock = locks.get(kind);
-        children.put(kind, kit.start(() -> {
+        waiters.put(kind, children.start(() -> {
           waiting.incrementAndGet();
           lock.lock();
           got.incrementAndGet();
           lock.unlock();
         }));
       }
-      awaitValue(waiting, LockKind.values().length, START);
+      Await.value(waiting, LockKind.values().length, START);
       Thread.sleep(1_000); // pacing, not synchronisation: let start-up compilation in the children finish
       Map<LockKind, Duration> before = new EnumMap<>(LockKind.class);
       for (LockKind kind : LockKind.values()) {
-        before.put(kind, cpu(children.get(kind)));
+        before.put(kind, cpu(waiters.get(kind)));
       }
       long t0 = System.nanoTime();
       Thread.sleep(3_000); // the measurement window
@@ -332,7 +320,7 @@ class LockCrossProcessTest {
       StringBuilder report = new StringBuilder();
       boolean ok = true;
       for (LockKind kind : LockKind.values()) {
-        IpcProcess p = children.get(kind);
+        IpcProcess p = waiters.get(kind);
         assertAlive(p);
         double used = cpu(p).minus(before.get(kind)).toNanos() / 1e9;
         double share = 100 * used / window;
@@ -346,7 +334,7 @@ class LockCrossProcessTest {
       for (IpcLock lock : locks.values()) {
         lock.unlock();
       }
-      for (IpcProcess p : children.values()) {
+      for (IpcProcess p : waiters.values()) {
         assertExitsOk(p, RUN);
       }
       assertEquals(LockKind.values().length, got.get());

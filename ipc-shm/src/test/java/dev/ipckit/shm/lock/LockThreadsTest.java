@@ -1,8 +1,7 @@
 package dev.ipckit.shm.lock;
 
-import static dev.ipckit.shm.NamespaceTestKit.START;
-import static dev.ipckit.shm.NamespaceTestKit.assertExitsOk;
-import static dev.ipckit.shm.NamespaceTestKit.await;
+import static dev.ipckit.testkit.Children.START;
+import static dev.ipckit.testkit.Children.assertExitsOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,9 +12,11 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
-import dev.ipckit.shm.NamespaceTestKit.LockKind;
 import dev.ipckit.shm.NamespaceTestKit;
 import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.LockKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -26,15 +27,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every lock kind among the threads of one JVM: exclusion, misuse, reentrancy, interrupts and timeouts. */
+@Tag("process")
 class LockThreadsTest {
   private Ipc ipc;
   private ExecutorService pool;
-  private final NamespaceTestKit kit = new NamespaceTestKit();
+  private final Children children = new Children();
 
   @BeforeEach
   void open() {
@@ -46,7 +49,7 @@ class LockThreadsTest {
   void close() throws InterruptedException {
     pool.shutdownNow();
     assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "helper threads finished");
-    kit.close();
+    children.close();
     ipc.close();
   }
 
@@ -222,8 +225,7 @@ class LockThreadsTest {
         }
       }, "waiter");
       waiter.start();
-      await("the waiter to block", START, () -> waiter.getState() == Thread.State.TIMED_WAITING
-          || waiter.getState() == Thread.State.WAITING);
+      Await.blocked(waiter, START);
       waiter.interrupt();
       waiter.join(10_000);
       assertFalse(waiter.isAlive(), "the interrupted waiter left");
@@ -299,7 +301,7 @@ class LockThreadsTest {
     assertTrue(held.isHeldByCurrentThread());
     IpcLock heldHandle = held;
     SharedInt verdict = ipc.sharedInt("verdict", 0);
-    IpcProcess child = kit.start(() -> {
+    IpcProcess child = children.start(() -> {
       boolean free = heldHandle.tryLock();
       boolean parentAlive = ((ShmHandle) heldHandle).ns.liveness().isAlive(parentToken.get());
       verdict.set((free ? 1 : 0) | (parentAlive ? 0 : 2) | 4);

@@ -11,7 +11,8 @@ import dev.ipckit.IpcEvent;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.SharedLongArray;
-import java.time.Duration;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
@@ -21,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("process")
 class SyncPrimitivesTest {
   private Ipc ipc;
 
@@ -37,8 +40,7 @@ class SyncPrimitivesTest {
   }
 
   private static void joinOk(IpcProcess p) throws InterruptedException {
-    assertTrue(p.join(Duration.ofSeconds(60)), "child did not finish: " + p);
-    assertEquals(0, p.exitCode().getAsInt(), "child exit code");
+    Children.assertExitsOk(p, Children.RUN);
   }
 
   @Test
@@ -151,10 +153,7 @@ class SyncPrimitivesTest {
     });
     assertThrows(TimeoutException.class, () -> {
       // wait until the other party has arrived, then time out ourselves
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (((ShmBarrier) barrier).numberWaiting() < 1 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
+      Await.until("the other party to arrive", Children.START, () -> ((ShmBarrier) barrier).numberWaiting() >= 1);
       barrier.await(10, TimeUnit.MILLISECONDS);
     });
     assertTrue(other.get(30, TimeUnit.SECONDS) instanceof BrokenBarrierException);
@@ -177,10 +176,7 @@ class SyncPrimitivesTest {
         return t;
       }
     });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (((ShmBarrier) barrier).numberWaiting() < 1 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    Await.until("the waiter to arrive", Children.START, () -> ((ShmBarrier) barrier).numberWaiting() >= 1);
     barrier.reset();
     Throwable t;
     try {

@@ -1,10 +1,9 @@
 package dev.ipckit.shm.value;
 
-import static dev.ipckit.shm.NamespaceTestKit.RUN;
-import static dev.ipckit.shm.NamespaceTestKit.START;
-import static dev.ipckit.shm.NamespaceTestKit.assertExitsOk;
-import static dev.ipckit.shm.NamespaceTestKit.awaitValue;
-import static dev.ipckit.shm.NamespaceTestKit.readySetGo;
+import static dev.ipckit.testkit.Children.RUN;
+import static dev.ipckit.testkit.Children.START;
+import static dev.ipckit.testkit.Children.assertExitsOk;
+import static dev.ipckit.testkit.Children.readySetGo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,23 +16,22 @@ import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
-import dev.ipckit.shm.NamespaceTestKit;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Shared values across real child JVMs: atomic updates are exact, get-then-set races, handles reopen. */
+@Tag("process")
 class ValueCrossProcessTest {
   private static final int N = 1_000_000;
-  private final NamespaceTestKit kit = new NamespaceTestKit();
-
-  @AfterEach
-  void reap() throws InterruptedException {
-    kit.close();
-  }
+  @RegisterExtension
+  final Children children = new Children();
 
   @Test
   void twoChildrenIncrementAndGetExactly() throws Exception {
@@ -41,19 +39,19 @@ class ValueCrossProcessTest {
       SharedLong v = ipc.sharedLong("v", 0);
       SharedInt ready = ipc.sharedInt("ready", 0);
       SharedInt go = ipc.sharedInt("go", 0);
-      IpcProcess a = kit.start(() -> {
+      IpcProcess a = children.start(() -> {
         readySetGo(ready, go);
         for (int i = 0; i < N; i++) {
           v.incrementAndGet();
         }
       });
-      IpcProcess b = kit.start(() -> {
+      IpcProcess b = children.start(() -> {
         readySetGo(ready, go);
         for (int i = 0; i < N; i++) {
           v.incrementAndGet();
         }
       });
-      awaitValue(ready, 2, START);
+      Await.value(ready, 2, START);
       go.set(1);
       assertExitsOk(a, RUN);
       assertExitsOk(b, RUN);
@@ -68,19 +66,19 @@ class ValueCrossProcessTest {
       SharedLong v = ipc.sharedLong("v", 0);
       SharedInt ready = ipc.sharedInt("ready", 0);
       SharedInt go = ipc.sharedInt("go", 0);
-      IpcProcess a = kit.start(() -> {
+      IpcProcess a = children.start(() -> {
         readySetGo(ready, go);
         for (int i = 0; i < N; i++) {
           v.set(v.get() + 1);
         }
       });
-      IpcProcess b = kit.start(() -> {
+      IpcProcess b = children.start(() -> {
         readySetGo(ready, go);
         for (int i = 0; i < N; i++) {
           v.set(v.get() + 1);
         }
       });
-      awaitValue(ready, 2, START);
+      Await.value(ready, 2, START);
       go.set(1);
       assertExitsOk(a, RUN);
       assertExitsOk(b, RUN);
@@ -103,7 +101,7 @@ class ValueCrossProcessTest {
       SharedDoubleArray da = ipc.doubleArray("da", 2);
       ia.set(2, 42);
       da.set(1, -1.25);
-      IpcProcess p = kit.start(() -> {
+      IpcProcess p = children.start(() -> {
         check(i.get() == 7 && l.get() == 1L << 40 && d.get() == 0.5, "scalars as the parent left them");
         check(ia.length() == 3 && la.length() == 5 && da.length() == 2, "array lengths");
         check(ia.get(2) == 42 && da.get(1) == -1.25, "array elements as the parent left them");

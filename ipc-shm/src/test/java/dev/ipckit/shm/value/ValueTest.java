@@ -24,9 +24,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Values and arrays in one JVM: the AtomicLong vocabulary, bounds, doubles' bit semantics, threads. */
+@Tag("unit")
 class ValueTest {
   private Ipc ipc;
 

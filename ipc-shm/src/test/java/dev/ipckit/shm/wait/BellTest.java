@@ -1,7 +1,6 @@
 package dev.ipckit.shm.wait;
 
-import static dev.ipckit.shm.NamespaceTestKit.START;
-import static dev.ipckit.shm.NamespaceTestKit.awaitValue;
+import static dev.ipckit.testkit.Children.START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,29 +9,28 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcEvent;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
-import dev.ipckit.shm.NamespaceTestKit;
 import dev.ipckit.shm.ShmNamespace;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.sync.ShmEvent;
 import dev.ipckit.spi.Doorbell;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bell wakes waiters parked for an hour, in this JVM and in another: only a ring (an inotify event on the
  * namespace's bell file) can end such a park within the tests' bounds.
  */
+@Tag("process")
 class BellTest {
   private static final long AN_HOUR = TimeUnit.HOURS.toNanos(1);
-  private final NamespaceTestKit kit = new NamespaceTestKit();
-
-  @AfterEach
-  void reap() throws InterruptedException {
-    kit.close();
-  }
+  @RegisterExtension
+  final Children children = new Children();
 
   @Test
   void aChangeRingsAWaiterOfThisJvm() throws Exception {
@@ -45,7 +43,7 @@ class BellTest {
         Doorbell.parkNanos(AN_HOUR);
       }, "sleeper");
       sleeper.start();
-      NamespaceTestKit.await("the sleeper to park", START, () -> sleeper.getState() == Thread.State.TIMED_WAITING);
+      Await.parked(sleeper, START);
       event.set();                                // finds the announcement and rings
       sleeper.join(START.toMillis());
       assertFalse(sleeper.isAlive(), "the ring must end an hour's park");
@@ -58,7 +56,7 @@ class BellTest {
     try (Ipc ipc = Ipc.temp()) {
       IpcEvent event = ipc.event("e");
       SharedInt parked = ipc.sharedInt("parked", 0);
-      IpcProcess child = kit.start(() -> {
+      IpcProcess child = children.start(() -> {
         ShmEvent e = (ShmEvent) event;
         if (!new Bell(Ipc.attach(e.ns.dir()).dir()).listen()) {
           System.exit(3);
@@ -67,15 +65,17 @@ class BellTest {
         parked.set(1);
         Doorbell.parkNanos(AN_HOUR);              // only a ring ends this in time
       });
-      awaitValue(parked, 1, START);
-      long deadline = System.nanoTime() + START.toNanos();
-      while (!child.join(Duration.ofMillis(20))) {
-        assertTrue(System.nanoTime() < deadline, "the bell never woke the child");
+      Await.value(parked, 1, START);
+      Await.retry("the bell to wake the child", START, () -> {
+        if (child.join(Duration.ofMillis(20))) {
+          return true;
+        }
         event.set();                              // rings while the announcement stands
         event.clear();
         Bell.announce(((ShmEvent) event).buffer(), FileHeader.SLEEP_OFFSET, AN_HOUR); // the child may not
         // have parked yet when the first ring came: announce again on its behalf so the next set rings
-      }
+        return false;
+      });
       assertEquals(0, child.exitCode().getAsInt());
     }
   }
@@ -94,7 +94,7 @@ class BellTest {
       waiter.start();
       java.nio.ByteBuffer buf = event.buffer();
       int at = FileHeader.SLEEP_OFFSET;
-      NamespaceTestKit.await("the waiter to announce a long park", START,
+      Await.until("the waiter to announce a long park", START,
           () -> (long) Mem.LONG.getVolatile(buf, at) != 0L);
       long rings = Bell.rings();
       event.set();

@@ -7,11 +7,11 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
-import dev.ipckit.shm.NamespaceTestKit;
+import dev.ipckit.testkit.Children;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,19 +21,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Tag("process")
 class TuningProcessTest {
-  private final NamespaceTestKit kit = new NamespaceTestKit();
-
-  @AfterEach
-  void reap() throws InterruptedException {
-    kit.close();
-  }
+  @RegisterExtension
+  final Children children = new Children();
 
   @ParameterizedTest
   @ValueSource(strings = {"ipckit.queue.spinsPerYield=0", "ipckit.queue.maxSpinMicros=-5", "ipckit.spins=lots",
       "ipckit.idleParkMicros=0", "ipckit.bell=maybe"})
   void aBadPropertyIsAnIllegalArgumentExceptionNamingItAtFirstUse(String setting) throws Exception {
     String property = setting.substring(0, setting.indexOf('='));
-    IpcProcess child = IpcProcess.builder().daemon(true).jvmOptions("-D" + setting).start(() -> {
+    IpcProcess child = children.start(IpcProcess.builder().jvmOptions("-D" + setting), () -> {
       for (int attempt = 0; attempt < 2; attempt++) {          // the second use fails the same way
         try (Ipc ipc = Ipc.temp()) {
           IpcQueue<String> q = ipc.queue("q", 1, Codec.string());
@@ -52,7 +48,7 @@ class TuningProcessTest {
         }
       }
     });
-    NamespaceTestKit.assertExitsOk(child, Duration.ofSeconds(60));
+    Children.assertExitsOk(child, Duration.ofSeconds(60));
     assertEquals(0, child.exitCode().getAsInt());
   }
 }

@@ -1,8 +1,9 @@
 package dev.ipckit.shm.liveness;
 
-import static dev.ipckit.shm.NamespaceTestKit.START;
-import static dev.ipckit.shm.NamespaceTestKit.assertExitsOk;
-import static dev.ipckit.shm.NamespaceTestKit.awaitValue;
+import static dev.ipckit.testkit.Await.until;
+import static dev.ipckit.testkit.Await.value;
+import static dev.ipckit.testkit.Children.START;
+import static dev.ipckit.testkit.Children.assertExitsOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +15,8 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
-import dev.ipckit.shm.NamespaceTestKit.LockKind;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.LockKind;
 import dev.ipckit.shm.NamespaceTestKit;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.FileHeader;
@@ -33,10 +35,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,12 +48,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Tag("process")
 class LivenessTest {
-  private final NamespaceTestKit kit = new NamespaceTestKit();
-
-  @AfterEach
-  void reap() throws InterruptedException {
-    kit.close();
-  }
+  @RegisterExtension
+  final Children kit = new Children();
 
   /** Every namespace file but the liveness files: what a careless user might read. */
   static List<Path> ordinaryFiles(Path dir) throws IOException {
@@ -73,10 +71,10 @@ class LivenessTest {
       lock.lock();
       meddle.run(Path.of(dir));
       held.set(1);
-      NamespaceTestKit.await("the parent's release", START, () -> release.get() == 1);
+      until("the parent's release", START, () -> release.get() == 1);
       lock.unlock();                               // throws if the lock was taken from this live process
     });
-    awaitValue(held, 1, START);
+    value(held, 1, START);
     assertTrue(lock.isLocked(), "the holder is alive");
     assertFalse(lock.tryLock(), "a live holder's lock is never taken over");
     release.set(1);

@@ -44,6 +44,7 @@ import dev.ipckit.spi.Namespace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -65,7 +66,11 @@ import java.util.function.Function;
  * <p><b>Thread safety.</b> Safe for any number of threads.
  */
 public final class ShmNamespace implements Namespace, NamespaceView {
-  private static final Map<Path, Core> CORES = new HashMap<>();
+  /**
+   * The namespaces this JVM has open, by their directory's file key (device and inode): a second path to the same
+   * directory (a symlink, a bind mount) finds the same core, so the JVM never opens a namespace's files twice.
+   */
+  private static final Map<Object, Core> CORES = new HashMap<>();
 
   private final Core core;
   private final boolean temp;
@@ -97,25 +102,28 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   private static ShmNamespace open(Path dir, boolean temp, boolean attached) {
     Object key = directoryKey(dir);
     synchronized (CORES) {
-      Core c = CORES.get(dir);
-      if (c != null && !c.dirKey.equals(key)) {
-        // the directory was removed and made again: the old core keeps serving only the handles it gave out
-        CORES.remove(dir);
-        c = null;
-      }
+      // a directory removed and made again has another key: a new core, while the old one keeps serving only the
+      // handles it gave out
+      Core c = CORES.get(key);
       if (c == null) {
         c = new Core(dir, key);
-        CORES.put(dir, c);
+        CORES.put(key, c);
       }
       c.refs++;
       return new ShmNamespace(c, temp, attached);
     }
   }
 
-  /** True when this JVM has {@code dir} open (a sweeper must not touch it). */
+  /** True when this JVM has the directory {@code dir} open, by any path (a sweeper must not touch it). */
   static boolean isOpenHere(Path dir) {
+    Object key;
+    try {
+      key = directoryKey(dir);
+    } catch (IpcException e) {
+      return false;
+    }
     synchronized (CORES) {
-      return CORES.containsKey(dir);
+      return CORES.containsKey(key);
     }
   }
 
@@ -246,7 +254,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   /** The rlock of a value: an internal name no user name can collide with. */
   @Override
   public IpcLock valueLock(String valueName) {
-    return rlock(valueName + "@lock");
+    return rlock(valueName + VALUE_LOCK_SUFFIX);
   }
 
   // ---- locks
@@ -308,8 +316,8 @@ public final class ShmNamespace implements Namespace, NamespaceView {
       throw new IpcException("a handle of unknown kind \"" + ref.kind() + "\" for \"" + ref.name() + "\" in "
           + ref.dir() + ": is the sender a newer ipckit?");
     }
-    String n = ref.name();
-    if (!Files.exists(core.dir.resolve(n))) {
+    String n = checkReopenName(kind, ref);
+    if (!Files.exists(core.dir.resolve(n), LinkOption.NOFOLLOW_LINKS)) {
       // never create on reopen: a fresh zero value would silently stand in for the sender's object
       throw new IpcException("cannot reopen " + kind.label() + " \"" + n + "\": " + core.dir.resolve(n)
           + " does not exist (was its namespace closed or removed?)");
@@ -336,6 +344,27 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     }
   }
 
+  /** The suffix of a value's internal lock ({@link #valueLock}): no user name can end in it. */
+  private static final String VALUE_LOCK_SUFFIX = "@lock";
+
+  /**
+   * A deserialized handle's name, checked by the rules of {@link dev.ipckit.Ipc#checkName} (and the internal
+   * {@code value@lock} form of an rlock) before any file is touched: a crafted handle naming {@code .registry}, a
+   * liveness file or {@code ../x} is refused, never opened.
+   */
+  private String checkReopenName(Kind kind, HandleRef ref) {
+    String n = ref.name();
+    String user = n != null && kind == Kind.RLOCK && n.endsWith(VALUE_LOCK_SUFFIX)
+        ? n.substring(0, n.length() - VALUE_LOCK_SUFFIX.length()) : n;
+    try {
+      dev.ipckit.Ipc.checkName(user);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IpcException("refused to reopen a " + kind.label() + " handle for " + core.dir + ": its name is"
+          + " not one this library makes (" + e.getMessage() + ")", e);
+    }
+    return n;
+  }
+
   @Override
   public void close() {
     List<ShmHandle> toClose;
@@ -354,7 +383,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     synchronized (CORES) {
       last = --core.refs == 0;
       if (last) {
-        CORES.remove(core.dir, core);
+        CORES.remove(core.dirKey, core);
       }
     }
     if (last) {

@@ -74,7 +74,7 @@ public final class TempNamespaces {
           if (now - t.toMillis() < MIN_AGE_MILLIS) {
             continue;
           }
-          if (!Files.exists(reg) || Registry.nobodyAlive(reg)) {
+          if (!Files.exists(reg) || Registry.nobodyAlive(d)) {
             dead.add(d);
           }
         } catch (IOException ignored) {

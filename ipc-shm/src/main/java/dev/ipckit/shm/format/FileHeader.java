@@ -43,7 +43,7 @@ import dev.ipckit.shm.wait.Bell;
 public final class FileHeader {
   /** "IPCKIT" then 0x00 0x01, read as a native long. */
   public static final long MAGIC = 0x0100_5449_4B43_5049L;
-  public static final int LAYOUT_VERSION = 1;
+  public static final int LAYOUT_VERSION = 2;
   public static final int READY = 0x5245_4459; // "READ" "Y"
 
   public static final int MAGIC_OFFSET = 0;

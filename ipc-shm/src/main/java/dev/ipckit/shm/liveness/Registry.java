@@ -10,24 +10,39 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The process registry of one namespace: who is alive, answered by the kernel. The one implementation of
  * {@link Liveness}.
  *
- * <p>Every process that opens the namespace claims a slot by taking an exclusive kernel file lock on the
- * slot's byte ({@link #LOCK_BASE} + slot) of the {@code .registry} file, and holds it until it exits; the kernel
- * drops the lock when the process dies, however it dies. Claiming bumps the slot's generation, so an owner
- * token ({@code generation << 16 | slot + 1}) written by a dead predecessor is never mistaken for the new
- * occupant. Any process asks {@link #isAlive(long)} in a few microseconds: same generation and the slot's lock
- * held by somebody.
+ * <p>A process joins by claiming a slot. It first creates a <b>liveness file of its own</b> and takes an exclusive
+ * kernel lock on it, which it holds until it exits: the kernel drops the lock when the process dies, however it
+ * dies. It then publishes the file as {@code .live-<slot>-<generation>} (a hard link, which nobody else can make:
+ * the generation is a fresh random 48-bit number) and installs that generation in the slot with compareAndSet from
+ * the previous occupant's (who must be gone). Its owner token is {@code generation << 16 | slot + 1}.
+ *
+ * <p>Whether a token's process lives: its slot must still hold its generation (a slot claimed again belongs to
+ * somebody else), and its liveness file must be locked. A prober opens the file, tries the lock and closes the
+ * file: closing drops only the prober's own locks. Nothing in the owner's JVM ever opens its own liveness file
+ * again (a token of this JVM is answered from memory), so no read of any namespace file by the owner's JVM - the
+ * registry included, which holds no locks at all - and no second path to the same directory can make a live process
+ * look dead. (Opening the {@code .live-*} file itself, from the owner's JVM, would: it is the one file user code must
+ * leave alone.) A dead process's liveness file is removed by whoever finds it dead; its name is never made again.
  *
  * <pre>
  *  Body: MAX_SLOTS slots of 64 bytes each
  *  +---------------------------------------------------------------+
- *  |                    Generation (8 bytes)                       |  0
+ *  |          Generation (8 bytes): 0 never claimed, else random   |  0
  *  +---------------------------------------------------------------+
  *  |                    Pid (8 bytes)                              |  8
  *  +---------------------------------------------------------------+
@@ -35,61 +50,98 @@ import java.nio.file.StandardOpenOption;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p><b>Thread safety.</b> Safe for any number of threads. A JVM opens the registry of a namespace once and
- * keeps one channel for it (a {@link FileLock} belongs to the whole JVM, and closing any channel of the file
- * drops every lock the JVM holds on it); probes are serialised by a JVM-local monitor so that two threads never
- * lock the same byte at once ({@link java.nio.channels.OverlappingFileLockException}).
+ * <p><b>Thread safety.</b> Safe for any number of threads. A JVM opens the registry of a namespace once (the
+ * namespace is identified by its directory's file key); probes need no JVM-wide coordination, since every probe
+ * opens its own channel on somebody else's file.
+ *
+ * <p><b>Peer death.</b> A claimer killed before its compareAndSet leaves an unlocked liveness file under a name
+ * nobody uses, removed by the next claim that finds it; one killed after it leaves a slot whose liveness file is
+ * unlocked: dead to every prober, and claimed again by the next process that needs a slot.
  */
 public final class Registry implements Liveness, AutoCloseable {
   public static final String FILE_NAME = ".registry";
+  /** Liveness files: {@code .live-<slot>-<generation in hex>}. */
+  public static final String LIVE_PREFIX = ".live-";
   static final int MAX_SLOTS = 4096;
   static final int SLOT_LENGTH = 64;
   static final int GENERATION_OFFSET = 0;
   static final int PID_OFFSET = 8;
-  /** Slot locks live past the end of the data: byte LOCK_BASE + slot. */
-  static final long LOCK_BASE = 1L << 32;
+  private static final long GENERATION_MASK = (1L << 48) - 1;
 
+  private final Path dir;
   private final Path path;
   private final ByteBuffer buf;
-  private final FileChannel channel;
-  private final Object probeLock = new Object();
   private final int slot;
   private final long token;
-  private FileLock slotLock;
+  /** The liveness file: its one channel in this JVM, and the lock held on it until close. */
+  private final FileChannel liveChannel;
+  private final Path liveFile;
+  private volatile boolean open = true;
 
   public Registry(Path dir) {
     MappedFile file = MappedFile.openOrCreate(dir, FILE_NAME,
         MappedFile.spec(Kind.REGISTRY, MAX_SLOTS, SLOT_LENGTH, (long) MAX_SLOTS * SLOT_LENGTH, null));
+    this.dir = dir;
     this.path = file.path;
     this.buf = file.buffer;
-    boolean interrupted = Thread.interrupted();
+    boolean interrupted = Thread.interrupted(); // an interrupt would close the channel under the lock
+    Path tmp = dir.resolve(".tmp-" + ProcessHandle.current().pid() + "-live-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    FileChannel ch = null;
     try {
-      this.channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      int claimed = -1;
-      synchronized (probeLock) {
-        for (int i = 0; i < MAX_SLOTS && claimed < 0; i++) {
-          FileLock l = channel.tryLock(LOCK_BASE + i, 1, false);
-          if (l != null) {
-            slotLock = l;
-            claimed = i;
-          }
-        }
+      ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), OWNER_ONLY);
+      if (ch.tryLock() == null) {
+        throw new IOException("cannot lock a file nobody else knows of");
       }
-      if (claimed < 0) {
-        channel.close();
-        throw new IpcException("the process registry " + path + " is full: " + MAX_SLOTS + " live processes");
-      }
-      this.slot = claimed;
-      long gen = (long) Mem.LONG.getAndAdd(buf, slotOffset(claimed) + GENERATION_OFFSET, 1L) + 1;
-      Mem.LONG.setRelease(buf, slotOffset(claimed) + PID_OFFSET, ProcessHandle.current().pid());
-      this.token = token(claimed, gen);
+      long claimed = claim(tmp);
+      this.slot = slotOf(claimed);
+      this.token = claimed;
+      this.liveChannel = ch;
+      this.liveFile = liveFile(slot, generationOf(claimed));
+      Mem.LONG.setRelease(buf, slotOffset(slot) + PID_OFFSET, ProcessHandle.current().pid());
     } catch (IOException e) {
+      closeQuietly(ch);
       throw new IpcException("cannot join the process registry " + path + ": " + e, e);
+    } catch (RuntimeException e) {
+      closeQuietly(ch);
+      throw e;
     } finally {
+      deleteQuietly(tmp);
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Claims a free or dead slot for the locked file {@code tmp}; returns the token. */
+  private long claim(Path tmp) throws IOException {
+    for (int s = 0; s < MAX_SLOTS; s++) {
+      for (;;) {
+        long g = (long) Mem.LONG.getAcquire(buf, slotOffset(s) + GENERATION_OFFSET);
+        if (g != 0L && probe(s, g)) {
+          break;                                   // a live occupant: the next slot
+        }
+        long mine;
+        do {
+          mine = ThreadLocalRandom.current().nextLong() & GENERATION_MASK;
+        } while (mine == 0L || mine == g);
+        Path live = liveFile(s, mine);
+        Files.createLink(live, tmp);               // a name nobody else makes: fails only on I/O errors
+        if (Mem.LONG.compareAndSet(buf, slotOffset(s) + GENERATION_OFFSET, g, mine)) {
+          if (g != 0L) {
+            deleteQuietly(liveFile(s, g));         // the dead predecessor's
+          }
+          return token(s, mine);
+        }
+        deleteQuietly(live);                       // another claimer won this slot: look at it again
+      }
+    }
+    throw new IpcException("the process registry " + path + " is full: " + MAX_SLOTS + " live processes");
+  }
+
+  private Path liveFile(int s, long generation) {
+    return dir.resolve(LIVE_PREFIX + s + "-" + Long.toHexString(generation));
   }
 
   /** What the words of a registry file say (header, then every slot ever claimed: generation and pid); read-only. */
@@ -120,7 +172,6 @@ public final class Registry implements Liveness, AutoCloseable {
     return FileHeader.LENGTH + slot * SLOT_LENGTH;
   }
 
-  /** This process's owner token in this namespace: never 0. */
   @Override
   public long token() {
     return token;
@@ -130,7 +181,6 @@ public final class Registry implements Liveness, AutoCloseable {
     return slot;
   }
 
-  /** The pid recorded for the process behind {@code token}, or -1. */
   @Override
   public long pidOf(long token) {
     int s = slotOf(token);
@@ -141,49 +191,69 @@ public final class Registry implements Liveness, AutoCloseable {
   }
 
   /**
-   * Whether the process that wrote {@code token} is still alive: its slot still has the same generation and
-   * the slot's kernel lock is held. A few microseconds (one {@code fcntl}) unless the answer is "this process".
+   * Whether the process that wrote {@code token} is still alive: its slot still holds its generation and its
+   * liveness file is locked. Tens of microseconds (open, lock attempt, close) unless it is this process's token,
+   * answered from memory.
    */
   @Override
   public boolean isAlive(long token) {
     if (token == this.token) {
-      return slotLock != null;
+      return open;
     }
     int s = slotOf(token);
-    if (s < 0 || s >= MAX_SLOTS || token == 0) {
+    if (s < 0 || s >= MAX_SLOTS || token == 0L) {
       return false;
     }
-    if ((long) Mem.LONG.getAcquire(buf, slotOffset(s) + GENERATION_OFFSET) != generationOf(token)) {
-      return false; // the slot was claimed again: its former owner is gone
+    long g = generationOf(token);
+    if ((long) Mem.LONG.getAcquire(buf, slotOffset(s) + GENERATION_OFFSET) != g) {
+      return false;                                // the slot was claimed again: its former owner is gone
     }
-    if (s == slot) {
-      return false; // our own slot with an older generation
+    return probe(s, g);
+  }
+
+  /** Whether the liveness file of {@code (slot, generation)} is locked by its owner; removes it when it is not. */
+  private boolean probe(int s, long generation) {
+    if (s == slot && generation == generationOf(token)) {
+      return open;                                 // ours: never open our own liveness file
     }
-    synchronized (probeLock) {
-      if (!channel.isOpen()) {
-        return true; // closing: make no claims about others
+    return probeFile(liveFile(s, generation));
+  }
+
+  /**
+   * Whether {@code live} is a liveness file locked by its owner. A missing file is dead (removed by whoever
+   * found its owner dead); an I/O error other than that is alive: never declare a process dead on a doubt.
+   */
+  static boolean probeFile(Path live) {
+    boolean interrupted = Thread.interrupted(); // an interrupt would close the channel mid-probe
+    try (FileChannel ch = FileChannel.open(live, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
+      FileLock probe = ch.tryLock();
+      if (probe == null) {
+        return true;                               // the owner holds it
       }
-      try {
-        FileLock probe = channel.tryLock(LOCK_BASE + s, 1, false);
-        if (probe == null) {
-          return true; // somebody holds the slot: the owner (or, for an instant, a new claimer)
-        }
-        probe.release();
-        return false;
-      } catch (IOException e) {
-        return true; // cannot tell: never declare a process dead on an I/O error
+      deleteQuietly(live);                         // while we hold the dead inode's lock: nobody remakes the name
+      return false;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;                                 // another thread of this JVM is probing it right now
+    } catch (IOException e) {
+      return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
 
-  /** True when no process at all holds a slot of the registry in {@code dir} (used to sweep dead namespaces). */
-  public static boolean nobodyAlive(Path registryFile) {
-    try (FileChannel ch = FileChannel.open(registryFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      FileLock all = ch.tryLock(LOCK_BASE, MAX_SLOTS, false);
-      if (all == null) {
-        return false;
+  /** True when no process holds a liveness file in {@code dir} (used to sweep dead namespaces). */
+  public static boolean nobodyAlive(Path dir) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, LIVE_PREFIX + "*")) {
+      for (Path p : ds) {
+        if (probeFile(p)) {
+          return false;
+        }
       }
-      all.release();
       return true;
     } catch (IOException | RuntimeException e) {
       return false;
@@ -194,15 +264,35 @@ public final class Registry implements Liveness, AutoCloseable {
     return path;
   }
 
+  /** Leaves the namespace: the liveness file is unlocked and removed, the slot free for the next claimer. */
   @Override
   public void close() {
-    synchronized (probeLock) {
+    if (!open) {
+      return;
+    }
+    open = false;
+    deleteQuietly(liveFile);
+    closeQuietly(liveChannel); // releases the lock: this process is gone from the namespace
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
       try {
-        slotLock = null;
-        channel.close(); // releases the slot lock: this process is gone from the namespace
+        ch.close();
       } catch (IOException ignored) {
-        // nothing to do: the kernel releases the lock when the process exits anyway
+        // the kernel releases the lock when the process exits anyway
       }
     }
   }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a leftover liveness file is unlocked: dead to every prober, removed by the next one
+    }
+  }
+
+  private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 }

@@ -23,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  * {@code FileChannel.lock()} would close the channel - dropping every lock of this JVM on the file - if the
  * waiting thread were interrupted.
  *
+ * <p><b>What drops the kernel lock.</b> It is a POSIX record lock: the kernel drops every record lock a process
+ * holds on a file when that process closes any descriptor of the file. The library opens a lock's file once per
+ * JVM (one mapping, one channel, both kept until the namespace's last instance in the JVM closes), so nothing it
+ * does drops the lock; code of the holder's JVM that opens the file itself ({@code dir/name}) does.
+ *
  * <p><b>Thread safety.</b> Safe for any number of threads and processes. Not reentrant.
  *
  * <p><b>Memory consistency.</b> Kernel lock and unlock are system calls (full fences); the owner word is

@@ -74,7 +74,7 @@ class RegistryTest {
       assertNotEquals(r.slot(), Registry.slotOf(t1), "a slot of its own");
 
       Crash.kill(first);
-      until("the kernel to drop the killed child's slot lock", Duration.ofSeconds(5), () -> !r.isAlive(t1));
+      until("the kernel to drop the killed child's liveness lock", Duration.ofSeconds(5), () -> !r.isAlive(t1));
 
       SharedLong token2 = ipc.sharedLong("token2", 0);
       SharedLong pid2 = ipc.sharedLong("pid2", 0);
@@ -82,7 +82,7 @@ class RegistryTest {
       until("the second child's token", START, () -> token2.get() != 0);
       long t2 = token2.get();
       assertEquals(Registry.slotOf(t1), Registry.slotOf(t2), "the lowest free slot is reused");
-      assertEquals(Registry.generationOf(t1) + 1, Registry.generationOf(t2), "with the next generation");
+      assertNotEquals(Registry.generationOf(t1), Registry.generationOf(t2), "with a new generation");
       assertTrue(r.isAlive(t2));
       assertFalse(r.isAlive(t1), "the dead predecessor is not revived by its slot's new owner");
       assertEquals(second.pid(), r.pidOf(t2));
@@ -101,7 +101,7 @@ class RegistryTest {
       try (Ipc again = Ipc.open(dir)) {
         Registry r = NamespaceTestKit.registryOf(again);
         assertEquals(Registry.slotOf(t), r.slot(), "the released slot is claimed again");
-        assertEquals(Registry.generationOf(t) + 1, Registry.generationOf(r.token()));
+        assertNotEquals(Registry.generationOf(t), Registry.generationOf(r.token()), "with a new generation");
         assertFalse(r.isAlive(t), "the closed membership is over");
         assertTrue(r.isAlive(r.token()));
       }

@@ -114,16 +114,27 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     }
   }
 
-  /** True when this JVM has the directory {@code dir} open, by any path (a sweeper must not touch it). */
+  /**
+   * True when this JVM has the directory {@code dir} open, by this path or any other (a sweeper must not touch
+   * it); also for a directory already removed, by the path it was opened with.
+   */
   static boolean isOpenHere(Path dir) {
     Object key;
     try {
       key = directoryKey(dir);
     } catch (IpcException e) {
-      return false;
+      key = null;                                  // gone: look for it by path
     }
     synchronized (CORES) {
-      return CORES.containsKey(key);
+      if (key != null && CORES.containsKey(key)) {
+        return true;
+      }
+      for (Core c : CORES.values()) {
+        if (c.dir.equals(dir)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

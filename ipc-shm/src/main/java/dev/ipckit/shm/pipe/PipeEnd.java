@@ -37,17 +37,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class PipeEnd {
   /**
-   * Once parking, probe the peer's liveness at most this often: a probe is a kernel lock attempt, and an idle
-   * waiter must stay far under 2 % of a core while still seeing a death within a few milliseconds.
-   */
-  private static final long PROBE_INTERVAL_NANOS = 5_000_000L;
-  /**
    * Spins before a pipe waiter yields: longer than a parked thread takes to wake (about 50 µs here), so that
    * when one side of an exchange had to park, the other still meets its answer spinning and both return to
    * sub-microsecond turns. About 125 µs at 25 ns per {@link Thread#onSpinWait()}: {@link Tuning#PIPE_SPINS}.
    */
-  private static final Waiter.Spec SPEC = Waiter.Spec.interruptible().spins(Tuning.PIPE_SPINS)
-      .probeInterval(PROBE_INTERVAL_NANOS);
+  private static final Waiter.Spec SPEC = Waiter.Spec.interruptible().spins(Tuning.PIPE_SPINS);
   /** awaitData results. */
   private static final int DATA = 1;
   private static final int NO_DATA = 0;

@@ -1,5 +1,7 @@
 package dev.ipckit.shm.pipe;
 
+import static dev.ipckit.testkit.Children.RUN;
+import static dev.ipckit.testkit.Children.assertExitsOk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,8 +16,10 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.Pipe;
 import dev.ipckit.SharedLong;
-import dev.ipckit.shm.NamespaceTestKit;
 import dev.ipckit.shm.queue.QueueCodecs;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.Crash;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,29 +41,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("crash")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PipeTest {
-  private static final Duration JOIN = Duration.ofSeconds(60);
-
-  /** Waits (bounded) until {@code v} reaches {@code at least}. */
-  private static void awaitAtLeast(SharedLong v, long atLeast) {
-    NamespaceTestKit.await(v + " to reach " + atLeast, JOIN, () -> v.get() >= atLeast);
-  }
-
-  private static void assertExitedOk(IpcProcess p) throws InterruptedException {
-    assertTrue(p.join(JOIN), p + " did not exit");
-    assertEquals(0, p.exitCode().getAsInt(), p + " failed (its stack trace is on stderr)");
-  }
-
-  private static void assertKilled(IpcProcess p) throws InterruptedException {
-    p.kill();
-    assertTrue(p.join(JOIN), p + " did not die");
-  }
+  @RegisterExtension
+  final Children children = new Children();
 
   @Test
   void pingPongBothWays() throws Exception {
     try (Ipc ipc = Ipc.temp()) {
       Pipe<String> pipe = ipc.pipe("pp", true, Codec.string());
       Connection<String> right = pipe.right();
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         // phase 1: answer the parent's pings
         for (;;) {
           String m = right.recv();
@@ -89,7 +80,7 @@ class PipeTest {
         left.send("pong " + m);
       }
       assertThrows(EOFException.class, left::recv);
-      assertExitedOk(child);
+      assertExitsOk(child, RUN);
     }
   }
 
@@ -130,7 +121,7 @@ class PipeTest {
     int n = 1_000_000;
     try (Ipc ipc = Ipc.temp()) {
       Pipe<byte[]> pipe = ipc.pipe("order", false, Codec.bytes());
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         Connection<byte[]> out = pipe.right(); // the whole pipe travelled; this process uses its right end
         for (int i = 0; i < n; i++) {
           byte[] m = new byte[8 + i % 61]; // sizes vary so that records pad at the ring's end
@@ -149,7 +140,7 @@ class PipeTest {
       }
       // the sender exited without closing: its death is the end of the stream
       assertThrows(EOFException.class, in::recvBytes);
-      assertExitedOk(child);
+      assertExitsOk(child, RUN);
     }
   }
 
@@ -174,12 +165,12 @@ class PipeTest {
       Pipe<String> other = ipc.pipe("poll2", true, Codec.string());
       Connection<String> theirs = other.right();
       Connection<String> mine = other.left();
-      IpcProcess child = IpcProcess.start(() -> theirs.send("late"));
-      assertTrue(mine.poll(JOIN));
+      IpcProcess child = children.start(() -> theirs.send("late"));
+      assertTrue(mine.poll(RUN));
       assertEquals("late", mine.recv());
-      assertExitedOk(child);
+      assertExitsOk(child, RUN);
       // EOF counts as readable: the child's end is released when it exits
-      assertTrue(mine.poll(JOIN));
+      assertTrue(mine.poll(RUN));
       assertThrows(EOFException.class, mine::recv);
       assertThrows(IOException.class, () -> mine.send("to nobody"));
     }
@@ -194,13 +185,13 @@ class PipeTest {
       SharedLong release = ipc.sharedLong("release", 0);
       Connection<String> theirs = childEnd == 0 ? pipe.left() : pipe.right();
       Connection<String> mine = childEnd == 0 ? pipe.right() : pipe.left();
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         for (int i = 0; i < 3; i++) {
           theirs.send("m" + i);
         }
         theirs.close();
         // stay alive: the EOF must come from the close, not from the exit
-        NamespaceTestKit.await("the parent's release", JOIN, () -> release.get() != 0);
+        Await.value(release, 1, RUN);
       });
       try {
         for (int i = 0; i < 3; i++) {
@@ -216,7 +207,7 @@ class PipeTest {
       } finally {
         release.set(1);
       }
-      assertExitedOk(child);
+      assertExitsOk(child, RUN);
     }
   }
 
@@ -228,7 +219,7 @@ class PipeTest {
       Pipe<String> pipe = ipc.pipe("kill", true, Codec.string());
       Connection<String> theirs = childEnd == 0 ? pipe.left() : pipe.right();
       Connection<String> mine = childEnd == 0 ? pipe.right() : pipe.left();
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         theirs.send("ready");
         theirs.recv(); // blocks until killed
       });
@@ -238,7 +229,7 @@ class PipeTest {
         try {
           // paces the kill so that the parent is inside recv; the outcome does not depend on it
           Thread.sleep(200);
-          assertKilled(child);
+          Crash.kill(child);
           dead[0] = System.nanoTime();
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
@@ -261,19 +252,15 @@ class PipeTest {
     try (Ipc ipc = Ipc.temp()) {
       Pipe<String> pipe = ipc.pipe("unused", true, Codec.string());
       Connection<String> theirs = pipe.right();
-      SharedLong started = ipc.sharedLong("started", 0);
-      IpcProcess child = IpcProcess.start(() -> {
-        Object keep = theirs; // captured, reopened on arrival, never used
-        started.set(1);
-        Thread.sleep(120_000); // stands still until killed
+      Crash child = Crash.at(children, ipc, () -> {
+        Object keep = theirs; // captured, reopened on arrival, never used; the child stands still until killed
         keep.hashCode();
       });
-      awaitAtLeast(started, 1);
-      assertKilled(child);
+      child.kill();
       Connection<String> mine = pipe.left();
       assertTrue(mine.poll(Duration.ofSeconds(10)), "EOF counts as readable");
       EOFException eof = assertThrows(EOFException.class, mine::recv);
-      assertTrue(eof.getMessage().contains("pid " + child.pid()), eof.getMessage());
+      assertTrue(eof.getMessage().contains("pid " + child.process().pid()), eof.getMessage());
     }
   }
 
@@ -283,14 +270,14 @@ class PipeTest {
       Pipe<byte[]> pipe = ipc.pipe("reader-dies", false, Codec.bytes());
       SharedLong claimed = ipc.sharedLong("claimed", 0);
       Connection<byte[]> in = pipe.left();
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         in.poll(Duration.ZERO); // claims the left end
         claimed.set(1);
         in.poll(Duration.ofSeconds(60)); // blocks until killed
         throw new AssertionError("the reader was not killed");
       });
-      awaitAtLeast(claimed, 1);
-      assertKilled(child);
+      Await.value(claimed, 1, RUN);
+      Crash.kill(child);
       Connection<byte[]> out = pipe.right();
       byte[] m = new byte[64];
       IOException e = assertThrows(IOException.class, () -> {
@@ -308,7 +295,7 @@ class PipeTest {
     try (Ipc ipc = Ipc.temp()) {
       Pipe<byte[]> pipe = ipc.pipe("large", true, Codec.bytes());
       Connection<byte[]> right = pipe.right();
-      IpcProcess child = IpcProcess.builder().jvmOptions("-Xmx512m").start(() -> {
+      IpcProcess child = children.start(IpcProcess.builder().jvmOptions("-Xmx512m"), () -> {
         byte[] m = right.recv();
         if (m.length != size) {
           throw new AssertionError("child received " + m.length + " bytes, expected " + size);
@@ -333,7 +320,7 @@ class PipeTest {
       assertArrayEquals(big, back);
       assertEquals(0, left.recv().length);
       assertArrayEquals(new byte[] {42}, left.recv());
-      assertExitedOk(child);
+      assertExitsOk(child, RUN);
     }
   }
 
@@ -342,18 +329,18 @@ class PipeTest {
     try (Ipc ipc = Ipc.temp()) {
       Pipe<byte[]> pipe = ipc.pipe("half-sent", false, Codec.bytes());
       Connection<byte[]> out = pipe.right();
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         out.send(new byte[] {1, 2, 3});
         out.send(new byte[16 << 20]); // blocks once the ring is full: nobody reads yet
         throw new AssertionError("a 16 MiB message went through a ring nobody reads");
       });
       Connection<byte[]> in = pipe.left();
-      assertTrue(in.poll(JOIN));
+      assertTrue(in.poll(RUN));
       // wait until the ring is half full, i.e. the child is inside the large message
       PipeEnd state = ((ShmConnection<byte[]>) in).pipeEnd();
-      NamespaceTestKit.await("the child to fill half the ring", JOIN,
+      Await.until("the child to fill half the ring", RUN,
           () -> state.pendingBytes() >= PipeDescriptor.RING_CAPACITY / 2);
-      assertKilled(child);
+      Crash.kill(child);
       assertArrayEquals(new byte[] {1, 2, 3}, in.recv());
       assertThrows(EOFException.class, in::recv);
     }
@@ -364,7 +351,7 @@ class PipeTest {
     try (Ipc ipc = Ipc.temp()) {
       String dir = ipc.dir().toString();
       Connection<String> left = ipc.pipe("named", true, Codec.string()).left();
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         try (Ipc other = Ipc.open(Path.of(dir))) {
           Connection<String> right = other.pipe("named", true, Codec.string()).right();
           right.send("hello from " + ProcessHandle.current().pid());
@@ -386,7 +373,7 @@ class PipeTest {
       assertEquals("hello from " + child.pid(), left.recv());
       left.send("hello back");
       assertThrows(EOFException.class, left::recv);
-      assertExitedOk(child);
+      assertExitsOk(child, RUN);
     }
   }
 
@@ -398,7 +385,7 @@ class PipeTest {
       Connection<String> right = pipe.right();
       assertFalse(left.poll(Duration.ZERO)); // claims the left end for this process
       long me = ProcessHandle.current().pid();
-      IpcProcess intruder = IpcProcess.start(() -> {
+      IpcProcess intruder = children.start(() -> {
         try {
           left.recv();
         } catch (IllegalStateException e) {
@@ -410,14 +397,14 @@ class PipeTest {
         }
         throw new AssertionError("a second process received on an end in use");
       });
-      assertExitedOk(intruder);
+      assertExitsOk(intruder, RUN);
 
-      IpcProcess owner = IpcProcess.start(() -> {
+      IpcProcess owner = children.start(() -> {
         right.send("from the first owner");
         right.recv(); // blocks until killed
       });
       assertEquals("from the first owner", left.recv());
-      assertKilled(owner);
+      Crash.kill(owner);
       assertThrows(EOFException.class, left::recv);
       right.send("from the next owner"); // this process takes the dead owner's end over
       assertEquals("from the next owner", left.recv());
@@ -447,7 +434,7 @@ class PipeTest {
         }
       });
       PipeEnd state = ((ShmConnection<byte[]>) in).pipeEnd();
-      NamespaceTestKit.await("the ring to fill", JOIN,
+      Await.until("the ring to fill", RUN,
           () -> state.pendingBytes() >= PipeDescriptor.RING_CAPACITY - 128);
       assertTrue(sent.get() < n, "all " + n + " messages fitted a full ring");
       assertFalse(sender.isDone());
@@ -482,8 +469,8 @@ class PipeTest {
       poll.start();
       recv.interrupt();
       poll.interrupt();
-      recv.join(JOIN.toMillis());
-      poll.join(JOIN.toMillis());
+      recv.join(RUN.toMillis());
+      poll.join(RUN.toMillis());
       assertFalse(recv.isAlive() || poll.isAlive(), "a blocked call ignored its interrupt");
       assertTrue(thrown[0] instanceof InterruptedException, String.valueOf(thrown[0]));
       assertTrue(thrown[1] instanceof InterruptedException, String.valueOf(thrown[1]));

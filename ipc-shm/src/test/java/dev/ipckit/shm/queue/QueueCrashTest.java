@@ -1,8 +1,9 @@
 package dev.ipckit.shm.queue;
 
 import static dev.ipckit.shm.queue.QueueTesting.assertNoSideFiles;
-import static dev.ipckit.shm.queue.QueueTesting.await;
-import static dev.ipckit.shm.queue.QueueTesting.joinOk;
+import static dev.ipckit.testkit.Children.REAP;
+import static dev.ipckit.testkit.Children.assertExitsOk;
+import static dev.ipckit.testkit.Children.assertKilled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,13 +13,14 @@ import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLongArray;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGKILL a producer and a consumer mid-stream, round after round on the same queue; the survivors finish and
@@ -38,27 +40,17 @@ class QueueCrashTest {
   static final Duration LONG = Duration.ofSeconds(120);
   static final byte[] STOP = QueueCodecs.message(-1, 8);
 
+  @RegisterExtension
+  final Children children = new Children();
+
   @Test
   void killProducerAndConsumerMidStreamRepeatedly() throws Exception {
     long seed = System.nanoTime();
     Random rnd = new Random(seed);
     try (Ipc ipc = Ipc.temp()) {
       IpcQueue<byte[]> q = ipc.queue("q", 500, Codec.bytes());
-      try {
-        rounds(ipc, q, rnd, seed);
-      } finally {
-        for (IpcProcess p : children) {
-          p.kill(); // only matters when the test failed: never leave children behind
-        }
-      }
+      rounds(ipc, q, rnd, seed);
     }
-  }
-
-  private final List<IpcProcess> children = new ArrayList<>();
-
-  private IpcProcess started(IpcProcess p) {
-    children.add(p);
-    return p;
   }
 
   private void rounds(Ipc ipc, IpcQueue<byte[]> q, Random rnd, long seed) throws Exception {
@@ -73,21 +65,22 @@ class QueueCrashTest {
       // consumer 0 starts alone so that it surely takes part; consumer 1 joins once it has
       long killConsumerAfter = 1 + rnd.nextInt(20_000);
       long killProducerAt = killConsumerAfter + rnd.nextInt(PER_PRODUCER / 2);
-      IpcProcess c0 = started(IpcProcess.start(() -> consume(q, seen, stats, 0)));
-      IpcProcess p0 = started(IpcProcess.start(() -> produce(q, stats, 0)));
-      IpcProcess p1 = started(IpcProcess.start(() -> produce(q, stats, 1)));
-      await("consumer 0 to record " + killConsumerAfter + " in " + where, LONG,
+      IpcProcess c0 = children.start(() -> consume(q, seen, stats, 0));
+      IpcProcess p0 = children.start(() -> produce(q, stats, 0));
+      IpcProcess p1 = children.start(() -> produce(q, stats, 1));
+      Await.until("consumer 0 to record " + killConsumerAfter + " in " + where, LONG,
           () -> stats.get(2) >= killConsumerAfter);
-      IpcProcess c1 = started(IpcProcess.start(() -> consume(q, seen, stats, 1)));
-      await("producer 0 to put " + killProducerAt + " in " + where, LONG, () -> stats.get(0) >= killProducerAt);
+      IpcProcess c1 = children.start(() -> consume(q, seen, stats, 1));
+      Await.until("producer 0 to put " + killProducerAt + " in " + where, LONG, () -> stats.get(0) >= killProducerAt);
       p0.kill();
       LockSupport.parkNanos(rnd.nextInt(20_000_000)); // pacing: the consumer dies at some later instant
       c0.kill();
-      assertTrue(p0.join(LONG) && c0.join(LONG));
+      assertKilled(p0, REAP);
+      assertKilled(c0, REAP);
 
-      joinOk(p1, LONG);
+      assertExitsOk(p1, LONG);
       q.put(STOP); // after every published message: the queue is one FIFO
-      joinOk(c1, LONG);
+      assertExitsOk(c1, LONG);
 
       long[] after = shm.ring().indices();
       long published = after[0] - before[0] - 1;

@@ -1,8 +1,8 @@
 package dev.ipckit.shm.queue;
 
 import static dev.ipckit.shm.queue.QueueTesting.assertNoSideFiles;
-import static dev.ipckit.shm.queue.QueueTesting.await;
-import static dev.ipckit.shm.queue.QueueTesting.joinOk;
+import static dev.ipckit.testkit.Children.RUN;
+import static dev.ipckit.testkit.Children.assertExitsOk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,9 @@ import dev.ipckit.IpcQueue;
 import dev.ipckit.SharedLong;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Mem;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.Crash;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -30,6 +33,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,9 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("crash")
 class QueueDataAreaTest {
-  static final Duration LONG = Duration.ofSeconds(60);
   static final int[] SIZES = {8, 249, 1024, 8192, 60 * 1024, 64, 250, 4000, 65536, 200};
   static final int HUGE = 100_000;
+
+  @RegisterExtension
+  final Children children = new Children();
 
   static int sizeOf(int i) {
     return i % 50 == 49 ? HUGE : SIZES[i % SIZES.length];
@@ -57,7 +63,7 @@ class QueueDataAreaTest {
       IpcProcess[] producers = new IpcProcess[2];
       for (int p = 0; p < producers.length; p++) {
         long base = (long) (p + 1) << 32;
-        producers[p] = IpcProcess.start(() -> {
+        producers[p] = children.start(() -> {
           for (int i = 0; i < perProducer; i++) {
             q.put(QueueCodecs.message(base | i, sizeOf(i)));
           }
@@ -76,7 +82,7 @@ class QueueDataAreaTest {
         next.put(producer, i + 1);
       }
       for (IpcProcess p : producers) {
-        joinOk(p, LONG);
+        assertExitsOk(p, RUN);
       }
       assertNull(q.poll());
       assertNoSideFiles(ipc.dir(), "q");
@@ -139,18 +145,18 @@ class QueueDataAreaTest {
       assertTrue(q.offer(QueueCodecs.message(1000, 100)));
       assertTrue(q.offer(QueueCodecs.message(1001, 100_000)));
       SharedLong started = ipc.sharedLong("started", 0);
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         started.set(1);
         q.put(QueueCodecs.message(2000, 60 * 1024)); // blocks: no data room
         started.set(2);
       });
-      await("the child to start", LONG, () -> started.get() >= 1);
+      Await.until("the child to start", RUN, () -> started.get() >= 1);
       // while the data area stays full the child's put cannot complete
       assertFalse(child.join(Duration.ofMillis(300)));
       assertEquals(1, started.get());
       assertEquals(fill + 2, q.size());
       assertArrayEquals(QueueCodecs.message(0, QueueDescriptor.DATA_MAX), q.take());
-      joinOk(child, LONG);
+      assertExitsOk(child, RUN);
       for (int i = 1; i < fill; i++) {
         assertArrayEquals(QueueCodecs.message(i, QueueDescriptor.DATA_MAX), q.take());
       }
@@ -162,32 +168,13 @@ class QueueDataAreaTest {
     }
   }
 
-  /** Starts a child that runs {@code inside} and then parks until killed; returns once it is there. */
-  private static IpcProcess dieHolding(Ipc ipc, dev.ipckit.Task inside) {
-    SharedLong there = ipc.sharedLong("there-" + System.nanoTime(), 0);
-    IpcProcess p = IpcProcess.start(() -> {
-      inside.run();
-      there.set(1);
-      for (;;) {
-        Thread.sleep(1_000); // parked "mid-operation" until SIGKILL
-      }
-    });
-    await("the child to be inside", LONG, () -> there.get() == 1);
-    return p;
-  }
-
-  private static void kill(IpcProcess p) throws InterruptedException {
-    p.kill();
-    assertTrue(p.join(LONG));
-  }
-
   @Test
   void producerKilledWhileCopyingIntoTheDataAreaLeavesNothing() throws Exception {
     try (Ipc ipc = Ipc.temp()) {
       IpcQueue<byte[]> q = ipc.queue("q", 1000, Codec.bytes());
       byte[] first = QueueCodecs.message(1, 5000);
       q.put(first);
-      IpcProcess child = dieHolding(ipc, () -> {
+      Crash child = Crash.at(children, ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         ByteBuffer b = s.buffer();
         assertTrue(s.ring().producerLock().tryAcquireFree());
@@ -203,7 +190,7 @@ class QueueDataAreaTest {
         Mem.LONG.setRelease(b, QueueDescriptor.DATA_TAIL_OFFSET, dt + QueueDescriptor.DATA_MAX);
       });
       assertEquals(1, q.size());
-      kill(child);
+      child.kill();
       byte[] second = QueueCodecs.message(2, 3000);
       assertTrue(q.offer(second), "the dead producer's lock is taken over");
       assertEquals(2, q.size());
@@ -229,7 +216,7 @@ class QueueDataAreaTest {
       byte[] second = QueueCodecs.message(2, 1024);
       q.put(first);
       q.put(second);
-      IpcProcess child = dieHolding(ipc, () -> {
+      Crash child = Crash.at(children, ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         ByteBuffer b = s.buffer();
         assertTrue(s.ring().consumerLock().tryAcquireFree());
@@ -237,7 +224,7 @@ class QueueDataAreaTest {
         byte[] half = new byte[15_000];
         b.get(QueueDescriptor.dataOffset(16), half);
       });
-      kill(child);
+      child.kill();
       assertArrayEquals(first, q.poll());
       assertArrayEquals(second, q.poll());
       assertNull(q.poll());
@@ -251,14 +238,14 @@ class QueueDataAreaTest {
     try (Ipc ipc = Ipc.temp()) {
       IpcQueue<byte[]> q = ipc.queue("q", 1000, Codec.bytes());
       q.put(QueueCodecs.message(1, QueueDescriptor.DATA_MAX));
-      IpcProcess child = dieHolding(ipc, () -> {
+      Crash child = Crash.at(children, ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         ByteBuffer b = s.buffer();
         assertTrue(s.ring().consumerLock().tryAcquireFree());
         // the message taken (slot freed), its bytes not yet: data head stays behind
         Mem.LONG.setRelease(b, QueueDescriptor.HEAD_OFFSET, s.ring().indices()[1] + 1);
       });
-      kill(child);
+      child.kill();
       assertTrue(q.isEmpty(), "the take had completed in the killed process");
       int fill = QueueDescriptor.dataLength(1000) / QueueDescriptor.DATA_MAX;
       // the dead consumer's 64 KiB still count as used: one message fewer fits
@@ -295,7 +282,7 @@ class QueueDataAreaTest {
       ch.write(arg1, FileHeader.ARG1_OFFSET);
     }
     String d = dir.toString();
-    IpcProcess child = IpcProcess.start(() -> {
+    IpcProcess child = children.start(() -> {
       try (Ipc ipc = Ipc.open(Path.of(d))) {
         try {
           ipc.queue("q", 5, Codec.bytes());
@@ -307,6 +294,6 @@ class QueueDataAreaTest {
         }
       }
     });
-    joinOk(child, LONG);
+    assertExitsOk(child, RUN);
   }
 }

@@ -1,15 +1,15 @@
 package dev.ipckit.shm.queue;
 
-import static dev.ipckit.shm.NamespaceTestKit.START;
+import static dev.ipckit.testkit.Children.START;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcQueue;
-import dev.ipckit.shm.NamespaceTestKit;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.wait.Bell;
+import dev.ipckit.testkit.Await;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
@@ -36,7 +36,7 @@ class QueueJoinTest {
       }, "joiner");
       joiner.start();
       ByteBuffer buf = ((ShmQueue<?>) q).buffer();
-      NamespaceTestKit.await("join() to announce a long park", START,
+      Await.until("join() to announce a long park", START,
           () -> (long) Mem.LONG.getVolatile(buf, QueueDescriptor.CONSUMER_SLEEP_OFFSET) != 0L);
       long rings = Bell.rings();
       q.taskDone();

@@ -1,8 +1,8 @@
 package dev.ipckit.shm.queue;
 
 import static dev.ipckit.shm.queue.QueueTesting.assertNoSideFiles;
-import static dev.ipckit.shm.queue.QueueTesting.await;
-import static dev.ipckit.shm.queue.QueueTesting.joinOk;
+import static dev.ipckit.testkit.Children.RUN;
+import static dev.ipckit.testkit.Children.assertExitsOk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,10 +17,12 @@ import dev.ipckit.IpcException;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.SharedLongArray;
+import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.Crash;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -32,12 +34,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** IpcQueue across real child JVMs: blocking, timeouts, large messages, codecs, bad input, persistence. */
 @Tag("crash")
 class QueueProcessTest {
-  static final Duration LONG = Duration.ofSeconds(60);
+  @RegisterExtension
+  final Children children = new Children();
 
   @Test
   void blockingPutOnFullAndTakeOnEmptyAcrossProcesses() throws Exception {
@@ -45,31 +49,31 @@ class QueueProcessTest {
       IpcQueue<Long> q = ipc.queue("q", 2, new QueueCodecs.Longs());
       SharedLongArray progress = ipc.longArray("progress", 2);
       // the child puts 5 into a queue of 2: it blocks until we take
-      IpcProcess producer = IpcProcess.start(() -> {
+      IpcProcess producer = children.start(() -> {
         for (long i = 0; i < 5; i++) {
           q.put(i);
           progress.set(0, i + 1);
         }
       });
-      await("the child to fill the queue", LONG, () -> progress.get(0) == 2);
+      Await.until("the child to fill the queue", RUN, () -> progress.get(0) == 2);
       assertEquals(2, q.size());
       assertEquals(0, q.remainingCapacity());
       assertTrue(producer.isAlive(), "the third put must block on a full queue");
       for (long i = 0; i < 5; i++) {
         assertEquals(i, (long) q.poll(60, TimeUnit.SECONDS));
       }
-      joinOk(producer, LONG);
+      assertExitsOk(producer, RUN);
       assertEquals(5, progress.get(0));
 
       // the child takes from an empty queue: it blocks until we put
-      IpcProcess consumer = IpcProcess.start(() -> {
+      IpcProcess consumer = children.start(() -> {
         progress.set(1, -1);
         progress.set(1, q.take());
       });
-      await("the child to start taking", LONG, () -> progress.get(1) == -1);
+      Await.until("the child to start taking", RUN, () -> progress.get(1) == -1);
       assertTrue(consumer.isAlive(), "take must block on an empty queue");
       q.put(42L);
-      joinOk(consumer, LONG);
+      assertExitsOk(consumer, RUN);
       assertEquals(42, progress.get(1));
       assertTrue(q.isEmpty());
     }
@@ -80,7 +84,7 @@ class QueueProcessTest {
     try (Ipc ipc = Ipc.temp()) {
       IpcQueue<Long> q = ipc.queue("q", 1, new QueueCodecs.Longs());
       SharedLongArray out = ipc.longArray("out", 4);
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         long t0 = System.nanoTime();
         out.set(0, q.poll(200, TimeUnit.MILLISECONDS) == null ? 1 : 0);
         out.set(1, System.nanoTime() - t0);
@@ -89,7 +93,7 @@ class QueueProcessTest {
         out.set(2, q.offer(8L, 200, TimeUnit.MILLISECONDS) ? 0 : 1);
         out.set(3, System.nanoTime() - t0);
       });
-      joinOk(child, LONG);
+      assertExitsOk(child, RUN);
       assertEquals(1, out.get(0), "timed poll on an empty queue returns null");
       assertTrue(out.get(1) >= TimeUnit.MILLISECONDS.toNanos(200), "waited only " + out.get(1) + " ns");
       assertEquals(1, out.get(2), "timed offer on a full queue returns false");
@@ -119,13 +123,13 @@ class QueueProcessTest {
       byte[] m = big(len, 1);
       q.put(m);
       q.put(new byte[] {1, 2, 3});
-      IpcProcess child = IpcProcess.builder().jvmOptions("-Xmx400m").start(() -> {
+      IpcProcess child = children.start(IpcProcess.builder().jvmOptions("-Xmx400m"), () -> {
         byte[] got = q.take();
         out.set(0, got.length == len ? crc(got) : -got.length);
         out.set(1, Arrays.equals(q.take(), new byte[] {1, 2, 3}) ? 1 : 0);
         q.put(big(len, 2));
       });
-      joinOk(child, LONG);
+      assertExitsOk(child, RUN);
       assertEquals(crc(m), out.get(0));
       assertEquals(1, out.get(1));
       byte[] back = q.take();
@@ -140,7 +144,7 @@ class QueueProcessTest {
     try (Ipc ipc = Ipc.temp()) {
       IpcQueue<byte[]> q = ipc.queue("q", 8, Codec.bytes());
       int[] sizes = {0, 1, 247, 248, 249, 250, 4096, 100_000};
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         for (int s : sizes) {
           q.put(big(s, s));
         }
@@ -148,7 +152,7 @@ class QueueProcessTest {
       for (int s : sizes) {
         assertArrayEquals(big(s, s), q.poll(60, TimeUnit.SECONDS), "message of " + s + " bytes");
       }
-      joinOk(child, LONG);
+      assertExitsOk(child, RUN);
       // peek, toArray and clear handle spilled messages too
       q.put(big(1000, 1));
       q.put(big(10, 2));
@@ -170,7 +174,7 @@ class QueueProcessTest {
       q.put("poison");
       q.put("b");
       assertEquals(3, q.size());
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         if (!q.take().equals("a")) {
           throw new AssertionError("first");
         }
@@ -186,7 +190,7 @@ class QueueProcessTest {
           throw new AssertionError("third");
         }
       });
-      joinOk(child, LONG);
+      assertExitsOk(child, RUN);
       assertTrue(q.isEmpty());
       // drainTo delivers the good ones around a bad one and then reports it
       q.put("c");
@@ -229,7 +233,7 @@ class QueueProcessTest {
     }
     // a fresh JVM opening the file finds the capacity in its header
     String d = dir.toString();
-    IpcProcess child = IpcProcess.start(() -> {
+    IpcProcess child = children.start(() -> {
       try (Ipc ipc = Ipc.open(Path.of(d))) {
         try {
           ipc.queue("q", 7, Codec.bytes());
@@ -244,7 +248,7 @@ class QueueProcessTest {
         }
       }
     });
-    joinOk(child, LONG);
+    assertExitsOk(child, RUN);
   }
 
   @Test
@@ -268,7 +272,7 @@ class QueueProcessTest {
   @Test
   void messagesSurviveEveryProcessExitingAndAreFoundOnReopen(@TempDir Path dir) throws Exception {
     String d = dir.toString();
-    IpcProcess child = IpcProcess.start(() -> {
+    IpcProcess child = children.start(() -> {
       try (Ipc ipc = Ipc.open(Path.of(d))) {
         IpcQueue<byte[]> q = ipc.queue("kept", 200, Codec.bytes());
         for (int i = 0; i < 100; i++) {
@@ -276,7 +280,7 @@ class QueueProcessTest {
         }
       }
     });
-    joinOk(child, LONG);
+    assertExitsOk(child, RUN);
     try (Ipc ipc = Ipc.open(dir)) {
       IpcQueue<byte[]> q = ipc.queue("kept", 200, Codec.bytes());
       assertEquals(100, q.size());
@@ -293,10 +297,10 @@ class QueueProcessTest {
     try (Ipc ipc = Ipc.temp()) {
       IpcQueue<String> q = ipc.queue("q", 3, Codec.string());
       IpcQueue<String> replies = ipc.queue("replies", 3, Codec.string());
-      IpcProcess child = IpcProcess.start(() -> replies.put(q.capacity() + ":" + q.take().toUpperCase()));
+      IpcProcess child = children.start(() -> replies.put(q.capacity() + ":" + q.take().toUpperCase()));
       q.put("hello");
       assertEquals("3:HELLO", replies.poll(60, TimeUnit.SECONDS));
-      joinOk(child, LONG);
+      assertExitsOk(child, RUN);
     }
   }
 
@@ -306,7 +310,7 @@ class QueueProcessTest {
       IpcQueue<Long> q = ipc.queue("q", 4, new QueueCodecs.Longs());
       SharedLongArray sum = ipc.longArray("sum", 1);
       q.join(); // nothing put yet
-      IpcProcess worker = IpcProcess.start(() -> {
+      IpcProcess worker = children.start(() -> {
         for (;;) {
           long v = q.take();
           if (v < 0) {
@@ -334,7 +338,7 @@ class QueueProcessTest {
       }
       assertEquals(55, sum.get(0), "join() returned before every taskDone()");
       q.put(-1L);
-      joinOk(worker, LONG);
+      assertExitsOk(worker, RUN);
       IllegalStateException e = assertThrows(IllegalStateException.class, q::taskDone);
       assertTrue(e.getMessage().contains("more times than messages were put"), e.getMessage());
       // join waits while a message is not done
@@ -360,19 +364,13 @@ class QueueProcessTest {
       q.put(new byte[] {9});
       SharedLongArray progress = ipc.longArray("progress", 1);
       // the child spills a large message, then blocks in put on the full queue; we kill it there
-      IpcProcess child = IpcProcess.start(() -> {
+      IpcProcess child = children.start(() -> {
         progress.set(0, 1);
         q.put(new byte[1 << 20]);
       });
-      await("the child's side file", LONG, () -> {
-        try {
-          return QueueTesting.sideFiles(dir, "q").size() == 1 && progress.get(0) == 1;
-        } catch (java.io.IOException e) {
-          throw new AssertionError(e);
-        }
-      });
-      child.kill();
-      assertTrue(child.join(LONG));
+      Await.retry("the child's side file", RUN,
+          () -> QueueTesting.sideFiles(dir, "q").size() == 1 && progress.get(0) == 1);
+      Crash.kill(child);
       assertFalse(QueueTesting.sideFiles(dir, "q").isEmpty());
     }
     try (Ipc ipc = Ipc.open(dir)) {

@@ -1,7 +1,6 @@
 package dev.ipckit.shm.queue;
 
 import static dev.ipckit.shm.queue.QueueTesting.assertNoSideFiles;
-import static dev.ipckit.shm.queue.QueueTesting.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,19 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
-import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
-import dev.ipckit.SharedLong;
+import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.Crash;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Processes killed at the worst instants, made deterministic: inside the producer's critical section with a slot
@@ -32,27 +31,15 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("crash")
 class QueueRecoveryTest {
-  static final Duration LONG = Duration.ofSeconds(60);
   /** Generous against a loaded machine; without recovery the survivor would wait forever. */
   static final long RECOVERY_BOUND_MS = 1_000;
 
-  /** Starts a child that runs {@code inside} and then parks until killed; returns once it is there. */
-  private static IpcProcess dieHolding(Ipc ipc, dev.ipckit.Task inside) {
-    SharedLong there = ipc.sharedLong("there-" + System.nanoTime(), 0);
-    IpcProcess p = IpcProcess.start(() -> {
-      inside.run();
-      there.set(1);
-      for (;;) {
-        Thread.sleep(1_000); // parked "mid-operation" until SIGKILL
-      }
-    });
-    await("the child to be inside", LONG, () -> there.get() == 1);
-    return p;
-  }
+  @RegisterExtension
+  final Children children = new Children();
 
-  private static long killAndTime(IpcProcess p, Runnable survivor) throws InterruptedException {
-    p.kill();
-    assertTrue(p.join(LONG));
+  /** Kills {@code child} (returns once it is reaped) and times {@code survivor}, run after it. */
+  private static long killAndTime(Crash child, Runnable survivor) throws InterruptedException {
+    child.kill();
     long t0 = System.nanoTime();
     survivor.run();
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -63,7 +50,7 @@ class QueueRecoveryTest {
     try (Ipc ipc = Ipc.temp()) {
       IpcQueue<byte[]> q = ipc.queue("q", 4, Codec.bytes());
       q.put(new byte[] {1});
-      IpcProcess child = dieHolding(ipc, () -> {
+      Crash child = Crash.at(children, ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         ByteBuffer b = s.buffer();
         assertTrue(s.ring().producerLock().tryAcquireFree());
@@ -88,7 +75,7 @@ class QueueRecoveryTest {
       IpcQueue<byte[]> q = ipc.queue("q", 4, Codec.bytes());
       q.put(new byte[] {1});
       q.put(new byte[] {2});
-      IpcProcess child = dieHolding(ipc, () -> {
+      Crash child = Crash.at(children, ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         assertTrue(s.ring().consumerLock().tryAcquireFree());
       });
@@ -108,7 +95,7 @@ class QueueRecoveryTest {
       q.put(big);
       q.put(new byte[] {3});
       String dir = ipc.dir().toString();
-      IpcProcess child = dieHolding(ipc, () -> {
+      Crash child = Crash.at(children, ipc, () -> {
         ShmQueue<?> s = (ShmQueue<?>) q;
         assertTrue(s.ring().consumerLock().tryAcquireFree());
         // what a consumer does first with a spilled message: rename its side file to itself

@@ -1,6 +1,6 @@
 package dev.ipckit.shm.queue;
 
-import static dev.ipckit.shm.queue.QueueTesting.joinOk;
+import static dev.ipckit.testkit.Children.assertExitsOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ipckit.Ipc;
@@ -8,9 +8,11 @@ import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLongArray;
+import dev.ipckit.testkit.Children;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two producer and two consumer processes, a million messages each producer: every one seen exactly once, in order. */
 @Tag("process")
@@ -19,6 +21,9 @@ class QueueStressTest {
   static final int CONSUMERS = 2;
   static final int PER_PRODUCER = 1_000_000;
   static final Duration LONG = Duration.ofSeconds(180);
+
+  @RegisterExtension
+  final Children children = new Children();
 
   @Test
   void twoByTwoProcessesEachMessageExactlyOnceInProducerOrder() throws Exception {
@@ -30,25 +35,25 @@ class QueueStressTest {
       IpcProcess[] consumers = new IpcProcess[CONSUMERS];
       for (int c = 0; c < CONSUMERS; c++) {
         int me = c;
-        consumers[c] = IpcProcess.start(() -> consume(q, seen, stats, me));
+        consumers[c] = children.start(() -> consume(q, seen, stats, me));
       }
       IpcProcess[] producers = new IpcProcess[PRODUCERS];
       for (int p = 0; p < PRODUCERS; p++) {
         long base = (long) p << 32;
-        producers[p] = IpcProcess.start(() -> {
+        producers[p] = children.start(() -> {
           for (int i = 0; i < PER_PRODUCER; i++) {
             q.put(base | i);
           }
         });
       }
       for (IpcProcess p : producers) {
-        joinOk(p, LONG);
+        assertExitsOk(p, LONG);
       }
       for (int c = 0; c < CONSUMERS; c++) {
         q.put(-1L); // one stop message per consumer, after everything else
       }
       for (IpcProcess c : consumers) {
-        joinOk(c, LONG);
+        assertExitsOk(c, LONG);
       }
       long taken = 0;
       for (int c = 0; c < CONSUMERS; c++) {

@@ -116,4 +116,15 @@ public interface IpcQueue<E> extends BlockingQueue<E>, Serializable, AutoCloseab
    * the namespace for every other handle and process. Closing twice is harmless.
    */
   @Override void close();
+
+  /**
+   * What this queue is and where it lives, for logs and debugging: its name, namespace, depth, capacity and
+   * codec (e.g. {@code queue["jobs" in /dev/shm/…, 3/1000, Codec.string()]}). {@link #toString()} prints the
+   * messages, as every {@link java.util.Collection} does.
+   *
+   * @return a one-line description of the queue
+   */
+  default String describe() {
+    return getClass().getSimpleName() + "[size " + size() + ", capacity " + capacity() + "]";
+  }
 }

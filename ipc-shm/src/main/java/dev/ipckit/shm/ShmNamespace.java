@@ -14,6 +14,7 @@ import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
+import dev.ipckit.shm.core.Leftovers;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.core.TempNamespaces;
@@ -448,6 +449,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     Core(Path dir, Object dirKey) {
       this.dir = dir;
       this.dirKey = dirKey;
+      Leftovers.sweep(dir);                        // what killed creators left, before this JVM adds its own
       this.registry = new Registry(dir);
       this.bell = new Bell(dir);
     }

@@ -414,8 +414,27 @@ public final class ShmQueue<E> extends AbstractShmQueue<E> {
     return codec;
   }
 
+  /**
+   * The messages, head first, as every {@link java.util.Collection} prints them ({@code [e1, e2]}): a snapshot, as
+   * {@link #iterator()}. A closed queue prints as its handle does. {@link #describe()} gives where it lives.
+   */
   @Override
   public String toString() {
+    if (isClosed()) {
+      return super.toString();
+    }
+    StringBuilder b = new StringBuilder("[");
+    for (E e : this) {
+      if (b.length() > 1) {
+        b.append(", ");
+      }
+      b.append(e == this ? "(this Collection)" : String.valueOf(e));
+    }
+    return b.append(']').toString();
+  }
+
+  @Override
+  public String describe() {
     return isClosed() ? super.toString()
         : "queue[\"" + name + "\" in " + dir + ", " + size() + "/" + capacity + ", " + codec + "]";
   }

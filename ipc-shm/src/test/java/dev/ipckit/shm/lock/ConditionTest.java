@@ -16,7 +16,6 @@ import dev.ipckit.SharedLong;
 import dev.ipckit.testkit.Await;
 import dev.ipckit.testkit.Children;
 import dev.ipckit.testkit.LockKind;
-import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -87,6 +87,19 @@ class QueueConformanceTest {
     assertEquals(2, q.size());
   }
 
+  /** As the JSR-166 TCK and Guava's testlib assert: {@code toString()} lists the elements, head first. */
+  @ParameterizedTest(name = "{0}") @MethodSource("impls")
+  void toStringListsTheElementsAsEveryCollectionDoes(String impl,
+      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
+    BlockingQueue<Integer> q = make(this, f, 4);
+    assertEquals("[]", q.toString());
+    q.add(3);
+    q.add(1);
+    q.add(2);
+    assertEquals("[3, 1, 2]", q.toString());
+    assertEquals(List.of(3, 1, 2).toString(), q.toString());
+  }
+
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
   void remainingCapacityAndSize(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
     BlockingQueue<Integer> q = populated(f, SIZE);

@@ -174,27 +174,35 @@ public final class TempNamespaces {
   public static Path create(Predicate<Path> openHere) {
     sweep(root(), System.getenv("XDG_RUNTIME_DIR"), openHere);
     for (int attempt = 0; attempt < 100; attempt++) {
-      Path base = base();
-      Path dir = base.resolve(PREFIX + ProcessHandle.current().pid() + "-"
-          + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
-      try {
-        Files.createDirectory(dir, SafeFiles.DIR_ATTRIBUTE);
-      } catch (FileAlreadyExistsException e) {
-        continue;                               // try another name
-      } catch (NoSuchFileException e) {
-        continue;                               // the base was removed meanwhile: base() chooses again
-      } catch (IOException e) {
-        throw new IpcException("cannot create a temporary namespace in " + base + ": " + e, e);
+      Path dir = createIn(base());
+      if (dir != null) {
+        return dir;
       }
-      try {
-        writeMarker(dir);
-      } catch (IOException | RuntimeException e) {
-        delete(dir);
-        throw new IpcException("cannot create a temporary namespace in " + base + ": " + e, e);
-      }
-      return dir;
     }
     throw new IpcException("cannot find a free temporary namespace name in " + base());
+  }
+
+  /**
+   * A new namespace directory in {@code base}, 0700 with its marker; null if the name was taken or the base was
+   * removed meanwhile (try again).
+   */
+  static Path createIn(Path base) {
+    Path dir = base.resolve(PREFIX + ProcessHandle.current().pid() + "-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+    try {
+      Files.createDirectory(dir, SafeFiles.DIR_ATTRIBUTE);
+    } catch (FileAlreadyExistsException | NoSuchFileException e) {
+      return null;                              // another name, or the base was removed: base() chooses again
+    } catch (IOException e) {
+      throw new IpcException("cannot create a temporary namespace in " + base + ": " + e, e);
+    }
+    try {
+      writeMarker(dir);
+    } catch (IOException | RuntimeException e) {
+      delete(dir);
+      throw new IpcException("cannot create a temporary namespace in " + base + ": " + e, e);
+    }
+    return dir;
   }
 
   /** What the marker of {@code dir} (file key {@code key}) says: ties it to that directory. */

@@ -4,7 +4,6 @@ import dev.ipckit.IpcException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -76,8 +75,8 @@ public final class SafeFiles {
       ch = creates ? FileChannel.open(path, opts, FILE_ATTRIBUTE) : FileChannel.open(path, opts);
     } catch (NoSuchFileException | FileAlreadyExistsException e) {
       throw e;
-    } catch (FileSystemException e) {
-      if (Files.isSymbolicLink(path)) {   // ELOOP from O_NOFOLLOW
+    } catch (IOException e) {
+      if (Files.isSymbolicLink(path)) {   // ELOOP from O_NOFOLLOW (a plain IOException on JDK 17)
         throw refused(path, "is " + describe(path), e);
       }
       throw e;

@@ -57,7 +57,10 @@ public final class Ipc implements AutoCloseable {
     return new Ipc(backend().open(dir), false);
   }
 
-  /** A new private namespace (under {@code /dev/shm} when it exists), removed with everything in it by {@link #close()}. */
+  /**
+   * A new private namespace (under {@code $XDG_RUNTIME_DIR/ipckit}, else {@code /dev/shm/ipckit-UID}, when they
+   * exist and are this user's), removed with everything in it by {@link #close()}.
+   */
   public static Ipc temp() {
     return new Ipc(backend().createTemp(), false);
   }

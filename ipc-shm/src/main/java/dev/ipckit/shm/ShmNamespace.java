@@ -21,6 +21,7 @@ import dev.ipckit.shm.core.TempNamespaces;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
+import dev.ipckit.shm.format.SafeFiles;
 import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.liveness.Registry;
 import dev.ipckit.shm.lock.LockState;
@@ -47,7 +48,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -402,7 +402,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
       core.close();
     }
     if (temp) {
-      TempNamespaces.delete(core.dir);
+      TempNamespaces.delete(core.dir, core.dirKey);   // only the directory it opened, never through a link
     }
   }
 
@@ -427,8 +427,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   /** What identifies a directory beyond its path (device and inode): tells a re-created directory apart. */
   private static Object directoryKey(Path dir) {
     try {
-      Object key = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
-      return key != null ? key : dir;
+      return SafeFiles.fileKey(dir);
     } catch (IOException e) {
       throw new IpcException("cannot read the namespace directory " + dir + ": " + e, e);
     }
@@ -461,7 +460,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
         MappedFile.checkFits(f.path, f.kind, f.arg0, f.arg1, spec);
         return f;
       }
-      f = MappedFile.openOrCreate(dir, name, spec);
+      f = MappedFile.openOrCreate(dir, dirKey, name, spec);
       files.put(name, f);
       return f;
     }

@@ -29,6 +29,12 @@
  * token ({@code generation << 16 | slot + 1}). Whether that process is alive is asked of the kernel through
  * {@code Liveness} (a file lock per process, dropped by the kernel when it dies), never guessed from a timeout.
  *
+ * <p><b>Paths.</b> Every file the backend opens in a namespace goes through {@code format.SafeFiles.openOwnFile}:
+ * never through a symbolic link, and only a regular file of this user with mode 0600. Namespace directories are
+ * checked by {@code core.Dirs} (ours, 0700, no parent writable by others without the sticky bit); temporary ones
+ * live in a base no other user can block or redirect, and are swept only when provably ours
+ * ({@code core.TempNamespaces}).
+ *
  * <p><b>Waiting.</b> Every blocking call waits in {@code Waiter}: spin, yield, then park with growing sleeps.
  *
  * <p><b>Internal.</b> This package is internal to the shared-memory backend and subject to change without notice;

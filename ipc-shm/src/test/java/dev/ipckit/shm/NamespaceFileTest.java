@@ -8,6 +8,7 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcException;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
+import dev.ipckit.shm.format.SafeFiles;
 import dev.ipckit.shm.value.ValueDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,7 +17,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -56,13 +60,22 @@ class NamespaceFileTest {
     h.putLong(FileHeader.CREATOR_PID_OFFSET, 1);
     h.putInt(FileHeader.INITIALISED_OFFSET, initialised);
     Path p = dir.resolve(name);
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(p, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        OWN)) {
       ch.write(h, 0);
       ch.truncate(actualLength);
       if (actualLength > FileHeader.LENGTH) {
         ch.write(ByteBuffer.allocate(1), actualLength - 1);
       }
     }
+    return p;
+  }
+
+  /** Hand-made files get the mode ipckit gives its own (0600): what is tested here is their content. */
+  private static final FileAttribute<?> OWN = PosixFilePermissions.asFileAttribute(SafeFiles.FILE_MODE);
+
+  private static Path own(Path p) throws IOException {
+    Files.setPosixFilePermissions(p, SafeFiles.FILE_MODE);
     return p;
   }
 
@@ -76,14 +89,14 @@ class NamespaceFileTest {
 
   @Test
   void aZeroLengthFile() throws IOException {
-    Files.createFile(dir.resolve("z"));
+    Files.createFile(dir.resolve("z"), OWN);
     assertEquals(dir.resolve("z") + " is not an ipckit SharedLong: the file is 0 bytes, shorter than the 128-byte"
         + " header (truncated or foreign)", refused("z").getMessage());
   }
 
   @Test
   void aShortForeignFile() throws IOException {
-    Files.writeString(dir.resolve("t"), "hello, I am a text file\n");
+    own(Files.writeString(dir.resolve("t"), "hello, I am a text file\n"));
     assertEquals(dir.resolve("t") + " is not an ipckit SharedLong: the file is 24 bytes, shorter than the 128-byte"
         + " header (truncated or foreign)", refused("t").getMessage());
   }
@@ -92,7 +105,7 @@ class NamespaceFileTest {
   void aFileOfRandomBytes() throws IOException {
     byte[] junk = new byte[4096];
     new Random(42).nextBytes(junk);
-    Files.write(dir.resolve("r"), junk);
+    own(Files.write(dir.resolve("r"), junk));
     long magic = ByteBuffer.wrap(junk).order(ByteOrder.nativeOrder()).getLong(0);
     assertEquals(dir.resolve("r") + " is not an ipckit file: magic 0x" + Long.toHexString(magic) + ", expected 0x"
         + Long.toHexString(FileHeader.MAGIC) + " (a foreign file in the namespace directory?)",
@@ -101,7 +114,7 @@ class NamespaceFileTest {
 
   @Test
   void aFileOfZeros() throws IOException {
-    Files.write(dir.resolve("zeros"), new byte[4096]);
+    own(Files.write(dir.resolve("zeros"), new byte[4096]));
     assertTrue(refused("zeros").getMessage().startsWith(dir.resolve("zeros") + " is not an ipckit file: magic 0x0,"));
   }
 
@@ -180,7 +193,7 @@ class NamespaceFileTest {
 
   @Test
   void aGoodFileNextToBadOnesStillOpens() throws IOException {
-    Files.write(dir.resolve("junk"), new byte[10]);
+    own(Files.write(dir.resolve("junk"), new byte[10]));
     try (Ipc ipc = Ipc.open(dir)) {
       assertEquals(7, ipc.sharedLong("fine", 7).get());
       assertThrows(IpcException.class, () -> ipc.lock("junk"));
@@ -190,7 +203,7 @@ class NamespaceFileTest {
 
   @Test
   void aForeignRegistryRefusesTheNamespace() throws IOException {
-    Files.writeString(dir.resolve(".registry"), "not a registry");
+    own(Files.writeString(dir.resolve(".registry"), "not a registry"));
     IpcException e = assertThrows(IpcException.class, () -> Ipc.open(dir));
     assertEquals(dir.resolve(".registry") + " is not an ipckit process registry: the file is 14 bytes, shorter than"
         + " the 128-byte header (truncated or foreign)", e.getMessage());

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -117,8 +118,7 @@ class NamespaceSweepTest {
 
   @Test
   void aNamespaceWhoseCreatorDiedBeforeJoiningItIsSwept() throws IOException {
-    Path base = TempNamespaces.base();
-    Path orphan = Files.createDirectory(base.resolve(TempNamespaces.PREFIX + "0-test" + System.nanoTime()));
+    Path orphan = TempNamespaces.create(p -> false); // made with its marker, but nobody ever joins its registry
     try {
       Ipc.temp().close();
       assertTrue(Files.isDirectory(orphan), "too young to judge");
@@ -127,6 +127,20 @@ class NamespaceSweepTest {
       assertFalse(Files.exists(orphan), "no registry and old: its creator never got to join it");
     } finally {
       TempNamespaces.delete(orphan);
+    }
+  }
+
+  @Test
+  void aDirectoryWithoutTheMarkerIsNeverSwept() throws IOException {
+    Path base = TempNamespaces.base();
+    Path unmarked = Files.createDirectory(base.resolve(TempNamespaces.PREFIX + "0-test" + System.nanoTime()),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    try {
+      age(unmarked);
+      Ipc.temp().close();
+      assertTrue(Files.isDirectory(unmarked), "old and empty, but not provably made by ipckit: kept");
+    } finally {
+      TempNamespaces.delete(unmarked);
     }
   }
 

@@ -13,6 +13,7 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
+import dev.ipckit.shm.core.TempNamespaces;
 import dev.ipckit.shm.liveness.Registry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,8 +55,9 @@ class NamespaceTest {
     try (Ipc ipc = Ipc.temp()) {
       dir = ipc.dir();
       assertTrue(dir.isAbsolute());
-      if (Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"))) {
-        assertTrue(dir.startsWith("/dev/shm"), "prefers /dev/shm: " + dir);
+      if (System.getenv("XDG_RUNTIME_DIR") == null && Files.isDirectory(Path.of("/dev/shm"))
+          && Files.isWritable(Path.of("/dev/shm"))) {
+        assertTrue(dir.startsWith("/dev/shm"), "prefers /dev/shm without XDG_RUNTIME_DIR: " + dir);
       }
       assertEquals("rwx------", mode(dir));
       assertEquals("rwx------", mode(dir.getParent()), "the per-user base directory too");
@@ -68,7 +70,7 @@ class NamespaceTest {
       try (Stream<Path> s = Files.list(dir)) {
         files = s.collect(Collectors.toList());
       }
-      assertEquals(List.of(".registry", "a", "f", "l", "r", "v"),
+      assertEquals(List.of(TempNamespaces.MARKER, ".registry", "a", "f", "l", "r", "v"),
           files.stream().map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(Registry.LIVE_PREFIX))
               .sorted().collect(Collectors.toList()),
           "one file per object, no temporary names left behind");
@@ -208,8 +210,8 @@ class NamespaceTest {
       assertThrows(IllegalArgumentException.class, () -> ipc.sharedDouble("tab\there", 0));
       assertThrows(NullPointerException.class, () -> ipc.sharedInt(null, 0));
       try (Stream<Path> s = Files.list(ipc.dir())) {
-        assertEquals(List.of(".registry"), s.map(p -> p.getFileName().toString())
-            .filter(n -> !n.startsWith(Registry.LIVE_PREFIX)).collect(Collectors.toList()));
+        assertEquals(List.of(TempNamespaces.MARKER, Registry.FILE_NAME), s.map(p -> p.getFileName().toString())
+            .filter(n -> !n.startsWith(Registry.LIVE_PREFIX)).sorted().collect(Collectors.toList()));
       }
       assertFalse(Files.exists(ipc.dir().getParent().resolve("escape")));
     }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -23,6 +22,12 @@ import java.util.function.Consumer;
  * half-initialised one. Opening validates magic, version, kind, sizes and the file's real length before
  * mapping the body, so a foreign or truncated file is an {@link IpcException} naming the path and what was
  * found, never a SIGBUS.
+ *
+ * <p>Every file is opened through {@link SafeFiles#openOwnFile}: never through a symbolic link, and only a regular
+ * file owned by this user with mode 0600. Before a new file is made, the namespace directory's file key is compared
+ * with the one it had when the namespace was opened, so a directory replaced under the namespace is refused rather
+ * than written into. JDK 17 has no {@code openat}: the create itself resolves the path by name again, and a parent
+ * swapped between that check and the create is not seen (see {@link SafeFiles} for who can do that).
  */
 public final class MappedFile {
   public final Path path;
@@ -125,8 +130,26 @@ public final class MappedFile {
     }
   }
 
-  /** Creates {@code dir/name} as {@code spec} says, or opens and checks the existing file. */
+  /**
+   * Creates {@code dir/name} as {@code spec} says, or opens and checks the existing file; {@code dir} must still
+   * be the directory it is now when a file is created.
+   */
   public static MappedFile openOrCreate(Path dir, String name, Spec spec) {
+    Object dirKey;
+    try {
+      dirKey = SafeFiles.fileKey(dir);
+    } catch (IOException e) {
+      throw new IpcException("cannot open the namespace directory " + dir + ": " + e, e);
+    }
+    return openOrCreate(dir, dirKey, name, spec);
+  }
+
+  /**
+   * Creates {@code dir/name} as {@code spec} says, or opens and checks the existing file. A new file is made only
+   * while {@code dir} still has the file key {@code dirKey} ({@link SafeFiles#fileKey}, read when the namespace was
+   * opened).
+   */
+  public static MappedFile openOrCreate(Path dir, Object dirKey, String name, Spec spec) {
     Path path = dir.resolve(name);
     boolean interrupted = Thread.interrupted(); // a pending interrupt would close the channel mid-map
     try {
@@ -134,7 +157,7 @@ public final class MappedFile {
         try {
           return open(path, spec);
         } catch (NoSuchFileException e) {
-          MappedFile created = create(dir, path, spec);
+          MappedFile created = create(dir, dirKey, path, spec);
           if (created != null) {
             return created;
           }
@@ -154,7 +177,7 @@ public final class MappedFile {
 
   /** Opens an existing file, checking it against {@code spec}. */
   static MappedFile open(Path path, Spec spec) throws IOException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = SafeFiles.openOwnFile(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       if (size < FileHeader.LENGTH) {
         throw new IpcException(path + " is not an ipckit " + spec.kind().label() + ": the file is " + size
@@ -203,7 +226,7 @@ public final class MappedFile {
   }
 
   /** Creates the file; null if another process published the name first. */
-  private static MappedFile create(Path dir, Path path, Spec spec) {
+  private static MappedFile create(Path dir, Object dirKey, Path path, Spec spec) {
     long total = FileHeader.LENGTH + spec.bodyLength();
     if (total > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(spec.kind().label() + " \"" + path.getFileName() + "\" would need "
@@ -212,10 +235,10 @@ public final class MappedFile {
     Path tmp = dir.resolve(".tmp-" + ProcessHandle.current().pid() + "-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     MappedByteBuffer map;
+    SafeFiles.checkSameDirectory(dir, dirKey);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.READ, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      try (FileChannel ch = SafeFiles.openOwnFile(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
         // write every byte (zeros) rather than extend a sparse file: a full file system (a full /dev/shm) is
         // then an IOException here, not a SIGBUS at the first store into an unbacked page of the mapping
         ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(total, 1 << 16));
@@ -236,8 +259,9 @@ public final class MappedFile {
       spec.init(map);
       // publish: everything above happens-before a reader that sees READY
       Mem.INT.setRelease((ByteBuffer) map, FileHeader.INITIALISED_OFFSET, FileHeader.READY);
+      SafeFiles.checkSameDirectory(dir, dirKey);
       try {
-        Files.createLink(path, tmp);
+        Files.createLink(path, tmp);   // link(2) never follows a link at either name
       } catch (FileAlreadyExistsException e) {
         return null;
       }

@@ -6,6 +6,7 @@ import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
+import dev.ipckit.shm.format.SafeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,7 +18,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -91,8 +91,8 @@ public final class Registry implements Liveness, AutoCloseable {
         + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     FileChannel ch = null;
     try {
-      ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), OWNER_ONLY);
+      ch = SafeFiles.openOwnFile(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
       if (ch.tryLock() == null) {
         throw new IOException("cannot lock a file nobody else knows of");
       }
@@ -247,11 +247,11 @@ public final class Registry implements Liveness, AutoCloseable {
         FileChannel ch = probed.get(key);
         if (ch == null) {
           try {
-            ch = FileChannel.open(live, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            ch = SafeFiles.openOwnFile(live, StandardOpenOption.READ, StandardOpenOption.WRITE);
           } catch (NoSuchFileException e) {
             return false;                          // removed by whoever found its owner dead
-          } catch (IOException e) {
-            return true;                           // cannot tell: never declare a process dead on a doubt
+          } catch (IOException | IpcException e) {
+            return true;                           // cannot tell, or not our own file: never dead on a doubt
           }
           probed.put(key, ch);
         }
@@ -282,7 +282,7 @@ public final class Registry implements Liveness, AutoCloseable {
    */
   static boolean probeFile(Path live) {
     boolean interrupted = Thread.interrupted(); // an interrupt would close the channel mid-probe
-    try (FileChannel ch = FileChannel.open(live, StandardOpenOption.READ, StandardOpenOption.WRITE,
+    try (FileChannel ch = SafeFiles.openOwnFile(live, StandardOpenOption.READ, StandardOpenOption.WRITE,
         LinkOption.NOFOLLOW_LINKS)) {
       FileLock probe = ch.tryLock();
       if (probe == null) {
@@ -296,6 +296,8 @@ public final class Registry implements Liveness, AutoCloseable {
       return true;                                 // another thread of this JVM is probing it right now
     } catch (IOException e) {
       return true;
+    } catch (IpcException e) {
+      return true;                                 // a link or not our own file: refused, and not judged dead
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -356,6 +358,4 @@ public final class Registry implements Liveness, AutoCloseable {
     }
   }
 
-  private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 }

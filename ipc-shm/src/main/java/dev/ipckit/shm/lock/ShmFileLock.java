@@ -3,6 +3,7 @@ package dev.ipckit.shm.lock;
 import dev.ipckit.IpcException;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.format.Kind;
+import dev.ipckit.shm.format.SafeFiles;
 import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.wait.Deadline;
 import dev.ipckit.shm.wait.Waiter;
@@ -55,7 +56,7 @@ public final class ShmFileLock extends LockHandle {
     synchronized (st) {
       if (st.channel == null) {
         try {
-          st.channel = FileChannel.open(st.file.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+          st.channel = SafeFiles.openOwnFile(st.file.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
           throw new IpcException("cannot open " + st.file.path + ": " + e, e);
         }

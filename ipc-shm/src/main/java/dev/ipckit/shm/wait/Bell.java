@@ -1,6 +1,7 @@
 package dev.ipckit.shm.wait;
 
 import dev.ipckit.shm.format.Mem;
+import dev.ipckit.shm.format.SafeFiles;
 import dev.ipckit.spi.Doorbell;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -72,14 +72,13 @@ public final class Bell implements AutoCloseable {
   synchronized void ring() {
     try {
       if (channel == null) {
-        channel = FileChannel.open(dir.resolve(FILE_NAME), Set.of(StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-            "rw-------")));
+        // never through a symbolic link, only our own 0600 file: a planted link would have us write its target
+        channel = SafeFiles.openOwnFile(dir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       }
       channel.write(ByteBuffer.wrap(BELL_BYTE), 0);
       RINGS.incrementAndGet();
     } catch (IOException | RuntimeException e) {
-      // no bell: waiters wake on their own, as they do without one
+      // no bell (or a .bell that is not our own file, refused): waiters wake on their own, as without one
     }
   }
 

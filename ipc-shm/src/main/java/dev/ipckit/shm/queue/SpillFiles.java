@@ -1,16 +1,17 @@
 package dev.ipckit.shm.queue;
 
 import dev.ipckit.IpcException;
+import dev.ipckit.shm.format.SafeFiles;
 import dev.ipckit.shm.liveness.Liveness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -113,8 +114,7 @@ final class SpillFiles implements SlotRing.Spills {
     long n = SPILL_NUMBERS.incrementAndGet();
     Path p = dir.resolve(spillName(liveness.token(), n));
     boolean interrupted = Thread.interrupted(); // an interrupt would close the channel mid-write
-    try (FileChannel ch = FileChannel.open(p, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+    try (FileChannel ch = SafeFiles.openOwnFile(p, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
       ByteBuffer src = ByteBuffer.wrap(b);
       while (src.hasRemaining()) {
         ch.write(src);
@@ -163,7 +163,7 @@ final class SpillFiles implements SlotRing.Spills {
   /** The side file of a spilled message: under its spill name, or claimed by a consumer that died. */
   private Path locate(long owner, long number) {
     Path p = dir.resolve(spillName(owner, number));
-    if (Files.exists(p)) {
+    if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       return p;
     }
     for (Path q : list(takenPrefix + key(owner, number) + "-")) {
@@ -185,7 +185,7 @@ final class SpillFiles implements SlotRing.Spills {
 
   private byte[] read(Path p, int len, boolean delete) {
     boolean interrupted = Thread.interrupted(); // an interrupt would close the channel mid-read
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+    try (FileChannel ch = SafeFiles.openOwnFile(p, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size != len) {
         throw new IpcException("the side file " + p + " of queue \"" + name + "\" has " + size + " bytes, its slot"

@@ -1,5 +1,7 @@
 package dev.ipckit.shm.pipe;
 
+import java.nio.ByteBuffer;
+import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 
@@ -40,7 +42,7 @@ import dev.ipckit.shm.format.Kind;
  * <p>The data area holds records laid out by {@link RecordDescriptor}, written and read by {@link RecordRing};
  * the protocol over these words is stated in the package summary.
  */
-final class PipeDescriptor {
+public final class PipeDescriptor {
   static final int LEFT = 0;
   static final int RIGHT = 1;
 
@@ -58,6 +60,38 @@ final class PipeDescriptor {
 
   /** Ring data capacity per direction in bytes. */
   static final int RING_CAPACITY = 1 << 20;
+
+  /**
+   * What the words of a pipe file say (header included), read-only: each end's owner, closed flag and takeovers,
+   * and each ring's tail and head with the header of its next record.
+   */
+  public static Fields decode(ByteBuffer buf) {
+    Fields f = Fields.header(buf);
+    Long capacity = f.get("arg0");
+    Long duplex = f.get("arg1");
+    for (int end = LEFT; end <= RIGHT; end++) {
+      String e = endName(end);
+      int at = endOffset(end);
+      f.longAt(e + ".owner", at + OWNER_OFFSET, "0 unclaimed, else the owning process's liveness token")
+          .longAt(e + ".closed", at + CLOSED_OFFSET, "1 once its owner closed it")
+          .longAt(e + ".takeovers", at + TAKEOVERS_OFFSET, "times taken over from a dead owner");
+    }
+    if (capacity != null && capacity > 0 && capacity <= RING_CAPACITY && Long.bitCount(capacity) == 1) {
+      int rings = duplex != null && duplex == 1 ? 2 : 1;
+      for (int end = LEFT; end < LEFT + rings; end++) {
+        String r = "into" + (end == LEFT ? "Left" : "Right");
+        int at = ringOffset(end, (int) (long) capacity);
+        f.longAt(r + ".tail", at + TAIL_OFFSET, "bytes ever published into the ring")
+            .longAt(r + ".head", at + HEAD_OFFSET, "bytes ever freed");
+        Long head = f.get(r + ".head");
+        if (head != null) {
+          f.longAt(r + ".next", at + DATA_OFFSET + (int) (head & (capacity - 1)) + RecordDescriptor.HEADER_OFFSET,
+              "header of the next record: length (low 32 bits) and info (high 32 bits)");
+        }
+      }
+    }
+    return f;
+  }
 
   private PipeDescriptor() {
   }

@@ -80,6 +80,7 @@ final class RecordRing {
   void resumeProducer() {
     tail = (long) Mem.LONG.getAcquire(buf, tailAt);
     cachedHead = (long) Mem.LONG.getAcquire(buf, headAt);
+    checkIndices(cachedHead, tail);
   }
 
   /**
@@ -123,6 +124,7 @@ final class RecordRing {
     }
     // acquire: the reader's copies out of the space happen-before we overwrite it
     cachedHead = (long) Mem.LONG.getAcquire(buf, headAt);
+    checkIndices(cachedHead, tail);  // tail is ours; the reader never frees past it
     return true;
   }
 
@@ -131,6 +133,7 @@ final class RecordRing {
   /** The consumer continues from what the ring says; a message a predecessor had begun reading is lost. */
   void resumeConsumer() {
     head = (long) Mem.LONG.getAcquire(buf, headAt);
+    checkIndices(head, (long) Mem.LONG.getAcquire(buf, tailAt));
     cachedTail = head;
     partial = null;
   }
@@ -149,6 +152,7 @@ final class RecordRing {
   final boolean acquireTail() {
     // consume: the records up to the tail happen-before our reads of them
     cachedTail = (long) Mem.LONG.getAcquire(buf, tailAt);
+    checkIndices(head, cachedTail);  // head is ours; the writer never runs more than the ring ahead of it
     return head != cachedTail;
   }
 
@@ -227,6 +231,18 @@ final class RecordRing {
   /** Drops a message whose sender never finished it (end of file): it is never delivered. */
   void dropPartial() {
     partial = null;
+  }
+
+  /**
+   * The ring's invariant, {@code 0 <= head <= tail <= head + capacity}, for a head and tail of which one is this
+   * cursor's own and the other read after it: a healthy ring always satisfies it (the reader never passes a
+   * published tail, the writer never runs more than the ring ahead of a head it has read).
+   */
+  private void checkIndices(long h, long t) {
+    if (h < 0 || t < h || t - h > capacity) {
+      throw new IpcException(label + " is damaged: " + ringName + " has head " + h + " and tail " + t
+          + " (valid: 0 <= head <= tail <= head + " + capacity + ")");
+    }
   }
 
   private IpcException damaged(long position, long header) {

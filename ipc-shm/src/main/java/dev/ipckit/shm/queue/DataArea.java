@@ -6,6 +6,7 @@ import static dev.ipckit.shm.queue.QueueDescriptor.DATA_TAIL_OFFSET;
 import static dev.ipckit.shm.queue.QueueDescriptor.HEAD_OFFSET;
 import static dev.ipckit.shm.queue.SlotDescriptor.INLINE_MAX;
 
+import dev.ipckit.IpcException;
 import dev.ipckit.shm.format.Mem;
 import java.nio.ByteBuffer;
 
@@ -64,9 +65,14 @@ final class DataArea {
   long tryReserve(int len, long tail) {
     // data tail is written only under the producer lock: the lock's acquire orders this read
     long dt = (long) Mem.LONG.getAcquire(buf, DATA_TAIL_OFFSET);
-    if (dt + len - cache.head > length) {
+    if (dt < 0 || dt + len - cache.head > length || dt < cache.head) {
       // pairs with the consumers' setRelease of data head, made after they copied the bytes out
       long dh = (long) Mem.LONG.getAcquire(buf, DATA_HEAD_OFFSET);
+      if (dt < 0 || dh < 0 || dh > dt) {
+        // data head is set by consumers to the end of bytes a published slot covered: never past data tail
+        throw new IpcException("the data area of a queue file is damaged: data head " + dh + ", data tail " + dt
+            + " (valid: 0 <= data head <= data tail)");
+      }
       if ((long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) == tail) {
         dh = dt; // recovery: every message is taken (and its bytes copied out): no data byte is in use
       }
@@ -101,6 +107,28 @@ final class DataArea {
     buf.put(offset + off, b, 0, first);
     if (first < b.length) {
       buf.put(offset, b, first, b.length - first);
+    }
+  }
+
+  /** How {@link #checkLive} reports a damaged field: the field, its value, what is valid. */
+  interface Damage {
+    IpcException report(String field, long value, String valid);
+  }
+
+  /**
+   * Under the consumer lock, before copying message {@code n} out: its {@code len} bytes at {@code position} must
+   * lie in the live range, from data head (consumers free bytes only up to the end of a taken message) and at most
+   * one data length behind data tail (no producer has written over them), and end at or before data tail (stored
+   * before the slot was published, read here after the tail that covers the slot). A healthy queue always
+   * satisfies this; anything else is damage, reported instead of copying bytes that are not the message's.
+   */
+  void checkLive(long n, long position, int len, Damage damage) {
+    long dt = (long) Mem.LONG.getAcquire(buf, DATA_TAIL_OFFSET);
+    long dh = (long) Mem.LONG.getAcquire(buf, DATA_HEAD_OFFSET);
+    long from = Math.max(Math.max(0L, dh), dt - length);
+    if (position < from || position > dt - len) {
+      throw damage.report("the data position of message " + n, position, from + " to " + (dt - len) + " (data head "
+          + dh + ", data tail " + dt + ", " + len + " bytes, data area " + length + " bytes)");
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.ipckit.shm.queue;
 
+import java.nio.ByteBuffer;
+import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.wait.Bell;
@@ -41,7 +43,7 @@ import dev.ipckit.shm.wait.Bell;
  * The slots are drawn in {@link SlotDescriptor}; the protocol over these words, and what a process killed at each
  * step leaves behind, is stated once in the {@linkplain dev.ipckit.shm.queue package summary}.
  */
-final class QueueDescriptor {
+public final class QueueDescriptor {
   static final int LINE = 2 * FileHeader.CACHE_LINE;
   static final int PRODUCER_LOCK_OFFSET = FileHeader.LENGTH;
   static final int TAIL_OFFSET = PRODUCER_LOCK_OFFSET + LINE;
@@ -67,6 +69,40 @@ final class QueueDescriptor {
   static final int CONTROL_LENGTH = SLOTS_OFFSET - FileHeader.LENGTH;
   /** Largest capacity whose file (slots and data area) still fits one mapping. */
   static final int MAX_CAPACITY = (Integer.MAX_VALUE - SLOTS_OFFSET - MAX_DATA_LENGTH) / SlotDescriptor.SLOT_LENGTH;
+
+  /**
+   * What the words of a queue file say (header included), read-only: the lock words, indices, done count, and the
+   * type, length and position words of the slots of the messages in it (at most the first 16).
+   */
+  public static Fields decode(ByteBuffer buf) {
+    Fields f = Fields.header(buf)
+        .longAt("producerLock", PRODUCER_LOCK_OFFSET, "0 free, else the holding producer's liveness token")
+        .longAt("tail", TAIL_OFFSET, "messages ever published")
+        .longAt("dataTail", DATA_TAIL_OFFSET, "data-area bytes ever written")
+        .longAt("consumerLock", CONSUMER_LOCK_OFFSET, "0 free, else the holding consumer's liveness token")
+        .longAt("head", HEAD_OFFSET, "messages ever taken")
+        .longAt("dataHead", DATA_HEAD_OFFSET, "data-area bytes ever freed")
+        .longAt("done", DONE_OFFSET, "taskDone() calls ever");
+    Long capacity = f.get("arg0");
+    Long head = f.get("head");
+    Long tail = f.get("tail");
+    if (capacity != null && capacity > 0 && capacity <= MAX_CAPACITY && head != null && tail != null
+        && head >= 0 && tail >= head) {
+      for (long n = head; n < tail && n < head + 16; n++) {
+        int at = slotOffset(n, (int) (long) capacity);
+        f.intAt("slot" + n + ".length", at + SlotDescriptor.LENGTH_OFFSET, "message length in bytes")
+            .intAt("slot" + n + ".type", at + SlotDescriptor.TYPE_OFFSET, "1 inline, 2 side file, 3 data area");
+        int type = buf.capacity() >= at + SlotDescriptor.SLOT_LENGTH ? buf.getInt(at + SlotDescriptor.TYPE_OFFSET) : 0;
+        if (type == SlotDescriptor.TYPE_DATA) {
+          f.longAt("slot" + n + ".position", at + SlotDescriptor.DATA_POSITION_OFFSET, "data-area position of its bytes");
+        } else if (type == SlotDescriptor.TYPE_SPILLED) {
+          f.longAt("slot" + n + ".spillOwner", at + SlotDescriptor.SPILL_TOKEN_OFFSET, "the producer's token")
+              .longAt("slot" + n + ".spillNumber", at + SlotDescriptor.SPILL_NUMBER_OFFSET, "its side file's number");
+        }
+      }
+    }
+    return f;
+  }
 
   private QueueDescriptor() {
   }

@@ -69,7 +69,8 @@ final class SlotRing {
    * merely pessimistic; it saves a cache miss on the other side's line for most messages.
    */
   static final class Cache {
-    long head;
+    /** -1 until first read: the first put of this JVM reads head and checks it against tail. */
+    long head = -1L;
     long tail;
     final DataArea.Cache data = new DataArea.Cache();
   }
@@ -130,8 +131,9 @@ final class SlotRing {
     producerLock.acquireBriefly();
     try {
       long t = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
-      if (t - cache.head >= capacity) {
+      if (t - cache.head >= capacity || t < cache.head || cache.head < 0) {
         cache.head = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET); // pairs with the consumers' setRelease
+        checkIndices(cache.head, t);  // exact here: tail is ours, and head never passes a tail we published
         if (t - cache.head >= capacity) {
           return false;
         }
@@ -190,8 +192,9 @@ final class SlotRing {
     consumerLock.acquireBriefly();
     try {
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
-      if (h >= cache.tail) {
+      if (h >= cache.tail || cache.tail - h > capacity) {
         cache.tail = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET); // pairs with the producers' setRelease
+        checkIndices(h, cache.tail);  // head is ours; tail, read after it, only grows and stays within capacity
         if (h >= cache.tail) {
           return null;
         }
@@ -219,6 +222,7 @@ final class SlotRing {
     try {
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
       long t = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET); // pairs with the producers' setRelease
+      checkIndices(h, t);
       cache.tail = t;
       long end = h + Math.min(t - h, max);
       long dataEnd = -1L;
@@ -248,6 +252,7 @@ final class SlotRing {
     try {
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
       long t = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
+      checkIndices(h, t);
       for (long n = h; n < t && n - h < max; n++) {
         out.add((byte[]) readSlot(n, false));
       }
@@ -268,6 +273,7 @@ final class SlotRing {
       Set<SpillRef> live = new HashSet<>();
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
       long t = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
+      checkIndices(h, t);
       for (long n = h; n < t; n++) {
         int at = QueueDescriptor.slotOffset(n, capacity);
         if (buf.getInt(at + TYPE_OFFSET) == TYPE_SPILLED) {
@@ -315,9 +321,8 @@ final class SlotRing {
     }
     if (type == TYPE_DATA && DataArea.fits(len)) {
       long pos = buf.getLong(at + DATA_POSITION_OFFSET);
-      if (pos >= 0) {
-        return data.copyOut(pos, len); // bounded: offsets are taken modulo the data length
-      }
+      data.checkLive(n, pos, len, this::damaged);      // never garbage: only bytes no producer has overwritten
+      return data.copyOut(pos, len);
     }
     if (type == TYPE_SPILLED && len > INLINE_MAX && len <= Integer.MAX_VALUE - 8) {
       SpillRef ref = new SpillRef(buf.getLong(at + SPILL_TOKEN_OFFSET), buf.getLong(at + SPILL_NUMBER_OFFSET));
@@ -350,6 +355,9 @@ final class SlotRing {
     for (;;) {
       long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
       long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
+      if (done > put || done < 0) {
+        throw damaged("done (taskDone() calls ever)", done, "0 to tail " + put);
+      }
       if (done >= put) {
         throw new IllegalStateException("taskDone() called more times than messages were put on queue \"" + name
             + "\": " + put + " put, " + done + " already done");
@@ -362,7 +370,34 @@ final class SlotRing {
 
   /** True when every message put is done: getAcquire of done pairs with the compareAndSet of taskDone(). */
   boolean allDone() {
-    return (long) Mem.LONG.getAcquire(buf, DONE_OFFSET) >= (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
+    long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
+    long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);  // read after done: only grows, so done <= put
+    if (done > put || done < 0) {
+      throw damaged("done (taskDone() calls ever)", done, "0 to tail " + put);
+    }
+    return done >= put;
+  }
+
+  /**
+   * The ring's invariant, {@code 0 <= head <= tail <= head + capacity}, for a head and tail read under a lock
+   * word (the producer lock: tail exact, head read after it; the consumer lock: head exact, tail read after it);
+   * either way a healthy queue satisfies it, since head never passes a published tail and a put never runs more
+   * than capacity ahead of a head it has read. Outside a lock (size(), hints) the two may disagree for an instant
+   * and are only clamped.
+   */
+  private void checkIndices(long head, long tail) {
+    if (head < 0 || tail < head || tail - head > capacity) {
+      throw damaged(head < 0 ? "head" : "head/tail", head < 0 ? head : tail - head,
+          head < 0 ? "0 or more" : "tail - head from 0 to capacity " + capacity + " (head " + head + ", tail "
+              + tail + ")");
+    }
+  }
+
+  /** The damage report: the file, the field, what it holds and what is valid. */
+  IpcException damaged(String field, long value, String valid) {
+    return new IpcException("queue \"" + name + "\" in " + dir + " is damaged: " + field + " is " + value
+        + ", valid is " + valid + " (the file was changed by something other than ipckit; its messages cannot be"
+        + " trusted)");
   }
 
   /** Messages ever published and ever taken: tail, head. */

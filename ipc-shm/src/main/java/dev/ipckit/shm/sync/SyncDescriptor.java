@@ -27,7 +27,7 @@ import java.nio.ByteBuffer;
  * Header arg0: semaphore - the bound of a bounded semaphore (its initial permits), else 0; barrier - parties.
  * Header arg1: semaphore - 1 if bounded.
  */
-final class SyncDescriptor {
+public final class SyncDescriptor {
   static final int STATE_OFFSET = FileHeader.LENGTH;
   static final int RESET_GENERATION_OFFSET = FileHeader.LENGTH + FileHeader.CACHE_LINE;
   static final int BODY_LENGTH = 2 * FileHeader.CACHE_LINE;

@@ -4,6 +4,7 @@ import dev.ipckit.internal.pool.Dispatcher;
 import dev.ipckit.internal.pool.PoolMessages.Chunk;
 import dev.ipckit.internal.pool.PoolMessages.Job;
 import dev.ipckit.internal.pool.WorkerSpec;
+import dev.ipckit.spi.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -254,7 +255,7 @@ public final class Pool implements AutoCloseable {
 
   /** Waits for the workers to finish after {@link #shutdown()} (Python's {@code join()}); true if they have. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = Deadline.after(Deadline.nanos(timeout));
     for (Dispatcher d : dispatchers) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       if (left <= 0 && d.thread().isAlive()) {

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.ipckit.spi.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -132,7 +133,7 @@ public final class SparePool {
    * @return true if a ready spare is waiting; false on timeout, or when spares cannot be started
    */
   public static boolean awaitReady(List<String> command, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+    long deadline = Deadline.after(Deadline.nanos(timeout));
     Slot slot;
     synchronized (SparePool.class) {
       bootLocked(command, null);

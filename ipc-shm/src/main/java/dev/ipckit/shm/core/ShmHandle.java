@@ -2,9 +2,9 @@ package dev.ipckit.shm.core;
 
 import dev.ipckit.Codec;
 import dev.ipckit.shm.format.Kind;
-import dev.ipckit.shm.wait.Deadline;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
+import dev.ipckit.spi.Deadline;
 import dev.ipckit.spi.Handle;
 import dev.ipckit.spi.HandleRef;
 import java.io.InvalidObjectException;

@@ -2,8 +2,8 @@ package dev.ipckit.shm.lock;
 
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Mem;
-import dev.ipckit.shm.wait.Deadline;
 import dev.ipckit.shm.wait.SleepWord;
+import dev.ipckit.spi.Deadline;
 import java.nio.ByteBuffer;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;

@@ -3,10 +3,10 @@ package dev.ipckit.shm.lock;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.liveness.OwnerWord;
-import dev.ipckit.shm.wait.Deadline;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Tuning;
 import dev.ipckit.shm.wait.Waiter;
+import dev.ipckit.spi.Deadline;
 import java.util.concurrent.TimeUnit;
 
 /**

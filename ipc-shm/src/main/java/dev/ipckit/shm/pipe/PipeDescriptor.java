@@ -1,9 +1,9 @@
 package dev.ipckit.shm.pipe;
 
-import java.nio.ByteBuffer;
 import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
+import java.nio.ByteBuffer;
 
 /**
  * Layout of pipe files ({@link Kind#PIPE}): the header, one state line per end, then one single-producer

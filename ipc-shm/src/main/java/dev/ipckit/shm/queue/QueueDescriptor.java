@@ -1,10 +1,10 @@
 package dev.ipckit.shm.queue;
 
-import java.nio.ByteBuffer;
 import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.wait.Bell;
+import java.nio.ByteBuffer;
 
 /**
  * Layout of queue files ({@link Kind#QUEUE}). Header {@code arg0} is the capacity (messages), {@code arg1} packs

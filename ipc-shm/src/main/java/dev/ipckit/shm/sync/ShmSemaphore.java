@@ -7,8 +7,8 @@ import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
-import dev.ipckit.shm.wait.Deadline;
 import dev.ipckit.shm.wait.SleepWord;
+import dev.ipckit.spi.Deadline;
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -1,5 +1,6 @@
 package dev.ipckit.shm.wait;
 
+import dev.ipckit.spi.Deadline;
 import dev.ipckit.spi.Doorbell;
 
 /**

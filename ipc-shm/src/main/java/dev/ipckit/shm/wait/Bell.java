@@ -2,6 +2,7 @@ package dev.ipckit.shm.wait;
 
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.format.SafeFiles;
+import dev.ipckit.spi.Deadline;
 import dev.ipckit.spi.Doorbell;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package dev.ipckit.shm.wait;
 
+import dev.ipckit.spi.Deadline;
+
 /**
  * The one wait loop of the backend, behind every blocking call of every kind (locks, conditions, semaphores,
  * events, barriers, queues, pipes and the internal lock words), as {@code AbstractQueuedSynchronizer} has one

@@ -1,9 +1,10 @@
-package dev.ipckit.shm.wait;
+package dev.ipckit.spi;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * Timeouts and deadlines with saturating arithmetic: the one place that adds to {@link System#nanoTime()}.
+ * Timeouts and deadlines with saturating arithmetic: the one place that adds to {@link System#nanoTime()}, for
+ * the library and its backends.
  *
  * <p>A timeout is a number of nanoseconds: at most 0 means "look once, do not wait"; {@link #FOREVER} or more
  * means "no deadline" (about 73 years: {@code nanoTime() + FOREVER} cannot overflow into the past, and no wait
@@ -21,6 +22,14 @@ public final class Deadline {
   /** {@code timeout} in nanoseconds, saturated to [0, {@link #FOREVER}]. */
   public static long nanos(long timeout, TimeUnit unit) {
     return clamp(unit.toNanos(timeout));              // toNanos saturates at Long.MIN_VALUE / MAX_VALUE
+  }
+
+  /** {@code timeout} in nanoseconds, saturated to [0, {@link #FOREVER}] (a huge Duration does not overflow). */
+  public static long nanos(java.time.Duration timeout) {
+    if (timeout.isNegative()) {
+      return 0L;
+    }
+    return timeout.getSeconds() >= FOREVER / 1_000_000_000L ? FOREVER : clamp(timeout.toNanos());
   }
 
   /** {@code nanos} saturated to [0, {@link #FOREVER}]. */

@@ -1,4 +1,4 @@
-package dev.ipckit.shm.wait;
+package dev.ipckit.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,6 +32,13 @@ class DeadlineTest {
       assertFalse(Deadline.passed(deadline), t + " " + unit + " must not wrap into the past");
       assertTrue(Deadline.remaining(deadline) > TimeUnit.DAYS.toNanos(365 * 50));
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void durationsSaturateToo() {
+    assertEquals(0L, Deadline.nanos(java.time.Duration.ofSeconds(Long.MIN_VALUE)));
+    assertTrue(Deadline.isForever(Deadline.nanos(java.time.Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))));
+    assertEquals(1_500_000L, Deadline.nanos(java.time.Duration.ofNanos(1_500_000)));
   }
 
   @ParameterizedTest

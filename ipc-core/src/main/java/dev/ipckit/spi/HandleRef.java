@@ -38,7 +38,7 @@ public final class HandleRef implements Serializable {
   private final long arg;
   private final boolean flag;
   private final Codec<?> codec;
-  private transient URI uri;
+  private transient volatile URI uri;
 
   /**
    * @param location where the namespace lives (see {@link Namespace#location()}); never with user info

@@ -48,7 +48,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Ipc implements AutoCloseable {
   /** Longest permitted object name. */
   public static final int MAX_NAME_LENGTH = 200;
-  /** System property naming the backend class to use instead of searching the class path. */
+  /** System property naming the backend class to use for the schemes it serves, instead of searching the class path. */
   public static final String BACKEND_PROPERTY = "ipckit.backend";
 
   private static final Map<URI, Ipc> ATTACHED = new ConcurrentHashMap<>();
@@ -101,12 +101,15 @@ public final class Ipc implements AutoCloseable {
   /**
    * The JVM-wide namespace instance for {@code location}, opened on first use with the backend of its scheme, as
    * {@link #attach(Path)} for a directory: what handles received from another process reopen in.
+   *
+   * @throws IllegalArgumentException if the location has no scheme or holds user info
    */
   public static Ipc attach(URI location) {
     Ipc ipc = ATTACHED.get(location);
     if (ipc != null && !ipc.ns.gone()) {
       return ipc;                             // the usual case: one look at the directory
     }
+    Locations.check(location);                // never in ATTACHED, so the usual case needs no check
     if (Locations.isFile(location) && !Files.isDirectory(Locations.dir(location))) {
       // a handle outlived its namespace: recreating the directory would hand out fresh, empty objects
       throw new IpcException("cannot attach to the namespace " + Locations.dir(location) + ": the directory does"
@@ -116,7 +119,7 @@ public final class Ipc implements AutoCloseable {
       ipc = ATTACHED.get(location);
       if (ipc == null || ipc.ns.gone()) {
         releaseGoneAttachments();
-        ipc = new Ipc(Backends.forScheme(Locations.scheme(Locations.check(location))).attach(location), true);
+        ipc = new Ipc(Backends.forScheme(Locations.scheme(location)).attach(location), true);
         ATTACHED.put(location, ipc);
       }
     }

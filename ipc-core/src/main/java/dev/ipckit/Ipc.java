@@ -1,7 +1,10 @@
 package dev.ipckit;
 
 import dev.ipckit.spi.Backend;
+import dev.ipckit.spi.Locations;
 import dev.ipckit.spi.Namespace;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
@@ -10,8 +13,10 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A namespace: a directory whose named objects (values, arrays, locks, queues, pipes, ...) are shared by every
- * process on the machine that opens the same directory.
+ * A namespace: a location whose named objects (values, arrays, locks, queues, pipes, ...) are shared by every
+ * process that opens the same location. A local namespace is a directory ({@code file:///dev/shm/ns}), shared by
+ * the processes of one machine; a location of another scheme ({@code redis://host:6379/ns}) lives wherever its
+ * backend keeps it.
  *
  * <pre>{@code
  * try (Ipc ipc = Ipc.temp()) {
@@ -30,18 +35,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #close()} closes the handles this instance returned; using one afterwards is an
  * {@link IllegalStateException}. Closing twice is harmless.
  *
- * <p><b>Backend.</b> The objects live in the backend found on the class path through {@link ServiceLoader} (the
- * one with the highest {@link Backend#priority()}), or in the one the system property {@value #BACKEND_PROPERTY}
- * names by class. A child started by {@link IpcProcess} uses its parent's backend without searching.
+ * <p><b>Backend.</b> The location's scheme chooses the backend: the one on the class path ({@link ServiceLoader})
+ * whose {@link Backend#schemes()} hold it, of highest {@link Backend#priority()} if several do, unless the system
+ * property {@value #BACKEND_PROPERTY} names a backend class that serves the scheme. Each scheme's backend is
+ * chosen once per JVM. A child started by {@link IpcProcess} uses its parent's {@code file:} backend without
+ * searching; a handle of any other scheme finds its own.
+ *
+ * <p><b>Credentials never travel in a location.</b> {@link #open(URI)} refuses a location with user info
+ * ({@code redis://user:pw@host/ns}); a backend that needs credentials takes them from its own configuration, and
+ * every message shows a location without user info.
  */
 public final class Ipc implements AutoCloseable {
   /** Longest permitted object name. */
   public static final int MAX_NAME_LENGTH = 200;
-  /** System property naming the backend class to use instead of searching the class path. */
+  /** System property naming the backend class to use for the schemes it serves, instead of searching the class path. */
   public static final String BACKEND_PROPERTY = "ipckit.backend";
 
-  private static final Map<Path, Ipc> ATTACHED = new ConcurrentHashMap<>();
-  private static volatile Backend backend;
+  private static final Map<URI, Ipc> ATTACHED = new ConcurrentHashMap<>();
 
   private final Namespace ns;
   private final boolean attached;
@@ -51,10 +61,26 @@ public final class Ipc implements AutoCloseable {
     this.attached = attached;
   }
 
-  /** Creates the namespace directory if needed (mode 0700) and opens it. */
+  /** Creates the namespace directory if needed (mode 0700) and opens it: the {@code file:} location of {@code dir}. */
   public static Ipc open(Path dir) {
     Objects.requireNonNull(dir, "dir");
-    return new Ipc(backend().open(dir), false);
+    return new Ipc(Backends.forScheme(Locations.FILE).open(dir), false);
+  }
+
+  /**
+   * Creates or opens the namespace at {@code location}, with the backend that serves its scheme: {@code
+   * file:///dev/shm/ns} is {@link #open(Path) open(Path.of("/dev/shm/ns"))}; {@code redis://host:6379/ns} needs
+   * {@code dev.ipckit:ipc-redis} on the class path. Credentials never go in the location: the backend takes them
+   * from its own configuration.
+   *
+   * @throws IllegalArgumentException if the location has no scheme or holds user info (the message does not show
+   *                                  it)
+   * @throws IllegalStateException    if no backend on the class path serves the scheme (the message names the
+   *                                  artifact to add)
+   */
+  public static Ipc open(URI location) {
+    Locations.check(Objects.requireNonNull(location, "location"));
+    return new Ipc(Backends.forScheme(Locations.scheme(location)).open(location), false);
   }
 
   /**
@@ -62,7 +88,7 @@ public final class Ipc implements AutoCloseable {
    * exist and are this user's), removed with everything in it by {@link #close()}.
    */
   public static Ipc temp() {
-    return new Ipc(backend().createTemp(), false);
+    return new Ipc(Backends.forScheme(Locations.FILE).createTemp(), false);
   }
 
   /**
@@ -72,22 +98,32 @@ public final class Ipc implements AutoCloseable {
    * {@link IpcException}, not a fresh empty object.
    */
   public static Ipc attach(Path dir) {
-    Path key = dir.toAbsolutePath().normalize();
-    Ipc ipc = ATTACHED.get(key);
+    return attach(Locations.of(dir));
+  }
+
+  /**
+   * The JVM-wide namespace instance for {@code location}, opened on first use with the backend of its scheme, as
+   * {@link #attach(Path)} for a directory: what handles received from another process reopen in.
+   *
+   * @throws IllegalArgumentException if the location has no scheme or holds user info
+   */
+  public static Ipc attach(URI location) {
+    Ipc ipc = ATTACHED.get(location);
     if (ipc != null && !ipc.ns.gone()) {
       return ipc;                             // the usual case: one look at the directory
     }
-    if (!java.nio.file.Files.isDirectory(key)) {
+    Locations.check(location);                // never in ATTACHED, so the usual case needs no check
+    if (Locations.isFile(location) && !Files.isDirectory(Locations.dir(location))) {
       // a handle outlived its namespace: recreating the directory would hand out fresh, empty objects
-      throw new IpcException("cannot attach to the namespace " + key + ": the directory does not exist"
-          + " (was it closed or removed?)");
+      throw new IpcException("cannot attach to the namespace " + Locations.dir(location) + ": the directory does"
+          + " not exist (was it closed or removed?)");
     }
     synchronized (ATTACHED) {
-      ipc = ATTACHED.get(key);
+      ipc = ATTACHED.get(location);
       if (ipc == null || ipc.ns.gone()) {
         releaseGoneAttachments();
-        ipc = new Ipc(backend().attach(key), true);
-        ATTACHED.put(key, ipc);
+        ipc = new Ipc(Backends.forScheme(Locations.scheme(location)).attach(location), true);
+        ATTACHED.put(location, ipc);
       }
     }
     return ipc;
@@ -99,8 +135,8 @@ public final class Ipc implements AutoCloseable {
    * namespace per request) keeps only those still in use. Runs when a new namespace is attached.
    */
   private static void releaseGoneAttachments() {
-    for (Iterator<Map.Entry<Path, Ipc>> it = ATTACHED.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Path, Ipc> e = it.next();
+    for (Iterator<Map.Entry<URI, Ipc>> it = ATTACHED.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<URI, Ipc> e = it.next();
       Namespace ns = e.getValue().ns;
       if (ns.gone() && !ns.inUse()) {
         it.remove();
@@ -109,7 +145,22 @@ public final class Ipc implements AutoCloseable {
     }
   }
 
+  /** Where this namespace lives; its scheme chose the backend. Never holds user info. */
+  public URI location() {
+    return ns.location();
+  }
+
+  /**
+   * The directory of a {@code file:} namespace.
+   *
+   * @throws UnsupportedOperationException if the namespace lives elsewhere (the message names its location)
+   */
   public Path dir() {
+    URI location = ns.location();
+    if (!Locations.isFile(location)) {
+      throw new UnsupportedOperationException("Ipc.dir(): the namespace at " + Locations.display(location)
+          + " is not a directory; use location()");
+    }
     return ns.dir();
   }
 
@@ -203,7 +254,7 @@ public final class Ipc implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Ipc[" + dir() + "]";
+    return "Ipc[" + Locations.display(location()) + "]";
   }
 
   /** Checks an object name against the rules in the class comment; returns it. */
@@ -240,60 +291,8 @@ public final class Ipc implements AutoCloseable {
     return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 
-  /** The class name of the backend this JVM uses, or null if no namespace has needed one yet. */
+  /** The class name of the {@code file:} backend this JVM uses, or null if no namespace has needed one yet. */
   static String backendName() {
-    Backend b = backend;
-    return b == null ? null : b.getClass().getName();
-  }
-
-  private static Backend backend() {
-    Backend b = backend;
-    if (b == null) {
-      synchronized (Ipc.class) {
-        b = backend;
-        if (b == null) {
-          String named = System.getProperty(BACKEND_PROPERTY, "");
-          b = named.isEmpty() ? discover() : named(named);
-          backend = b;
-        }
-      }
-    }
-    return b;
-  }
-
-  /** The class path's backend of highest priority. */
-  private static Backend discover() {
-    Backend b = null;
-    // a plain loop, no streams or lambdas: this runs first thing in a child JVM that reopens a handle
-    for (Backend candidate : ServiceLoader.load(Backend.class, Ipc.class.getClassLoader())) {
-      if (b == null || candidate.priority() > b.priority()) {
-        b = candidate;
-      }
-    }
-    if (b == null) {
-      throw new IllegalStateException("no ipckit backend on the class path: add the dependency"
-          + " dev.ipckit:ipc-shm (the local shared-memory backend) next to dev.ipckit:ipc-core");
-    }
-    return b;
-  }
-
-  private static Backend named(String className) {
-    Class<?> c;
-    try {
-      c = Class.forName(className, true, Ipc.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new IllegalStateException(BACKEND_PROPERTY + "=" + className + ": no such class on the class path ("
-          + e + ")", e);
-    }
-    if (!Backend.class.isAssignableFrom(c)) {
-      throw new IllegalStateException(BACKEND_PROPERTY + "=" + className + ": the class is not a "
-          + Backend.class.getName());
-    }
-    try {
-      return (Backend) c.getConstructor().newInstance();
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException(BACKEND_PROPERTY + "=" + className + ": cannot create it through a public"
-          + " no-argument constructor (" + e + ")", e);
-    }
+    return Backends.fileBackendName();
   }
 }

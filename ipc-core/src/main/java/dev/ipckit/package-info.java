@@ -1,13 +1,14 @@
 /**
  * ipckit: Python's {@code multiprocessing} for the JVM.
  *
- * <p>{@link dev.ipckit.Ipc} opens a namespace (a directory) whose named objects - values and arrays, locks,
- * semaphores, events, barriers, bounded queues and pipes - are shared by every process on the machine that opens
- * the same directory. {@link dev.ipckit.IpcProcess} runs a {@link dev.ipckit.Task} in a child JVM and
+ * <p>{@link dev.ipckit.Ipc} opens a namespace (a directory, or more generally a location URI) whose named objects -
+ * values and arrays, locks, semaphores, events, barriers, bounded queues and pipes - are shared by every process
+ * that opens the same location. {@link dev.ipckit.IpcProcess} runs a {@link dev.ipckit.Task} in a child JVM and
  * {@link dev.ipckit.Pool} keeps a set of worker processes; handles captured by a task reopen in the child.
  *
  * <p>The backend that stores the objects is found with {@link java.util.ServiceLoader}
- * ({@link dev.ipckit.spi.Backend}); {@code dev.ipckit:ipc-shm} provides the local memory-mapped one. Everything in
+ * ({@link dev.ipckit.spi.Backend}) by the scheme of the location; {@code dev.ipckit:ipc-shm} provides the local
+ * memory-mapped one, for {@code file:} locations. Everything in
  * {@code dev.ipckit.internal.*} and {@code dev.ipckit.spi} is for ipckit and backends, not for applications, and
  * may change.
  *
@@ -26,7 +27,7 @@
  * that holds it, a pipe end is used by one process at a time.
  *
  * <p><b>Serialization.</b> Every handle is {@link java.io.Serializable}. It serializes as where its object
- * lives - the namespace directory, the name, the kind, and what opening it needs (an array's length, a queue's
+ * lives - the namespace's location, the name, the kind, and what opening it needs (an array's length, a queue's
  * capacity and codec, a pipe's end and duplex flag) - never as its contents, and deserializing it reopens the same
  * object in the JVM that reads it, the way Python passes a {@code Value}, a {@code Lock} or a {@code Connection}
  * in {@code Process(args=...)}. A handle captured by a {@link dev.ipckit.Task} therefore reopens in the child, and

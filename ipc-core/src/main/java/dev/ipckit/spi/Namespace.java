@@ -13,6 +13,7 @@ import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
+import java.net.URI;
 import java.nio.file.Path;
 
 /**
@@ -20,7 +21,19 @@ import java.nio.file.Path;
  * receive internal names too (containing {@code '@'}).
  */
 public interface Namespace extends AutoCloseable {
+  /**
+   * The directory of a {@code file:} namespace. A namespace elsewhere (another scheme) implements {@link
+   * #location()} and throws {@link UnsupportedOperationException} here.
+   */
   Path dir();
+
+  /**
+   * Where this namespace lives; its scheme chose the backend. Never holds user info. By default the {@code
+   * file:} location of {@link #dir()}.
+   */
+  default URI location() {
+    return Locations.of(dir());
+  }
 
   SharedInt sharedInt(String name, int initial);
 
@@ -68,9 +81,10 @@ public interface Namespace extends AutoCloseable {
 
   /**
    * True when this namespace's directory no longer exists as opened: removed, or removed and made again at the
-   * same path (a different namespace now). By default: the path is no longer a directory.
+   * same path (a different namespace now). By default: the path of a {@code file:} namespace is no longer a
+   * directory; a namespace elsewhere is never gone.
    */
   default boolean gone() {
-    return !java.nio.file.Files.isDirectory(dir());
+    return Locations.isFile(location()) && !java.nio.file.Files.isDirectory(dir());
   }
 }

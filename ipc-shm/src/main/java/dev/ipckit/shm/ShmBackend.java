@@ -4,13 +4,25 @@ import dev.ipckit.shm.core.Dirs;
 import dev.ipckit.shm.core.TempNamespaces;
 import dev.ipckit.spi.Backend;
 import dev.ipckit.spi.Namespace;
+import dev.ipckit.spi.Locations;
 import java.nio.file.Path;
+import java.util.Set;
 
-/** The local backend: namespaces are directories of memory-mapped files. Found by {@link java.util.ServiceLoader}. */
+/**
+ * The local backend: namespaces are directories of memory-mapped files, at {@code file:} locations. Found by
+ * {@link java.util.ServiceLoader}.
+ */
 public final class ShmBackend implements Backend {
+  private static final Set<String> SCHEMES = Set.of(Locations.FILE);
+
   @Override
   public String name() {
     return "shm";
+  }
+
+  @Override
+  public Set<String> schemes() {
+    return SCHEMES;
   }
 
   @Override

@@ -83,7 +83,8 @@ public final class ChildMain {
     }
     System.setProperty(NAME_PROPERTY, frame.name());
     if (!frame.backend().isEmpty() && System.getProperty(Ipc.BACKEND_PROPERTY) == null) {
-      System.setProperty(Ipc.BACKEND_PROPERTY, frame.backend());   // the parent's backend: no class path search
+      // the parent's file: backend: local handles reopen without a class path search; other schemes find theirs
+      System.setProperty(Ipc.BACKEND_PROPERTY, frame.backend());
     }
     Task task;
     try {

@@ -28,7 +28,7 @@ import java.nio.charset.StandardCharsets;
  *  +---------------------------------------------------------------+
  *  |                     Backend length (bytes, 0 = none)          |
  *  +---------------------------------------------------------------+
- *  |                     Backend class name (UTF-8)               ...
+ *  |                     file: backend class name (UTF-8)         ...
  *  +---------------------------------------------------------------+
  *  |                     Task length (bytes)                       |
  *  +---------------------------------------------------------------+
@@ -39,8 +39,14 @@ import java.nio.charset.StandardCharsets;
  * <p>The task is a {@link dev.ipckit.internal.task.DirectTask} when flag T is set (a lambda a cold JVM runs
  * without Java serialization), else the Java serialization of a {@link dev.ipckit.Task}.
  *
- * <p>The backend is the class of the parent's backend, if it has used one: the child uses it too and skips
- * searching the class path for one (see {@link dev.ipckit.Ipc#BACKEND_PROPERTY}).
+ * <p>The backend is the class of the parent's backend for {@code file:} locations, if it has used one: a hint, so
+ * that the child reopens handles of local namespaces without searching the class path (see {@link
+ * dev.ipckit.Ipc#BACKEND_PROPERTY}). Handles carry their namespace's location, and one of any other scheme
+ * finds the backend of its scheme in the child.
+ *
+ * <p>The version covers the frame and the direct task form in it (version 3: handles carry a location URI, not
+ * a directory). A child that reads another version exits with {@link ChildMain#EXIT_BAD_TASK}, saying "task
+ * frame version N, this ipckit reads M" on its standard error.
  *
  * <p>Daemon-ness travels in the frame, not on the command line, so that a booted spare JVM can become either
  * kind of child: a daemon keeps reading its standard input after the frame (end-of-file = the parent died), a
@@ -49,13 +55,13 @@ import java.nio.charset.StandardCharsets;
  * @param daemon  whether the child halts when its parent dies
  * @param direct  whether {@code task} is a {@link dev.ipckit.internal.task.DirectTask} rather than Java serialization
  * @param name    the process name
- * @param backend the class name of the parent's backend, or "" if it has none yet
+ * @param backend the class name of the parent's {@code file:} backend, or "" if it has none yet
  * @param task    the serialized task
  */
 public record TaskFrame(boolean daemon, boolean direct, String name, String backend, byte[] task) {
   /** "ipck". */
   public static final int MAGIC = 0x6970636B;
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   public static final int FLAG_DAEMON = 1;
   public static final int FLAG_DIRECT = 2;
   /** Longest accepted name (and backend class name), in UTF-8 bytes. */
@@ -117,8 +123,8 @@ public record TaskFrame(boolean daemon, boolean direct, String name, String back
       }
       int version = in.readInt();
       if (version != VERSION) {
-        throw new IOException("unsupported task frame version: version=" + version + ", expected " + VERSION
-            + " (parent and child run different ipckit versions)");
+        throw new IOException("task frame version " + version + ", this ipckit reads " + VERSION
+            + ": parent and child run different ipckit versions");
       }
       int flags = in.readInt();
       String name = new String(readField(in, "name", 0, MAX_NAME_BYTES), StandardCharsets.UTF_8);

@@ -3,16 +3,19 @@ package dev.ipckit.internal.task;
 import dev.ipckit.Codec;
 import dev.ipckit.spi.Handle;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.Locations;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.lang.invoke.SerializedLambda;
+import java.net.URI;
 
 /**
  * The captured values of a {@link DirectTask}: each a tag byte and the value, in the form's big-endian order and
  * with its strings (see {@link DirectTask}). A value is {@code null}, a string, a boxed primitive or an ipckit
- * {@link Handle} with a built-in codec (written as where it lives and reopened on reading); an object captured
+ * {@link Handle} with a built-in codec (written as where it lives: its namespace's location, kind and name, and
+ * reopened on reading by the backend of the location's scheme); an object captured
  * twice is written once and then referred to by the index of its first capture.
  */
 final class CapturedValues {
@@ -100,7 +103,7 @@ final class CapturedValues {
         return false;
       }
       out.writeByte(TAG_HANDLE);
-      DirectTask.writeString(out, ref.dir());
+      DirectTask.writeString(out, ref.location().toString());
       DirectTask.writeString(out, ref.kind());
       DirectTask.writeString(out, ref.name());
       out.writeLong(ref.arg());
@@ -145,14 +148,23 @@ final class CapturedValues {
       case TAG_CHAR: return in.readChar();
       case TAG_BOOLEAN: return in.readBoolean();
       case TAG_HANDLE:
-        String dir = DirectTask.readString(in);
+        String location = DirectTask.readString(in);
         String kind = DirectTask.readString(in);
         String name = DirectTask.readString(in);
         long arg = in.readLong();
         boolean flag = in.readBoolean();
-        return new HandleRef(dir, kind, name, arg, flag, codec(in.readUnsignedByte())).reopen();
+        Codec<?> codec = codec(in.readUnsignedByte());
+        return new HandleRef(location(location), kind, name, arg, flag, codec).reopen();
       default:
         throw new InvalidObjectException("unknown value tag in a direct task: " + tag);
+    }
+  }
+
+  private static URI location(String location) throws InvalidObjectException {
+    try {
+      return Locations.parse(location);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidObjectException("a handle with a bad location in a direct task: " + e.getMessage());
     }
   }
 

@@ -40,8 +40,12 @@ import java.util.Arrays;
  *   string implementation method descriptor
  *   byte   reference kind ({@link MethodHandleInfo} REF_*)
  *   int    number of captured values, then each: a tag byte and the value (or, for an object captured
- *          twice, the index of its first capture: the child gets one object, as from Java serialization)
+ *          twice, the index of its first capture: the child gets one object, as from Java serialization);
+ *          a handle is its namespace's location (a URI string), kind, name, arg, flag and codec tag
  * </pre>
+ *
+ * <p>The form has no version of its own: it travels in a {@link dev.ipckit.internal.process.TaskFrame}, whose
+ * version changes with it.
  */
 public final class DirectTask implements Task {
   private static final long serialVersionUID = 1L;

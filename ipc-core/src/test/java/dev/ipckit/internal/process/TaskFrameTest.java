@@ -69,6 +69,12 @@ class TaskFrameTest {
     byte[] newer = whole.clone();
     newer[7] = 99;                                // version
     e = assertThrows(IOException.class, () -> read(newer));
-    assertTrue(e.getMessage().contains("version=99"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("task frame version 99, this ipckit reads " + TaskFrame.VERSION),
+        e.getMessage());
+    byte[] older = whole.clone();
+    older[7] = (byte) (TaskFrame.VERSION - 1);    // the frame before handles carried locations
+    e = assertThrows(IOException.class, () -> read(older));
+    assertTrue(e.getMessage().startsWith("task frame version " + (TaskFrame.VERSION - 1) + ", this ipckit reads "
+        + TaskFrame.VERSION), e.getMessage());
   }
 }

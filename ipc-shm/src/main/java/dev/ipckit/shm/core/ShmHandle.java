@@ -7,6 +7,7 @@ import dev.ipckit.shm.wait.Waiter;
 import dev.ipckit.spi.Deadline;
 import dev.ipckit.spi.Handle;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.Locations;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
@@ -117,7 +118,7 @@ public abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
 
   @Override
   public final HandleRef handleRef() {
-    return new HandleRef(ns.dir().toString(), kind.name(), name, refArg(), refFlag(), refCodec());
+    return new HandleRef(Locations.of(ns.dir()), kind.name(), name, refArg(), refFlag(), refCodec());
   }
 
   protected final Object writeReplace() throws ObjectStreamException {

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * {@linkplain dev.ipckit.shm.queue package summary}: a put writes slot {@code tail % capacity} and publishes it
  * with setRelease(tail + 1); a take reads slot {@code head % capacity} and frees it with setRelease(head + 1).
  * Messages are {@code byte[]}; it knows no codec, never waits (every call is one attempt) and touches no file:
- * side files are the business of a {@link Spills}. It works on any {@link ByteBuffer} laid out as
+ * side files are the business of a {@link Spills}. It works on any direct {@link ByteBuffer} laid out as
  * {@link QueueDescriptor} says, mapped or not.
  *
  * <p><b>Thread safety.</b> Safe for any number of threads and processes: every call that reads or writes slots

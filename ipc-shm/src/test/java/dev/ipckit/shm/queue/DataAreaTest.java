@@ -18,7 +18,7 @@ class DataAreaTest {
   static final int CAPACITY = 16;
   static final int LENGTH = QueueDescriptor.dataLength(CAPACITY);
 
-  private final ByteBuffer buf = queueFile(CAPACITY, false);
+  private final ByteBuffer buf = queueFile(CAPACITY);
   private final DataArea area = new DataArea(buf, CAPACITY, new DataArea.Cache());
 
   @Test

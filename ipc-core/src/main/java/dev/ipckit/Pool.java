@@ -92,6 +92,14 @@ public final class Pool implements AutoCloseable {
     }
   }
 
+  /**
+   * A pool of as many workers as this machine has processors ({@link Runtime#availableProcessors()}), as Python's
+   * {@code Pool()}.
+   */
+  public static Pool create() {
+    return builder().build();
+  }
+
   /** A pool of {@code processes} workers. */
   public static Pool create(int processes) {
     return builder().processes(processes).build();

@@ -53,6 +53,14 @@ class PoolTest {
 
   /** Chunks of plain ints, longs, doubles and strings travel packed; anything else as objects; all come back. */
   @Test
+  void theDefaultPoolHasAWorkerPerProcessor() throws Exception {
+    try (Pool pool = Pool.create()) {
+      assertEquals(Runtime.getRuntime().availableProcessors(), pool.processes());
+      assertEquals(java.util.List.of(1, 4, 9), pool.map(x -> x * x, java.util.List.of(1, 2, 3)));
+    }
+  }
+
+  @Test
   void mapKeepsEveryKindOfItem() throws Exception {
     try (Pool pool = Pool.create(2)) {
       List<Long> longs = List.of(Long.MIN_VALUE, -1L, 0L, Long.MAX_VALUE);

@@ -368,6 +368,9 @@ public final class ShmQueue<E> extends AbstractShmQueue<E> {
     checkOpen();
     List<Object> all = new ArrayList<>();
     ring.takeBatch(all, Integer.MAX_VALUE);
+    if (!all.isEmpty()) {
+      producers.wake();                             // room for every producer waiting on a full queue
+    }
     for (Object m : all) {
       if (m instanceof SpillFiles.Spilled) {
         spills.discard((SpillFiles.Spilled) m);

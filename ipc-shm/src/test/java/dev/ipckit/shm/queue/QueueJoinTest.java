@@ -48,4 +48,31 @@ class QueueJoinTest {
       assertTrue(Bell.rings() > rings, "the last taskDone() rang the bell");
     }
   }
+
+  @Test
+  void clearRingsAProducerParkedOnAFullQueue() throws Exception {
+    try (Ipc ipc = Ipc.temp()) {
+      IpcQueue<String> q = ipc.queue("full", 1, Codec.string());
+      q.put("a");
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread producer = new Thread(() -> {
+        try {
+          q.put("b");
+        } catch (Throwable t) {
+          failure.set(t);
+        }
+      }, "producer");
+      producer.start();
+      ByteBuffer buf = ((ShmQueue<?>) q).buffer();
+      Await.until("the producer to announce a long park", START,
+          () -> (long) Mem.LONG.getVolatile(buf, QueueDescriptor.PRODUCER_SLEEP_OFFSET) != 0L);
+      long rings = Bell.rings();
+      q.clear();
+      producer.join(START.toMillis());
+      assertFalse(producer.isAlive(), "the put finds room once clear() made it");
+      assertTrue(failure.get() == null, () -> "put threw " + failure.get());
+      assertTrue(Bell.rings() > rings, "clear() rang the bell");
+      assertTrue(q.poll() != null);
+    }
+  }
 }

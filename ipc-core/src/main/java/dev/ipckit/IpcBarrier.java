@@ -91,6 +91,24 @@ public interface IpcBarrier extends Serializable, AutoCloseable {
   int parties();
 
   /**
+   * The number of parties waiting at the barrier now (as {@link java.util.concurrent.CyclicBarrier#getNumberWaiting()}):
+   * a snapshot, for monitoring.
+   *
+   * @return parties that have arrived in the current generation and not yet left
+   * @throws IllegalStateException if this handle is closed
+   */
+  int getNumberWaiting();
+
+  /**
+   * Breaks the barrier (Python's {@code Barrier.abort()}): every party waiting now, in any process, gets a
+   * {@link java.util.concurrent.BrokenBarrierException}, and so does every later {@code await} until
+   * {@link #reset()}.
+   *
+   * @throws IllegalStateException if this handle is closed
+   */
+  void abort();
+
+  /**
    * Returns the name of this barrier in its namespace.
    *
    * @return the name given to {@link Ipc#barrier}

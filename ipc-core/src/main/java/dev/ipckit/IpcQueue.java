@@ -105,6 +105,19 @@ public interface IpcQueue<E> extends BlockingQueue<E>, Serializable, AutoCloseab
   void join() throws InterruptedException;
 
   /**
+   * {@link #join()}, waiting at most {@code timeout} (Python's {@code JoinableQueue.join()} has none; the timed form
+   * is what lets a caller survive a consumer that died before its {@code taskDone()}). Timeouts saturate: at most 0
+   * looks once, {@code Long.MAX_VALUE} of any unit waits as long as it takes.
+   *
+   * @param timeout how long to wait, in {@code unit}
+   * @param unit the unit of {@code timeout}
+   * @return true if every message put has been marked done, false if the time ran out first
+   * @throws InterruptedException if interrupted while waiting
+   * @throws IllegalStateException if this handle is closed
+   */
+  boolean join(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException;
+
+  /**
    * Returns the name of this queue in its namespace.
    *
    * @return the name given to {@link Ipc#queue(String, int, Codec)}

@@ -92,4 +92,57 @@ public interface IpcSemaphore extends Serializable, AutoCloseable {
    * returned; the semaphore and its count stay in the namespace. Closing twice is harmless.
    */
   @Override void close();
+
+  /**
+   * Takes {@code permits} permits at once, waiting until that many are available (as
+   * {@link java.util.concurrent.Semaphore#acquire(int)}): all of them or none, never some while others wait.
+   *
+   * @param permits how many, 0 or more (0 returns at once)
+   * @throws IllegalArgumentException if {@code permits} is negative
+   * @throws InterruptedException if interrupted while waiting (nothing is taken)
+   * @throws IllegalStateException if this handle is closed
+   */
+  void acquire(int permits) throws InterruptedException;
+
+  /**
+   * Takes {@code permits} permits at once if that many are available now.
+   *
+   * @param permits how many, 0 or more
+   * @return true if they were taken
+   * @throws IllegalArgumentException if {@code permits} is negative
+   * @throws IllegalStateException if this handle is closed
+   */
+  boolean tryAcquire(int permits);
+
+  /**
+   * Takes {@code permits} permits at once, waiting at most {@code timeout} (at most 0: not at all; timeouts
+   * saturate, so {@code Long.MAX_VALUE} of any unit waits as long as it takes).
+   *
+   * @param permits how many, 0 or more
+   * @param timeout how long to wait, in {@code unit}
+   * @param unit the unit of {@code timeout}
+   * @return true if they were taken, false if the time ran out first (nothing is taken)
+   * @throws IllegalArgumentException if {@code permits} is negative
+   * @throws InterruptedException if interrupted while waiting (nothing is taken)
+   * @throws IllegalStateException if this handle is closed
+   */
+  boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException;
+
+  /**
+   * Returns {@code permits} permits at once (as {@link java.util.concurrent.Semaphore#release(int)}).
+   *
+   * @param permits how many, 0 or more
+   * @throws IllegalArgumentException if {@code permits} is negative
+   * @throws IllegalStateException if this is a bounded semaphore that they would take past its bound (nothing is
+   *     returned), or if this handle is closed
+   */
+  void release(int permits);
+
+  /**
+   * Takes every permit available now and returns how many (as {@link java.util.concurrent.Semaphore#drainPermits()}).
+   *
+   * @return the permits taken, 0 if none was available
+   * @throws IllegalStateException if this handle is closed
+   */
+  int drainPermits();
 }

@@ -401,8 +401,13 @@ public final class ShmQueue<E> extends AbstractShmQueue<E> {
 
   @Override
   public void join() throws InterruptedException {
+    join(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
     // join() waits on the consumers' sleep word, which the taskDone() that finishes the last task rings
-    awaitCondition(ring::allDone, consumers, Deadline.FOREVER);
+    return awaitCondition(ring::allDone, consumers, Deadline.nanos(timeout, unit));
   }
 
   // ------------------------------------------------------------------ handle

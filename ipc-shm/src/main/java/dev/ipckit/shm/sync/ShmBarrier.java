@@ -188,8 +188,24 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
   }
 
   /** Parties waiting now (a snapshot). */
-  int numberWaiting() {
+  @Override
+  public int getNumberWaiting() {
     checkOpen();
     return (int) ((long) Mem.LONG.getAcquire(buf, STATE) & COUNT_MASK);
+  }
+
+  @Override
+  public void abort() {
+    checkOpen();
+    for (;;) {
+      long w = (long) Mem.LONG.getAcquire(buf, STATE);
+      if ((w & BROKEN) != 0) {
+        return;
+      }
+      if (Mem.LONG.compareAndSet(buf, STATE, w, w | BROKEN)) { // whichever generation is current now
+        sleep.wake();
+        return;
+      }
+    }
   }
 }

@@ -57,58 +57,110 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
     return bounded ? bound : initial;
   }
 
-  private boolean tryTake() {
+  /** One attempt to take {@code n} permits at once: compareAndSet(p, p - n) while p >= n. */
+  private boolean tryTake(int n) {
+    if (n == 0) {
+      return true;
+    }
     java.nio.ByteBuffer b = file.buffer;
     for (;;) {
       long p = (long) Mem.LONG.getAcquire(b, STATE);
-      if (p <= 0) {
+      if (p < n) {
         return false;
       }
-      if (Mem.LONG.compareAndSet(b, STATE, p, p - 1)) {
+      if (Mem.LONG.compareAndSet(b, STATE, p, p - n)) {
         return true;
       }
     }
   }
 
+  private static int checkPermits(int permits) {
+    if (permits < 0) {
+      throw new IllegalArgumentException("permits must not be negative: permits=" + permits);
+    }
+    return permits;
+  }
+
   @Override
   public void acquire() throws InterruptedException {
-    await(Deadline.FOREVER);
+    await(1, Deadline.FOREVER);
+  }
+
+  @Override
+  public void acquire(int permits) throws InterruptedException {
+    await(checkPermits(permits), Deadline.FOREVER);
   }
 
   @Override
   public boolean tryAcquire() {
     checkOpen();
-    return tryTake();
+    return tryTake(1);
+  }
+
+  @Override
+  public boolean tryAcquire(int permits) {
+    checkPermits(permits);
+    checkOpen();
+    return tryTake(permits);
   }
 
   @Override
   public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
-    return await(Deadline.nanos(timeout, unit));
+    return await(1, Deadline.nanos(timeout, unit));
   }
 
-  /** Waits for a permit; false on timeout; InterruptedException on interrupt. */
-  private boolean await(long nanos) throws InterruptedException {
-    return awaitCondition(this::tryTake, sleep, nanos);
+  @Override
+  public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
+    return await(checkPermits(permits), Deadline.nanos(timeout, unit));
+  }
+
+  /** Waits for {@code n} permits; false on timeout; InterruptedException on interrupt. */
+  private boolean await(int n, long nanos) throws InterruptedException {
+    return awaitCondition(() -> tryTake(n), sleep, nanos);
   }
 
   @Override
   public void release() {
+    release(1);
+  }
+
+  @Override
+  public void release(int permits) {
+    checkPermits(permits);
     checkOpen();
+    if (permits == 0) {
+      return;
+    }
     java.nio.ByteBuffer b = file.buffer;
     if (!bounded) {
-      Mem.LONG.getAndAdd(b, STATE, 1L);
+      Mem.LONG.getAndAdd(b, STATE, (long) permits);
       sleep.wake();
       return;
     }
     for (;;) {
       long p = (long) Mem.LONG.getAcquire(b, STATE);
-      if (p >= bound) {
+      if (p + permits > bound) {
         throw new IllegalStateException("boundedSemaphore \"" + name + "\" in " + ns.dir()
-            + " released too many times: permits=" + p + ", bound=" + bound);
+            + " released too many times: permits=" + p + ", releasing " + permits + ", bound=" + bound);
       }
-      if (Mem.LONG.compareAndSet(b, STATE, p, p + 1)) {
+      if (Mem.LONG.compareAndSet(b, STATE, p, p + permits)) {
         sleep.wake();
         return;
+      }
+    }
+  }
+
+  @Override
+  public int drainPermits() {
+    checkOpen();
+    java.nio.ByteBuffer b = file.buffer;
+    for (;;) {
+      long p = (long) Mem.LONG.getAcquire(b, STATE);
+      if (p <= 0) {
+        return 0;
+      }
+      if (Mem.LONG.compareAndSet(b, STATE, p, 0L)) {
+        return (int) Math.min(Integer.MAX_VALUE, p);
       }
     }
   }

@@ -153,7 +153,7 @@ class SyncPrimitivesTest {
     });
     assertThrows(TimeoutException.class, () -> {
       // wait until the other party has arrived, then time out ourselves
-      Await.until("the other party to arrive", Children.START, () -> ((ShmBarrier) barrier).numberWaiting() >= 1);
+      Await.until("the other party to arrive", Children.START, () -> barrier.getNumberWaiting() >= 1);
       barrier.await(10, TimeUnit.MILLISECONDS);
     });
     assertTrue(other.get(30, TimeUnit.SECONDS) instanceof BrokenBarrierException);
@@ -176,7 +176,7 @@ class SyncPrimitivesTest {
         return t;
       }
     });
-    Await.until("the waiter to arrive", Children.START, () -> ((ShmBarrier) barrier).numberWaiting() >= 1);
+    Await.until("the waiter to arrive", Children.START, () -> barrier.getNumberWaiting() >= 1);
     barrier.reset();
     Throwable t;
     try {

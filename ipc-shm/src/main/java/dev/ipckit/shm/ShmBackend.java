@@ -3,8 +3,8 @@ package dev.ipckit.shm;
 import dev.ipckit.shm.core.Dirs;
 import dev.ipckit.shm.core.TempNamespaces;
 import dev.ipckit.spi.Backend;
-import dev.ipckit.spi.Namespace;
 import dev.ipckit.spi.Locations;
+import dev.ipckit.spi.Namespace;
 import java.nio.file.Path;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package dev.ipckit.shm.core;
 
+import dev.ipckit.shm.format.MappedFile;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,8 +21,7 @@ import java.util.concurrent.TimeUnit;
  * an unrelated process only keeps a leftover longer.
  */
 public final class Leftovers {
-  /** Temporary names start with this, then the creator's pid and a dash. */
-  public static final String TEMP_PREFIX = ".tmp-";
+  private static final String TEMP_PREFIX = MappedFile.TEMP_PREFIX;
   static final long MIN_AGE_MILLIS = TimeUnit.SECONDS.toMillis(10);
 
   private Leftovers() {

@@ -169,7 +169,7 @@ public final class TempNamespaces {
 
   /**
    * A new private namespace directory; first sweeps dead ones, leaving alone those {@code openHere} says this JVM
-   * has open (probing them would open and close a channel on our own registry and drop our slot lock).
+   * has open (probing them would open our own liveness file, and closing it would drop our lock on it).
    */
   public static Path create(Predicate<Path> openHere) {
     sweep(root(), System.getenv("XDG_RUNTIME_DIR"), openHere);
@@ -301,7 +301,7 @@ public final class TempNamespaces {
           }
           Object key = SafeFiles.fileKey(d);
           if (openHere.test(d)) {
-            continue; // ours: probing would open and close a channel on our own registry and drop our slot lock
+            continue; // ours: probing would open and close our own liveness file and drop our lock on it
           }
           if (!hasMarker(d, key)) {
             continue;                           // not provably made by this class

@@ -225,6 +225,18 @@ public final class MappedFile {
     }
   }
 
+  /** Temporary names start with this, then the creator's pid and a dash (what {@code core.Leftovers} parses). */
+  public static final String TEMP_PREFIX = ".tmp-";
+
+  /**
+   * A fresh temporary name in {@code dir} for a file this process writes before publishing it under its real name
+   * by a hard link: {@code .tmp-<pid>-<tag><random>}, so that the leftovers of a killed creator can be told apart.
+   */
+  public static Path tempName(Path dir, String tag) {
+    return dir.resolve(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + tag
+        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+  }
+
   /** Creates the file; null if another process published the name first. */
   private static MappedFile create(Path dir, Object dirKey, Path path, Spec spec) {
     long total = FileHeader.LENGTH + spec.bodyLength();
@@ -232,8 +244,7 @@ public final class MappedFile {
       throw new IllegalArgumentException(spec.kind().label() + " \"" + path.getFileName() + "\" would need "
           + total + " bytes; at most " + Integer.MAX_VALUE + " fit one file");
     }
-    Path tmp = dir.resolve(".tmp-" + ProcessHandle.current().pid() + "-"
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    Path tmp = tempName(dir, "");
     MappedByteBuffer map;
     SafeFiles.checkSameDirectory(dir, dirKey);
     try {

@@ -87,8 +87,7 @@ public final class Registry implements Liveness, AutoCloseable {
     this.path = file.path;
     this.buf = file.buffer;
     boolean interrupted = Thread.interrupted(); // an interrupt would close the channel under the lock
-    Path tmp = dir.resolve(".tmp-" + ProcessHandle.current().pid() + "-live-"
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    Path tmp = MappedFile.tempName(dir, "live-");
     FileChannel ch = null;
     try {
       ch = SafeFiles.openOwnFile(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
@@ -255,16 +254,9 @@ public final class Registry implements Liveness, AutoCloseable {
           }
           probed.put(key, ch);
         }
-        FileLock l;
-        try {
-          l = ch.tryLock();
-        } catch (IOException | OverlappingFileLockException e) {
+        if (heldByOwner(ch, live)) {
           return true;
         }
-        if (l == null) {
-          return true;                             // the owner holds it
-        }
-        deleteQuietly(live);                       // while we hold the dead inode's lock: nobody remakes the name
         probed.remove(key);
         closeQuietly(ch);                          // releases our lock too
         return false;
@@ -282,27 +274,37 @@ public final class Registry implements Liveness, AutoCloseable {
    */
   static boolean probeFile(Path live) {
     boolean interrupted = Thread.interrupted(); // an interrupt would close the channel mid-probe
-    try (FileChannel ch = SafeFiles.openOwnFile(live, StandardOpenOption.READ, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS)) {
-      FileLock probe = ch.tryLock();
-      if (probe == null) {
-        return true;                               // the owner holds it
-      }
-      deleteQuietly(live);                         // while we hold the dead inode's lock: nobody remakes the name
-      return false;
+    try (FileChannel ch = SafeFiles.openOwnFile(live, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      return heldByOwner(ch, live);
     } catch (NoSuchFileException e) {
       return false;
-    } catch (OverlappingFileLockException e) {
-      return true;                                 // another thread of this JVM is probing it right now
-    } catch (IOException e) {
-      return true;
-    } catch (IpcException e) {
-      return true;                                 // a link or not our own file: refused, and not judged dead
+    } catch (IOException | IpcException e) {
+      return true;                                 // cannot tell, or not our own file: never dead on a doubt
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * One lock attempt on a channel of the liveness file {@code live}: true when its owner holds the lock (or another
+   * thread of this JVM is probing it right now: never dead on a doubt). Otherwise the owner is dead: the file is
+   * removed while this lock keeps anybody from remaking the name, and false is returned; the caller closes the
+   * channel, which releases the lock.
+   */
+  private static boolean heldByOwner(FileChannel ch, Path live) {
+    FileLock l;
+    try {
+      l = ch.tryLock();
+    } catch (IOException | OverlappingFileLockException e) {
+      return true;
+    }
+    if (l == null) {
+      return true;                                 // the owner holds it
+    }
+    deleteQuietly(live);
+    return false;
   }
 
   /** True when no process holds a liveness file in {@code dir} (used to sweep dead namespaces). */
@@ -317,10 +319,6 @@ public final class Registry implements Liveness, AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return false;
     }
-  }
-
-  Path path() {
-    return path;
   }
 
   /** Leaves the namespace: the liveness file is unlocked and removed, the slot free for the next claimer. */

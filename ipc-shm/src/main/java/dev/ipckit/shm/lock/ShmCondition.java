@@ -1,6 +1,5 @@
 package dev.ipckit.shm.lock;
 
-import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.spi.Deadline;
@@ -41,14 +40,12 @@ final class ShmCondition implements Condition {
 
   private static final int SIGNALS = LockDescriptor.SIGNALS_OFFSET;
 
-  private final ShmHandle lock;
-  private final Owner owner;
+  private final LockHandle lock;
   private final ByteBuffer buf;
   private final SleepWord sleep;
 
   ShmCondition(LockHandle lock, LockState st) {
     this.lock = lock;
-    this.owner = lock;
     this.buf = st.buf;
     this.sleep = st.sleep;
   }
@@ -61,7 +58,7 @@ final class ShmCondition implements Condition {
   @Override
   public void awaitUninterruptibly() {
     long seen = begin();
-    int holds = owner.releaseForAwait();
+    int holds = lock.releaseForAwait();
     boolean interrupted = false;
     try {
       for (;;) {
@@ -73,7 +70,7 @@ final class ShmCondition implements Condition {
         }
       }
     } finally {
-      owner.reacquireAfterAwait(holds);
+      lock.reacquireAfterAwait(holds);
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
@@ -105,7 +102,7 @@ final class ShmCondition implements Condition {
   @Override
   public void signalAll() {
     lock.checkOpen();
-    if (!owner.isHeldByCurrentThread()) {
+    if (!lock.isHeldByCurrentThread()) {
       throw notHeld("signal");
     }
     Mem.LONG.getAndAdd(buf, SIGNALS, 1L);         // volatile: waiters see it with their next poll
@@ -121,18 +118,18 @@ final class ShmCondition implements Condition {
     if (Thread.interrupted()) {
       throw new InterruptedException();            // before releasing anything, as AbstractQueuedSynchronizer does
     }
-    int holds = owner.releaseForAwait();
+    int holds = lock.releaseForAwait();
     try {
       return lock.awaitCondition(() -> signals() != seen, sleep, nanos);
     } finally {
-      owner.reacquireAfterAwait(holds);
+      lock.reacquireAfterAwait(holds);
     }
   }
 
   /** Checks that the caller may wait and reads the counter it waits to move. */
   private long begin() {
     lock.checkOpen();
-    if (!owner.isHeldByCurrentThread()) {
+    if (!lock.isHeldByCurrentThread()) {
       throw notHeld("await");
     }
     return signals();

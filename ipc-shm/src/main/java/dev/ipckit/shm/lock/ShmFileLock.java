@@ -104,11 +104,12 @@ public final class ShmFileLock extends LockHandle {
   public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
     checkOpen();
     notHeld();
-    long deadline = Deadline.after(time, unit);
-    if (!st.gate.tryLock(Deadline.nanos(time, unit), TimeUnit.NANOSECONDS)) {
+    long nanos = Deadline.nanos(time, unit);
+    long deadline = Deadline.after(nanos);
+    if (!st.gate.tryLock(nanos, TimeUnit.NANOSECONDS)) {
       return false;
     }
-    long left = Deadline.isForever(Deadline.nanos(time, unit)) ? Deadline.FOREVER : Deadline.remaining(deadline);
+    long left = Deadline.isForever(nanos) ? Deadline.FOREVER : Deadline.remaining(deadline);
     int outcome = kernelLock(INTERRUPTIBLE, left);
     if (outcome == Waiter.INTERRUPTED) {
       throw new InterruptedException();

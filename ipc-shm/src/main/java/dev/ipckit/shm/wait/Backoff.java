@@ -69,10 +69,6 @@ public final class Backoff {
     this.sleepWord = sleepWord != null && Tuning.BELL.get() ? sleepWord : null;
   }
 
-  State state() {
-    return state;
-  }
-
   /** True once spinning is over: time to look at costlier things, such as an owner's liveness. */
   boolean pastSpinning() {
     return state == State.YIELDING || state == State.PARKING;

@@ -69,21 +69,21 @@ class DamagedFileTest {
 
   /** One kind: how to make its file, which words to damage, and how to use it afterwards. */
   enum Kind {
-    LONG("v", null, b -> ValueDescriptor.decode(b, false)),
-    LOCK("l", null, LockDescriptor::decode),
-    RLOCK("r", null, LockDescriptor::decode),
-    FILE_LOCK("f", null, LockDescriptor::decode),
-    SEMAPHORE("s", null, SyncDescriptor::decode),
-    BOUNDED_SEMAPHORE("bs", null, SyncDescriptor::decode),
-    EVENT("e", null, SyncDescriptor::decode),
-    BARRIER("b", null, SyncDescriptor::decode),
-    QUEUE("q", null, QueueDescriptor::decode),
-    PIPE("p", null, PipeDescriptor::decode);
+    LONG("v", b -> ValueDescriptor.decode(b, false)),
+    LOCK("l", LockDescriptor::decode),
+    RLOCK("r", LockDescriptor::decode),
+    FILE_LOCK("f", LockDescriptor::decode),
+    SEMAPHORE("s", SyncDescriptor::decode),
+    BOUNDED_SEMAPHORE("bs", SyncDescriptor::decode),
+    EVENT("e", SyncDescriptor::decode),
+    BARRIER("b", SyncDescriptor::decode),
+    QUEUE("q", QueueDescriptor::decode),
+    PIPE("p", PipeDescriptor::decode);
 
     final String name;
     final Function<ByteBuffer, Fields> decoder;
 
-    Kind(String name, Object unused, Function<ByteBuffer, Fields> decoder) {
+    Kind(String name, Function<ByteBuffer, Fields> decoder) {
       this.name = name;
       this.decoder = decoder;
     }

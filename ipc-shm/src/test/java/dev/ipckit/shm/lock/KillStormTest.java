@@ -59,6 +59,7 @@ class KillStormTest {
       }
       long[] takeoverMicros = new long[ROUNDS - 1];
       int last = -1;
+      long killedAt = 0L;
       for (int round = 0; round < ROUNDS; round++) {
         int previous = last;
         until("round " + round + ": the next child to hold the lock", TAKEOVER,
@@ -90,6 +91,4 @@ class KillStormTest {
           takeoverMicros[takeoverMicros.length - 1] / 1000.0);
     }
   }
-
-  private long killedAt;
 }

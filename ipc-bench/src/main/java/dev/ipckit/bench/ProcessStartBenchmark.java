@@ -101,6 +101,37 @@ public class ProcessStartBenchmark {
     }
   }
 
+  /**
+   * Eight cold starts one after the other, then eight joins: what a program that fans work out to a few children
+   * pays (the JVMs boot side by side on the machine's cores). Only for the IpcProcess cases.
+   */
+  @Benchmark
+  public int start8Join8() throws InterruptedException, IOException {
+    if (floor != null || start.startsWith("warmSpare")) {
+      return 0;                                // measured for the cold cases only
+    }
+    IpcProcess[] ps = new IpcProcess[8];
+    for (int i = 0; i < ps.length; i++) {
+      if (counter != null) {
+        SharedLong c = counter;
+        ps[i] = builder.start(c::incrementAndGet);
+        started++;
+      } else {
+        ps[i] = builder.start(() -> { });
+      }
+    }
+    int sum = 0;
+    for (IpcProcess p : ps) {
+      p.join();
+      int code = p.exitCode().orElse(-1);
+      if (code != 0) {
+        throw new IllegalStateException(p + " failed");
+      }
+      sum += code;
+    }
+    return sum;
+  }
+
   @Benchmark
   public int startJoin() throws InterruptedException, IOException {
     if (floor != null) {

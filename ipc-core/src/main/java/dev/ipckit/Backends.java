@@ -42,6 +42,18 @@ final class Backends {
     return b;
   }
 
+  /** The class loaders of the backends in use (a child needs their classes too). */
+  static List<ClassLoader> loaders() {
+    List<ClassLoader> out = new ArrayList<>(2);
+    for (Backend b : BY_SCHEME.values()) {
+      ClassLoader l = b.getClass().getClassLoader();
+      if (l != null && !out.contains(l)) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
   /** The class name of the {@code file:} backend this JVM uses, or null if no namespace has needed one yet. */
   static String fileBackendName() {
     Backend b = BY_SCHEME.get(Locations.FILE);

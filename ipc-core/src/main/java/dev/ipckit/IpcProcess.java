@@ -1,23 +1,24 @@
 package dev.ipckit;
 
+import dev.ipckit.internal.process.ChildClassPath;
+import dev.ipckit.internal.process.ChildCommand;
 import dev.ipckit.internal.process.ChildMain;
+import dev.ipckit.internal.process.ShippedClasses;
 import dev.ipckit.internal.process.SparePool;
+import dev.ipckit.internal.process.StartReports;
 import dev.ipckit.internal.process.TaskFrame;
+import dev.ipckit.internal.process.TaskWriter;
 import dev.ipckit.internal.task.DirectTask;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>The child runs on this JVM's class path with the same {@code java} and the JVM flags that matter
+ * <p><b>Where the child finds classes.</b> The child's class path follows where the classes really are: the class
+ * paths of the loaders that define ipckit, its backends, the task's classes and the starting thread's context
+ * class loader ({@code java.class.path} for the system loader, the URLs of a {@link java.net.URLClassLoader}), plus
+ * the module path when this JVM has one (the child then resolves every module on it, and runs ipckit's module). So
+ * a task starts the same under {@code java -cp}, {@code java -jar} of a fat jar, {@code mvn exec:java}, the module
+ * path and a plugin's loader. Classes that exist only in a loader's memory (a single-file program run as {@code java
+ * Foo.java}, a loader that defines classes from bytes) travel to the child as class files, with every class of that
+ * loader they refer to. A class a child could never load (its loader serves no bytes: JShell, a Spring Boot jar
+ * nested in a jar) fails {@code start} with an {@link IllegalArgumentException} naming it. A child that still
+ * cannot read its task (a jar deleted meanwhile, a handle it cannot reopen) exits with code 70 and tells this
+ * process why: {@link #join()} and {@link #exitCode()} then throw a {@link ProcessStartException} with the reason.
+ * {@link Builder#classLoader(ClassLoader)} adds a loader whose classes the task loads only by name.
+ *
+ * <p>The child runs with the same {@code java} and the JVM flags that matter
  * ({@code -Xmx}, {@code -Xms}, {@code -Xss}, {@code -XX:MaxRAMPercentage}, {@code -D...}, {@code --add-opens},
  * {@code --add-exports}, {@code --add-modules}, {@code --add-reads}, {@code --enable-preview},
  * {@code --enable-native-access}, {@code -ea}, {@code -Xshare:} and {@code -XX:SharedArchiveFile=}; not
@@ -50,12 +64,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Exit codes</b> ({@link #exitCode()}): 0 the task returned; 1 the task threw (its stack trace is on the
  * child's standard error); N the task called {@code System.exit(N)}; 143 after {@link #terminate()} (SIGTERM,
  * shutdown hooks run); 137 after {@link #kill()} (SIGKILL); 128+S for another signal S; 70 the child could not read
- * the task (for example a class missing from its class path; the reason is on its standard error); 71 a daemon
+ * the task ({@code join} and {@code exitCode} throw {@link ProcessStartException} with the reason); 71 a daemon
  * child whose parent died. A JVM that cannot start at all (a bad JVM option) exits with the launcher's code, 1.
  *
  * <p><b>Daemon children</b> ({@link Builder#daemon(boolean)}) exit when this JVM exits or dies, even by SIGKILL: the
  * child watches its standard input pipe, which the kernel closes when this process dies however it dies. A
- * non-daemon child (the default) outlives this JVM.
+ * non-daemon child (the default) outlives this JVM. A child started by a daemon child is a daemon too, whatever
+ * its builder says, so no process outlives its family (Python refuses to let a daemon start children; here a
+ * pool worker, itself a daemon, may start processes, and they die with it).
  *
  * <p><b>Start-up.</b> A cold start boots a JVM: tens of milliseconds. With {@link Builder#warmSpare(boolean)} (or
  * {@code -Dipckit.process.warmSpare=true}) one child JVM per configuration is kept booted and waiting; {@code start}
@@ -80,6 +96,8 @@ public final class IpcProcess {
   private final Process process;
   private final String name;
   private final boolean daemon;
+  /** Why the child could not run its task, "" if it could, null until looked at; guarded by this. */
+  private String startFailure;
 
   private IpcProcess(Process process, String name, boolean daemon) {
     this.process = process;
@@ -146,20 +164,63 @@ public final class IpcProcess {
     return process.isAlive();
   }
 
-  /** Waits for the child to exit. */
+  /**
+   * Waits for the child to exit.
+   *
+   * @throws ProcessStartException if the child could not run its task (a class it cannot load, a handle it cannot
+   *                               reopen): the message says why
+   */
   public void join() throws InterruptedException {
     process.waitFor();
+    checkStarted();
   }
 
-  /** Waits at most {@code timeout} for the child to exit; true if it has. A negative timeout is zero. */
+  /**
+   * Waits at most {@code timeout} for the child to exit; true if it has. A negative timeout is zero.
+   *
+   * @throws ProcessStartException if the child exited because it could not run its task
+   */
   public boolean join(Duration timeout) throws InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
-    return process.waitFor(timeout.isNegative() ? 0 : saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+    boolean exited = process.waitFor(timeout.isNegative() ? 0 : saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+    if (exited) {
+      checkStarted();
+    }
+    return exited;
   }
 
-  /** Empty while the child runs; then its exit code (see the class comment: 0 ok, 1 the task threw, ...). */
+  /**
+   * Empty while the child runs; then its exit code (see the class comment: 0 ok, 1 the task threw, ...).
+   *
+   * @throws ProcessStartException if the child exited because it could not run its task
+   */
   public OptionalInt exitCode() {
-    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    if (process.isAlive()) {
+      return OptionalInt.empty();
+    }
+    checkStarted();
+    return OptionalInt.of(process.exitValue());
+  }
+
+  /**
+   * Throws the child's report if it exited because it could not run its task. The report is read once (the
+   * child leaves it in this JVM's report directory) and kept.
+   */
+  private void checkStarted() {
+    if (process.exitValue() != ChildMain.EXIT_BAD_TASK) {
+      return;
+    }
+    String r;
+    synchronized (this) {
+      r = startFailure;
+      if (r == null) {
+        r = StartReports.take(process.pid()).orElse("");
+        startFailure = r;
+      }
+    }
+    if (!r.isEmpty()) {
+      throw new ProcessStartException(name, process.pid(), r);
+    }
   }
 
   /** Asks the child to stop (SIGTERM): its shutdown hooks run; it exits with 143. Harmless after exit. */
@@ -179,9 +240,8 @@ public final class IpcProcess {
 
   @Override
   public String toString() {
-    OptionalInt code = exitCode();
     return "IpcProcess[" + name + ", pid=" + pid() + (daemon ? ", daemon" : "")
-        + (code.isPresent() ? ", exitCode=" + code.getAsInt() : ", alive") + "]";
+        + (process.isAlive() ? ", alive" : ", exitCode=" + process.exitValue()) + "]";
   }
 
   private static long saturatedNanos(Duration d) {
@@ -192,87 +252,48 @@ public final class IpcProcess {
     }
   }
 
-  /** Serializes {@code task}, naming the non-serializable class it captures if there is one. */
-  static byte[] serialize(Task task) {
-    return serialize(task, task);
+  /**
+   * Serializes {@code message}, which carries the user's {@code task} (a {@link Task}, or a {@link Pool} job's
+   * callable), into the bytes {@link java.io.ObjectInputStream} reads back; see {@link TaskWriter#write}.
+   */
+  static TaskWriter.Written serialize(Serializable message, Object task) {
+    return TaskWriter.write(message, task);
   }
 
   /**
-   * Serializes {@code message}, which carries the user's {@code task} (a {@link Task}, or a {@link Pool} job's
-   * callable), into the bytes {@link java.io.ObjectInputStream} reads back; a capture that is not serializable is
-   * an {@link IllegalArgumentException} naming its class and the task's.
+   * Where a child finds its classes: the class paths of the loaders of ipckit, of its backends, of the starting
+   * thread's context, of {@code extra} and of {@code classes}.
+   *
+   * @throws IllegalStateException if ipckit's own classes are not on a class path a child can use
    */
-  static byte[] serialize(Serializable message, Object task) {
-    Objects.requireNonNull(task, "task");
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(message);
-    } catch (NotSerializableException e) {
-      throw new IllegalArgumentException("the task captures an object that is not serializable: class "
-          + e.getMessage() + " (a task may capture only serializable values and ipckit handles; task class "
-          + task.getClass().getName() + ")", e);
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot serialize the task (class " + task.getClass().getName()
-          + "): " + e, e);
+  static ChildClassPath classPath(List<ClassLoader> extra, Collection<Class<?>> classes) {
+    List<ClassLoader> roots = new ArrayList<>(4 + extra.size());
+    roots.add(Ipc.class.getClassLoader());
+    roots.addAll(Backends.loaders());
+    roots.add(Thread.currentThread().getContextClassLoader());
+    roots.addAll(extra);
+    ChildClassPath path = ChildClassPath.of(roots, classes);
+    if (!path.covers(ChildMain.class) && !ChildMain.class.getModule().isNamed()) {
+      throw new IllegalStateException("a child JVM cannot be started: ipckit's own classes (loader "
+          + ChildMain.class.getClassLoader() + ", code source " + ChildMain.class.getProtectionDomain().getCodeSource()
+          + ") are not in a directory or jar on the file system that a class path can name (a jar nested in a jar,"
+          + " as Spring Boot's BOOT-INF/lib, is not); put ipckit on the class path or unpack the application");
     }
-    return bytes.toByteArray();
+    return path;
   }
 
-  /** The {@code java} launcher of this JVM. */
-  static String javaExecutable() {
-    return ProcessHandle.current().info().command()
-        .filter(c -> Files.isExecutable(Path.of(c)))
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-  }
-
-  /** The JVM flags of this JVM that a child should share. */
-  static List<String> inheritedJvmFlags() {
-    List<String> out = new ArrayList<>();
-    List<String> in = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    for (int i = 0; i < in.size(); i++) {
-      String a = in.get(i);
-      if (a.startsWith("-Dcom.sun.management.")) {
-        continue;                             // a JMX port or agent option would collide in the child
-      }
-      if (a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-Xss") || a.startsWith("-D")
-          || a.startsWith("-Xshare:") || a.startsWith("-XX:SharedArchiveFile=")
-          || a.startsWith("-XX:MaxRAMPercentage=") || a.startsWith("-XX:InitialRAMPercentage=")
-          || a.startsWith("-XX:MinRAMPercentage=") || a.startsWith("-XX:MaxRAM=")
-          || a.startsWith("--add-opens=") || a.startsWith("--add-exports=") || a.startsWith("--add-modules=")
-          || a.startsWith("--add-reads=") || a.startsWith("--enable-native-access") || a.equals("--enable-preview")
-          || a.equals("-ea") || a.equals("-esa") || a.startsWith("-ea:") || a.equals("-enableassertions")
-          || a.startsWith("-enableassertions:")) {
-        out.add(a);
-      } else if ((a.equals("--add-opens") || a.equals("--add-exports") || a.equals("--add-modules")
-          || a.equals("--add-reads")) && i + 1 < in.size()) {
-        out.add(a);
-        out.add(in.get(++i));
+  /** The classes among {@code classes} that a child on {@code path} must be handed. */
+  static List<Class<?>> uncovered(ChildClassPath path, Collection<Class<?>> classes) {
+    List<Class<?>> out = null;
+    for (Class<?> c : classes) {
+      if (!c.isArray() && !c.isPrimitive() && !path.covers(c)) {
+        if (out == null) {
+          out = new ArrayList<>();
+        }
+        out.add(c);
       }
     }
-    return out;
-  }
-
-  /** {@code java} and the inherited flags, computed once (the management bean costs milliseconds to load). */
-  private static List<String> launcherAndFlags() {
-    List<String> l = launcherAndFlags;
-    if (l == null) {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(javaExecutable());
-      cmd.addAll(inheritedJvmFlags());
-      l = List.copyOf(cmd);
-      launcherAndFlags = l;
-    }
-    return l;
-  }
-
-  /** The command line of a child: java, inherited flags, {@code options}, class path, {@link ChildMain}. */
-  static List<String> childCommand(List<String> options) {
-    List<String> cmd = new ArrayList<>(launcherAndFlags());
-    cmd.addAll(options);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path", "."));
-    cmd.add(ChildMain.class.getName());
-    return cmd;
+    return out == null ? List.of() : out;
   }
 
   private static IpcProcess startCold(List<String> cmd, TaskFrame frame) {
@@ -288,7 +309,8 @@ public final class IpcProcess {
       // the child JVM died before reading its task: a bad JVM option, or killed from outside
       String code;
       try {
-        code = p.waitFor(5, TimeUnit.SECONDS) ? "exit code " + p.exitValue() : "still running";
+        code = p.waitFor(5, TimeUnit.SECONDS) ? "exit code " + p.exitValue()
+            + StartReports.take(p.pid()).map(r -> ": " + r).orElse("") : "still running";
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
         code = "interrupted while waiting for it";
@@ -307,8 +329,19 @@ public final class IpcProcess {
     private boolean daemon;
     private boolean warmSpare = Boolean.getBoolean(WARM_SPARE_PROPERTY);
     private final List<String> jvmOptions = new ArrayList<>();
+    private final List<ClassLoader> classLoaders = new ArrayList<>();
 
     private Builder() {
+    }
+
+    /**
+     * A class loader whose classes the task may load in the child beyond those it captures (a plugin's loader,
+     * say): its class path joins the child's. The loaders of ipckit, of the task's own classes and the starting
+     * thread's context class loader are always included.
+     */
+    public Builder classLoader(ClassLoader loader) {
+      classLoaders.add(Objects.requireNonNull(loader, "loader"));
+      return this;
     }
 
     /** The process name ({@code IpcProcess-N} by default, N counting starts in this JVM). */
@@ -321,7 +354,10 @@ public final class IpcProcess {
       return this;
     }
 
-    /** A daemon child exits when this JVM exits or dies, even by SIGKILL. Default false. */
+    /**
+     * A daemon child exits when this JVM exits or dies, even by SIGKILL. Default false; always true in a JVM that
+     * is itself a daemon child.
+     */
     public Builder daemon(boolean daemon) {
       this.daemon = daemon;
       return this;
@@ -329,8 +365,8 @@ public final class IpcProcess {
 
     /**
      * Extra JVM options for the child, after the inherited ones (so {@code -Xmx} here wins). Each must start with
-     * {@code '-'}; class path, module and {@code -jar} options are refused (the child runs on this JVM's class
-     * path).
+     * {@code '-'}; class path, module and {@code -jar} options are refused (the child's class path follows the
+     * task's classes; see {@link #classLoader(ClassLoader)}).
      */
     public Builder jvmOptions(String... options) {
       Objects.requireNonNull(options, "options");
@@ -370,7 +406,8 @@ public final class IpcProcess {
       if (!parentWarm) {
         Task empty = () -> { };
         DirectTask.encode(empty);             // the first encoding in a JVM costs milliseconds: pay it now
-        serialize(empty);
+        serialize(empty, empty);
+        StartReports.dir();
         parentWarm = true;
       }
       return SparePool.awaitReady(cmd, timeout);
@@ -378,23 +415,39 @@ public final class IpcProcess {
 
     /** The command line a child of this builder runs (spares append their arguments). */
     List<String> command() {
-      return childCommand(jvmOptions);
+      return ChildCommand.of(jvmOptions, classPath(classLoaders, List.of()));
     }
 
     /**
      * Starts {@code task} in a child JVM.
      *
-     * @throws IllegalArgumentException if the task captures something not serializable (the message names it)
+     * @throws IllegalArgumentException if the task captures something not serializable, or its classes cannot
+     *                                  reach a child (the message names them)
+     * @throws IllegalStateException    if the task captures a closed ipckit object (a handle of a closed Ipc)
      * @throws UncheckedIOException     if no child JVM can be started
      */
     public IpcProcess start(Task task) {
       Objects.requireNonNull(task, "task");
       byte[] direct = DirectTask.encode(task);
-      byte[] blob = direct != null ? direct : serialize(task);
+      byte[] blob;
+      Collection<Class<?>> classes;
+      if (direct != null) {
+        blob = direct;
+        classes = List.of();
+      } else {
+        TaskWriter.Written w = serialize(task, task);
+        blob = w.bytes();
+        classes = w.classes();
+      }
+      ChildClassPath path = classPath(classLoaders, classes);
+      List<Class<?>> missing = uncovered(path, classes);
+      Map<String, byte[]> shipped = missing.isEmpty() ? Map.of() : ShippedClasses.collect(missing);
       String n = name != null ? name : "IpcProcess-" + COUNTER.incrementAndGet();
       String backend = Ipc.backendName();
-      TaskFrame frame = new TaskFrame(daemon, direct != null, n, backend == null ? "" : backend, blob);
-      List<String> cmd = command();
+      boolean d = daemon || ChildMain.daemonChild();
+      TaskFrame frame = new TaskFrame(d, direct != null, n, backend == null ? "" : backend, StartReports.dir(),
+          blob, shipped);
+      List<String> cmd = ChildCommand.of(jvmOptions, path);
       if (!warmSpare) {
         return startCold(cmd, frame);
       }
@@ -403,7 +456,7 @@ public final class IpcProcess {
       if (spare != null) {
         try {
           SparePool.hand(spare, frame);
-          started = new IpcProcess(spare, n, daemon);
+          started = new IpcProcess(spare, n, d);
         } catch (IOException e) {
           spare.destroyForcibly();            // the spare died under us: start cold instead
         }

@@ -4,6 +4,9 @@ import dev.ipckit.internal.pool.Dispatcher;
 import dev.ipckit.internal.pool.PoolMessages.Chunk;
 import dev.ipckit.internal.pool.PoolMessages.Job;
 import dev.ipckit.internal.pool.WorkerSpec;
+import dev.ipckit.internal.process.ChildClassPath;
+import dev.ipckit.internal.process.ShippedClasses;
+import dev.ipckit.internal.process.TaskWriter;
 import dev.ipckit.spi.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,13 +74,16 @@ public final class Pool implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final Object stateLock = new Object();
   private volatile State state = State.RUNNING;
+  /** Where the workers find classes; a task's classes beyond it travel with the task. */
+  private final ChildClassPath classPath;
 
   private Pool(Builder b) {
     this.processes = b.processes;
     this.poolName = "Pool-" + POOLS.incrementAndGet();
     this.ipc = Ipc.temp();
+    this.classPath = IpcProcess.classPath(b.classLoaders, List.of());
     WorkerSpec spec = new WorkerSpec(poolName, ipc, b.initializer, b.jvmOptions.toArray(new String[0]),
-        b.maxTasksPerWorker);
+        b.maxTasksPerWorker, List.copyOf(b.classLoaders));
     try {
       for (int i = 0; i < processes; i++) {
         Dispatcher d = new Dispatcher(i, spec, jobs, () -> state == State.TERMINATED);
@@ -310,7 +316,12 @@ public final class Pool implements AutoCloseable {
   private <R> CompletableFuture<R> submit(SerializableCallable<R> callable) {
     Job job = new Job(ids.incrementAndGet(), callable);
     // serialized once, here in the caller: a task that cannot travel fails now, and the dispatcher sends the bytes
-    job.serialized(IpcProcess.serialize(job, callable));
+    TaskWriter.Written w = IpcProcess.serialize(job, callable);
+    job.serialized(w.bytes());
+    List<Class<?>> missing = IpcProcess.uncovered(classPath, w.classes());
+    if (!missing.isEmpty()) {
+      job.classes(ShippedClasses.collect(missing));   // the source launcher's classes, a later plugin's
+    }
     synchronized (stateLock) {
       if (state != State.RUNNING) {
         throw new IllegalStateException(poolName + " is " + state.text + ": no new tasks");
@@ -332,8 +343,26 @@ public final class Pool implements AutoCloseable {
     private Task initializer;
     private final List<String> jvmOptions = new ArrayList<>();
     private int maxTasksPerWorker;
+    private final List<ClassLoader> classLoaders = new ArrayList<>();
 
     private Builder() {
+      // the loader of the code that makes the pool: its classes are what the tasks will use
+      Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+          .walk(s -> s.map(StackWalker.StackFrame::getDeclaringClass)
+              .filter(c -> c != Pool.class && c != Builder.class).findFirst().orElse(Pool.class));
+      if (caller.getClassLoader() != null) {
+        classLoaders.add(caller.getClassLoader());
+      }
+    }
+
+    /**
+     * A class loader whose classes the tasks use: its class path joins the workers'. The loader of the code that
+     * called {@link Pool#builder()} and the calling thread's context class loader are included already; a task
+     * whose classes come from elsewhere still runs (its class files travel with it).
+     */
+    public Builder classLoader(ClassLoader loader) {
+      classLoaders.add(Objects.requireNonNull(loader, "loader"));
+      return this;
     }
 
     /** Number of worker processes (default: available processors). */

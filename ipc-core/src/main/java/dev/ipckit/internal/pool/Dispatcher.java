@@ -5,6 +5,7 @@ import dev.ipckit.Connection;
 import dev.ipckit.DecodeException;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.Pipe;
+import dev.ipckit.ProcessStartException;
 import dev.ipckit.Task;
 import dev.ipckit.WorkerDiedException;
 import dev.ipckit.internal.pool.PoolMessages.Job;
@@ -13,6 +14,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.BooleanSupplier;
 
@@ -47,6 +52,8 @@ public final class Dispatcher implements Runnable {
   private volatile IpcProcess process;
   private Connection<Serializable> conn;
   private int served;
+  /** The class files this incarnation of the worker has been sent. */
+  private final Set<String> sentClasses = new HashSet<>();
 
   /**
    * Starts worker {@code index} of the pool (the thread is started by the caller).
@@ -76,11 +83,15 @@ public final class Dispatcher implements Runnable {
     Task init = spec.initializer();
     conn = pipe.left();
     served = 0;
-    process = IpcProcess.builder()
+    sentClasses.clear();
+    IpcProcess.Builder b = IpcProcess.builder()
         .name(spec.poolName() + "-worker-" + index + (incarnation > 1 ? "." + incarnation : ""))
         .daemon(true)
-        .jvmOptions(spec.jvmOptions())
-        .start(() -> WorkerLoop.serve(workerEnd, init));
+        .jvmOptions(spec.jvmOptions());
+    for (ClassLoader l : spec.classLoaders()) {
+      b.classLoader(l);
+    }
+    process = b.start(() -> WorkerLoop.serve(workerEnd, init));
   }
 
   /** Kills the worker process (SIGKILL). */
@@ -122,6 +133,7 @@ public final class Dispatcher implements Runnable {
       return;
     }
     try {
+      sendClasses(job);
       conn.sendBytes(job.bytes); // read back by the worker's recv() with the same Java serialization
       if (System.nanoTime() - lastReplyAt > RING_AFTER_NANOS) {
         process.wake();          // a worker idle for long is parked for up to 20 ms: wake it now
@@ -161,18 +173,38 @@ public final class Dispatcher implements Runnable {
         return;
       }
       IpcProcess dead = process;
+      String how;
       try {
         dead.join(Duration.ofSeconds(5));
+        how = dead.exitCode().stream().mapToObj(c -> " with exit code " + c).findFirst().orElse("");
       } catch (InterruptedException ie) {
         job.cancel();
         throw ie;
+      } catch (ProcessStartException cannotStart) {
+        how = " before its first task: " + cannotStart.getMessage();
       }
       job.future.completeExceptionally(new WorkerDiedException("worker " + dead.name() + " (pid " + dead.pid()
-          + ") died" + dead.exitCode().stream().mapToObj(c -> " with exit code " + c).findFirst().orElse("")
-          + " while running task #" + job.id, e));
+          + ") died" + how + " while running task #" + job.id, e));
       conn.close();
       dead.kill();
       spawn();
+    }
+  }
+
+  /** Sends the worker, ahead of {@code job}, the class files it needs and has not been sent yet. */
+  private void sendClasses(Job job) throws IOException, InterruptedException {
+    if (job.classes.isEmpty()) {
+      return;
+    }
+    HashMap<String, byte[]> missing = new HashMap<>();
+    for (Map.Entry<String, byte[]> e : job.classes.entrySet()) {
+      if (!sentClasses.contains(e.getKey())) {
+        missing.put(e.getKey(), e.getValue());
+      }
+    }
+    if (!missing.isEmpty()) {
+      conn.send(new PoolMessages.Classes(missing));
+      sentClasses.addAll(missing.keySet());
     }
   }
 

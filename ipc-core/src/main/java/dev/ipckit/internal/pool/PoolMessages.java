@@ -4,7 +4,9 @@ import dev.ipckit.SerializableCallable;
 import dev.ipckit.SerializableFunction;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,6 +32,8 @@ public final class PoolMessages {
     final transient CompletableFuture<Object> future = new CompletableFuture<>();
     /** This job serialized, as the worker's {@code recv()} reads it; set by the pool before it queues the job. */
     transient byte[] bytes;
+    /** Class files the worker needs for this job and may not have (see {@link Classes}); empty for most. */
+    transient Map<String, byte[]> classes = Map.of();
 
     public Job(long id, SerializableCallable<?> call) {
       this.id = id;
@@ -44,6 +48,11 @@ public final class PoolMessages {
     /** Keeps this job serialized, for its dispatcher to send as it is: called once, before the job is queued. */
     public void serialized(byte[] bytes) {
       this.bytes = bytes;
+    }
+
+    /** The class files a worker must have before it reads this job: called once, before the job is queued. */
+    public void classes(Map<String, byte[]> classes) {
+      this.classes = classes;
     }
 
     /** Fails the future, unless it is done, with a {@link CancellationException}: the pool was terminated. */
@@ -86,6 +95,19 @@ public final class PoolMessages {
     Outcome(Object value, Throwable error) {
       this.value = value;
       this.error = error;
+    }
+  }
+
+  /**
+   * Class files a worker cannot find on its class path, sent before the first job that needs them (the
+   * source launcher's classes, a plugin's loaded after the pool started).
+   */
+  static final class Classes implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final HashMap<String, byte[]> files;
+
+    Classes(HashMap<String, byte[]> files) {
+      this.files = files;
     }
   }
 

@@ -1,11 +1,14 @@
 package dev.ipckit.internal.pool;
 
 import dev.ipckit.Connection;
+import dev.ipckit.DecodeException;
 import dev.ipckit.Task;
 import dev.ipckit.internal.pool.PoolMessages.Chunk;
 import dev.ipckit.internal.pool.PoolMessages.Job;
 import dev.ipckit.internal.pool.PoolMessages.Outcome;
 import dev.ipckit.internal.pool.PoolMessages.Stop;
+import dev.ipckit.internal.process.ChildMain;
+import dev.ipckit.internal.process.ShippedClasses;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,6 +26,8 @@ final class WorkerLoop {
 
   /** The worker's loop, run in the child JVM. */
   static void serve(Connection<Serializable> conn, Task initializer) throws Exception {
+    // tasks' classes the class path lacks arrive as Classes messages; the codec resolves them through this
+    Thread.currentThread().setContextClassLoader(ShippedClasses.loader());
     if (initializer != null) {
       initializer.run();
     }
@@ -32,10 +37,21 @@ final class WorkerLoop {
         m = conn.recv();
       } catch (EOFException parentGone) {
         return;
+      } catch (DecodeException unreadable) {
+        // only a job can name a class this worker lacks: fail that job, keep the worker
+        conn.send(new Outcome(null, portable(new IllegalStateException("worker "
+            + System.getProperty(ChildMain.NAME_PROPERTY) + " (pid " + ProcessHandle.current().pid()
+            + ") cannot read the task: " + rootMessage(unreadable) + ChildMain.describeLoading(unreadable),
+            unreadable.getCause()))));
+        continue;
       }
       if (m instanceof Stop) {
         conn.close();
         return;
+      }
+      if (m instanceof PoolMessages.Classes) {
+        ShippedClasses.accept(((PoolMessages.Classes) m).files);
+        continue;
       }
       Job job = (Job) m;
       Outcome out;
@@ -53,6 +69,15 @@ final class WorkerLoop {
             "the result of task #" + job.id + " cannot be sent back: " + notSerializable.getMessage()))));
       }
     }
+  }
+
+  /** The innermost message of {@code t}'s causes, with its class: what the codec could not do. */
+  private static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    return r.toString();
   }
 
   /** {@code t} if it serializes, else a RuntimeException carrying its text and stack trace. */

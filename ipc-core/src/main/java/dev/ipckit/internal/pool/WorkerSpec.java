@@ -2,6 +2,7 @@ package dev.ipckit.internal.pool;
 
 import dev.ipckit.Ipc;
 import dev.ipckit.Task;
+import java.util.List;
 
 /**
  * What every worker of one pool is started with, and where their pipes live.
@@ -11,6 +12,8 @@ import dev.ipckit.Task;
  * @param initializer       run once in each worker before its first task; null for none
  * @param jvmOptions        extra JVM options for the workers
  * @param maxTasksPerWorker a worker is replaced after this many tasks; 0 for never
+ * @param classLoaders      loaders whose class paths the workers' joins (see {@code IpcProcess.Builder.classLoader})
  */
-public record WorkerSpec(String poolName, Ipc ipc, Task initializer, String[] jvmOptions, int maxTasksPerWorker) {
+public record WorkerSpec(String poolName, Ipc ipc, Task initializer, String[] jvmOptions, int maxTasksPerWorker,
+                         List<ClassLoader> classLoaders) {
 }

@@ -13,7 +13,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +46,9 @@ public final class ChildMain {
   /** First argument of a warm spare. */
   public static final String ARG_SPARE = "spare";
 
+  /** Whether this JVM is a daemon child: set once, before its task runs. */
+  private static volatile boolean daemonChild;
+
   private ChildMain() {
   }
 
@@ -76,6 +78,7 @@ public final class ChildMain {
       return;
     }
     if (frame.daemon()) {
+      daemonChild = true;
       Doorbell.install();                   // bytes after the frame ring it (see ParentWatch)
       Thread watcher = new Thread(new ParentWatch(stdin), "ipckit-parent-watch");
       watcher.setDaemon(true);
@@ -86,14 +89,21 @@ public final class ChildMain {
       // the parent's file: backend: local handles reopen without a class path search; other schemes find theirs
       System.setProperty(Ipc.BACKEND_PROPERTY, frame.backend());
     }
+    if (!frame.classes().isEmpty()) {
+      ShippedClasses.accept(frame.classes());
+    }
+    // the task's classes resolve through it: the class path first, then the classes handed over
+    Thread.currentThread().setContextClassLoader(ShippedClasses.loader());
     Task task;
     try {
       task = frame.direct() ? DirectTask.decode(frame.task()) : deserialize(frame.task());
     } catch (Throwable e) {
-      System.err.println("ipckit child " + frame.name() + " (pid " + ProcessHandle.current().pid()
-          + "): cannot read the task: " + e);
+      String reason = "child JVM " + frame.name() + " (pid " + ProcessHandle.current().pid()
+          + ") cannot read its task: " + e + describeLoading(e);
+      System.err.println("ipckit " + reason);
       e.printStackTrace(System.err);
       System.err.flush();
+      StartReports.write(frame.reports(), reason);
       System.exit(EXIT_BAD_TASK);
       return;
     }
@@ -120,11 +130,44 @@ public final class ChildMain {
     }
   }
 
-  /** Deserializes a task through a filter with depth and size limits. */
+  /** Whether this JVM is a daemon child of an ipckit parent (its own children are daemons too). */
+  public static boolean daemonChild() {
+    return daemonChild;
+  }
+
+  /**
+   * Where this JVM looks for classes, for a message about one it could not load: empty unless {@code e} (or a
+   * cause) is about a missing class.
+   */
+  public static String describeLoading(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ClassNotFoundException || t instanceof NoClassDefFoundError) {
+        String mp = System.getProperty("jdk.module.path");
+        return " (class path of this JVM: " + System.getProperty("java.class.path", "")
+            + (mp == null || mp.isEmpty() ? "" : "; module path: " + mp)
+            + (ShippedClasses.loader().size() == 0 ? "" : "; " + ShippedClasses.loader().size()
+                + " classes handed over by the parent") + ")";
+      }
+    }
+    return "";
+  }
+
+  /**
+   * Deserializes a task through a filter with depth and size limits, resolving classes through the class path
+   * and the classes handed over by the parent.
+   */
   public static Task deserialize(byte[] blob) throws IOException, ClassNotFoundException {
-    try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(blob))) {
+    try (ResolvingObjectInputStream ois = new ResolvingObjectInputStream(new ByteArrayInputStream(blob))) {
       ois.setObjectInputFilter(new SizeFilter(blob.length));
-      Object o = ois.readObject();
+      Object o;
+      try {
+        o = ois.readObject();
+      } catch (RuntimeException e) {
+        if (ois.missingClass() != null) {   // a lambda whose class is missing fails late, with a ClassCastException
+          throw ois.missingClass();
+        }
+        throw e;
+      }
       if (!(o instanceof Task)) {
         throw new IOException("not a Task: " + (o == null ? "null" : o.getClass().getName()));
       }

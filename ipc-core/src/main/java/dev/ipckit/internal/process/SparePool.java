@@ -190,10 +190,11 @@ public final class SparePool {
 
   /** Starts a child JVM with {@code cmd}: its standard output and error are this process's, as in Python. */
   public static Process launch(List<String> cmd) throws IOException {
-    return new ProcessBuilder(cmd)
+    ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().remove("CLASSPATH");    // the command says where the classes are, even when it has no -cp
+    return pb.start();
   }
 
   /** Writes {@code frame} to a child's standard input; closes it unless the child is a daemon. */

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The one message a parent writes to a child's standard input: who the child is and what it runs. All integers
@@ -30,9 +32,18 @@ import java.nio.charset.StandardCharsets;
  *  +---------------------------------------------------------------+
  *  |                     file: backend class name (UTF-8)         ...
  *  +---------------------------------------------------------------+
+ *  |                     Report directory length (bytes, 0 = none) |
+ *  +---------------------------------------------------------------+
+ *  |                     Report directory (UTF-8)                 ...
+ *  +---------------------------------------------------------------+
  *  |                     Task length (bytes)                       |
  *  +---------------------------------------------------------------+
  *  |                     Task (see below)                         ...
+ *  +---------------------------------------------------------------+
+ *  |                     Number of class files                     |
+ *  +---------------------------------------------------------------+
+ *  |            each: name length, binary name (UTF-8),            |
+ *  |                  file length, class file                     ...
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -44,8 +55,12 @@ import java.nio.charset.StandardCharsets;
  * dev.ipckit.Ipc#BACKEND_PROPERTY}). Handles carry their namespace's location, and one of any other scheme
  * finds the backend of its scheme in the child.
  *
+ * <p>The report directory is where the child says why it could not run the task (see {@link StartReports}). The
+ * class files are those of the task's classes that the child cannot find on its class path (see
+ * {@link ShippedClasses}): usually none.
+ *
  * <p>The version covers the frame and the direct task form in it (version 3: handles carry a location URI, not
- * a directory). A child that reads another version exits with {@link ChildMain#EXIT_BAD_TASK}, saying "task
+ * a directory; version 4: the report directory and the class files). A child that reads another version exits with {@link ChildMain#EXIT_BAD_TASK}, saying "task
  * frame version N, this ipckit reads M" on its standard error.
  *
  * <p>Daemon-ness travels in the frame, not on the command line, so that a booted spare JVM can become either
@@ -56,18 +71,28 @@ import java.nio.charset.StandardCharsets;
  * @param direct  whether {@code task} is a {@link dev.ipckit.internal.task.DirectTask} rather than Java serialization
  * @param name    the process name
  * @param backend the class name of the parent's {@code file:} backend, or "" if it has none yet
+ * @param reports the parent's report directory, or "" for none
  * @param task    the serialized task
+ * @param classes class files by binary name, for classes the child cannot find on its class path
  */
-public record TaskFrame(boolean daemon, boolean direct, String name, String backend, byte[] task) {
+public record TaskFrame(boolean daemon, boolean direct, String name, String backend, String reports, byte[] task,
+                        Map<String, byte[]> classes) {
   /** "ipck". */
   public static final int MAGIC = 0x6970636B;
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
   public static final int FLAG_DAEMON = 1;
   public static final int FLAG_DIRECT = 2;
   /** Longest accepted name (and backend class name), in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = 4096;
   /** Largest accepted task, in bytes. */
   public static final int MAX_TASK_BYTES = 1 << 30;
+  /** Most class files in a frame. */
+  public static final int MAX_CLASSES = ShippedClasses.MAX_CLASSES;
+
+  /** A frame without class files. */
+  public TaskFrame(boolean daemon, boolean direct, String name, String backend, String reports, byte[] task) {
+    this(daemon, direct, name, backend, reports, task, Map.of());
+  }
 
   /** Writes this frame and flushes. */
   public void writeTo(OutputStream os) throws IOException {
@@ -79,7 +104,13 @@ public record TaskFrame(boolean daemon, boolean direct, String name, String back
     out.writeInt((daemon ? FLAG_DAEMON : 0) | (direct ? FLAG_DIRECT : 0));
     writeField(out, n);
     writeField(out, b);
+    writeField(out, reports.getBytes(StandardCharsets.UTF_8));
     writeField(out, task);
+    out.writeInt(classes.size());
+    for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+      writeField(out, e.getKey().getBytes(StandardCharsets.UTF_8));
+      writeField(out, e.getValue());
+    }
     out.flush();
   }
 
@@ -129,8 +160,19 @@ public record TaskFrame(boolean daemon, boolean direct, String name, String back
       int flags = in.readInt();
       String name = new String(readField(in, "name", 0, MAX_NAME_BYTES), StandardCharsets.UTF_8);
       String backend = new String(readField(in, "backend", 0, MAX_NAME_BYTES), StandardCharsets.UTF_8);
+      String reports = new String(readField(in, "report directory", 0, MAX_NAME_BYTES), StandardCharsets.UTF_8);
       byte[] task = readField(in, "task", 1, MAX_TASK_BYTES);
-      return new TaskFrame((flags & FLAG_DAEMON) != 0, (flags & FLAG_DIRECT) != 0, name, backend, task);
+      int count = in.readInt();
+      if (count < 0 || count > MAX_CLASSES) {
+        throw new IOException("bad class file count in task frame: count=" + count);
+      }
+      Map<String, byte[]> classes = new HashMap<>();
+      for (int i = 0; i < count; i++) {
+        String cn = new String(readField(in, "class name", 1, MAX_NAME_BYTES), StandardCharsets.UTF_8);
+        classes.put(cn, readField(in, "class file", 1, MAX_TASK_BYTES));
+      }
+      return new TaskFrame((flags & FLAG_DAEMON) != 0, (flags & FLAG_DIRECT) != 0, name, backend, reports, task,
+          classes);
     } catch (EOFException e) {
       throw new EOFException("task frame truncated: the parent closed the pipe mid-frame (" + e.getMessage() + ")");
     }

@@ -26,7 +26,7 @@ class FrameVersionProcessTest {
   @Test
   void aChildRefusesAnOldFrameNamingBothVersions() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    new TaskFrame(false, true, "old", "", new byte[] {1, 2, 3}).writeTo(bytes);
+    new TaskFrame(false, true, "old", "", "", new byte[] {1, 2, 3}).writeTo(bytes);
     byte[] frame = bytes.toByteArray();
     int old = TaskFrame.VERSION - 1;
     frame[7] = (byte) old;                        // the version word's low byte

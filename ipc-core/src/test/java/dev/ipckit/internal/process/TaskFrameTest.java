@@ -32,15 +32,38 @@ class TaskFrameTest {
     for (boolean daemon : new boolean[] {false, true}) {
       for (boolean direct : new boolean[] {false, true}) {
         for (String backend : new String[] {"", "dev.ipckit.shm.ShmBackend"}) {
-          TaskFrame f = new TaskFrame(daemon, direct, "wörker-1", backend, new byte[] {1, 2, 3});
+          TaskFrame f = new TaskFrame(daemon, direct, "wörker-1", backend, "/tmp/reports", new byte[] {1, 2, 3});
           TaskFrame g = read(bytes(f));
           assertEquals(daemon, g.daemon());
           assertEquals(direct, g.direct());
           assertEquals("wörker-1", g.name());
           assertEquals(backend, g.backend());
+          assertEquals("/tmp/reports", g.reports());
           assertArrayEquals(new byte[] {1, 2, 3}, g.task());
+          assertTrue(g.classes().isEmpty());
         }
       }
+    }
+  }
+
+  @Test
+  void classFilesRoundTrip() throws IOException {
+    TaskFrame f = new TaskFrame(false, false, "c", "", "", new byte[] {1},
+        java.util.Map.of("a.B", new byte[] {(byte) 0xCA, (byte) 0xFE}, "C$1", new byte[] {7}));
+    TaskFrame g = read(bytes(f));
+    assertEquals(java.util.Set.of("a.B", "C$1"), g.classes().keySet());
+    assertArrayEquals(new byte[] {(byte) 0xCA, (byte) 0xFE}, g.classes().get("a.B"));
+    assertArrayEquals(new byte[] {7}, g.classes().get("C$1"));
+  }
+
+  @Test
+  void aNegativeOrHugeClassCountIsNamed() throws IOException {
+    byte[] whole = bytes(new TaskFrame(false, false, "x", "", "", new byte[] {1}));
+    for (int count : new int[] {-1, TaskFrame.MAX_CLASSES + 1}) {
+      byte[] bad = whole.clone();
+      java.nio.ByteBuffer.wrap(bad).putInt(bad.length - 4, count);
+      IOException e = assertThrows(IOException.class, () -> read(bad));
+      assertTrue(e.getMessage().contains("class file count"), e.getMessage());
     }
   }
 
@@ -51,7 +74,7 @@ class TaskFrameTest {
 
   @Test
   void aCutFrameIsAnEofAtEveryLength() throws IOException {
-    byte[] whole = bytes(new TaskFrame(true, true, "cut", "some.Backend", new byte[] {9, 9, 9, 9}));
+    byte[] whole = bytes(new TaskFrame(true, true, "cut", "some.Backend", "", new byte[] {9, 9, 9, 9}));
     for (int n = 1; n < whole.length; n++) {
       byte[] part = Arrays.copyOf(whole, n);
       EOFException e = assertThrows(EOFException.class, () -> read(part), "cut at " + n);
@@ -61,7 +84,7 @@ class TaskFrameTest {
 
   @Test
   void aForeignOrNewerFrameIsNamed() throws IOException {
-    byte[] whole = bytes(new TaskFrame(false, false, "x", "", new byte[] {1}));
+    byte[] whole = bytes(new TaskFrame(false, false, "x", "", "", new byte[] {1}));
     byte[] foreign = whole.clone();
     foreign[0] = (byte) 0xAC;
     IOException e = assertThrows(IOException.class, () -> read(foreign));

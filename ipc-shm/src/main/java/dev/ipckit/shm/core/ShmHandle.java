@@ -116,8 +116,10 @@ public abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
     return null;
   }
 
+  /** Where this object lives. A closed handle has no reference: a child could not use it. */
   @Override
   public final HandleRef handleRef() {
+    checkOpen();
     return new HandleRef(Locations.of(ns.dir()), kind.name(), name, refArg(), refFlag(), refCodec());
   }
 

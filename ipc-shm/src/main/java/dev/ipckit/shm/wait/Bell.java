@@ -14,8 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Wakes parked waiters in every process at once, through the kernel: a waiter cannot block on shared memory (Java
@@ -45,7 +45,8 @@ public final class Bell implements AutoCloseable {
   public static final String FILE_NAME = ".bell";
   private static final byte[] BELL_BYTE = {1};
 
-  private static final Set<Path> LISTENED = new HashSet<>();
+  /** The directories this JVM listens to and their watch keys; guarded by Bell.class. */
+  private static final Map<Path, WatchKey> LISTENED = new HashMap<>();
   private static final java.util.concurrent.atomic.AtomicLong RINGS = new java.util.concurrent.atomic.AtomicLong();
   private static WatchService service;
   private static boolean unavailable;
@@ -83,9 +84,13 @@ public final class Bell implements AutoCloseable {
     }
   }
 
-  /** Closes the bell file; a later ring opens it again. */
+  /**
+   * Closes the bell file (a later ring opens it again) and stops listening to it: the last bell closed in this
+   * JVM closes the watch service, whose thread then ends (an application's exit does not wait on it).
+   */
   @Override
   public synchronized void close() {
+    unlisten(dir);
     if (channel != null) {
       try {
         channel.close();
@@ -101,7 +106,7 @@ public final class Bell implements AutoCloseable {
     if (!Tuning.BELL.get() || unavailable) {
       return false;
     }
-    if (LISTENED.contains(dir)) {
+    if (LISTENED.containsKey(dir)) {
       return true;
     }
     if (service == null) {
@@ -111,33 +116,47 @@ public final class Bell implements AutoCloseable {
         unavailable = true;                    // no inotify instance left: waiters wake on their own
         return false;
       }
-      Thread t = new Thread(Bell::dispatch, "ipckit-bell");
+      WatchService ws = service;
+      Thread t = new Thread(() -> dispatch(ws), "ipckit-bell");
       t.setDaemon(true);
       t.start();
       Doorbell.install();
     }
+    WatchKey key;
     try {
-      dir.register(service, StandardWatchEventKinds.ENTRY_MODIFY);
+      key = dir.register(service, StandardWatchEventKinds.ENTRY_MODIFY);
     } catch (IOException | UnsupportedOperationException e) {
       return false;                            // this directory only (gone, or no watch left): wake on their own
     }
-    LISTENED.add(dir);
+    LISTENED.put(dir, key);
     return true;
   }
 
-  /** Rings this JVM's doorbell for every event on a listened directory. */
-  private static void dispatch() {
-    WatchService ws;
-    synchronized (Bell.class) {
-      ws = service;
+  /** Stops listening to {@code dir}; closes the watch service when no directory is listened to any more. */
+  private static synchronized void unlisten(Path dir) {
+    WatchKey key = LISTENED.remove(dir);
+    if (key != null) {
+      key.cancel();
     }
+    if (LISTENED.isEmpty() && service != null) {
+      try {
+        service.close();                       // the dispatcher sees ClosedWatchServiceException and ends
+      } catch (IOException ignored) {
+        // nothing more to do
+      }
+      service = null;
+    }
+  }
+
+  /** Rings this JVM's doorbell for every event on a listened directory. */
+  private static void dispatch(WatchService ws) {
     try {
       for (;;) {
         WatchKey key = ws.take();
         key.pollEvents();
         if (!key.reset()) {
           synchronized (Bell.class) {
-            LISTENED.remove((Path) key.watchable());   // the directory is gone
+            LISTENED.remove((Path) key.watchable(), key);   // the directory is gone, or no longer listened to
           }
         }
         Doorbell.ring();

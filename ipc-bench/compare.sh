@@ -2,6 +2,7 @@
 # Runs the same JMH benchmarks from several benchmark jars (before and after changes) interleaved in one sitting,
 # so the machine's drift hits them alike, and keeps the report under ipc-bench/results/. Compare the ratios.
 # Usage: ipc-bench/compare.sh LABEL=JAR LABEL=JAR ...    (a benchmark a jar lacks is skipped for it)
+#        RUNS='ProcessStartBenchmark.startJoin -p start=cold -f 1;...' ipc-bench/compare.sh ...   (other runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p ipc-bench/results
@@ -20,6 +21,9 @@ runs=(
   "LivenessBenchmark.probe $short"
   "LivenessBenchmark.takeoverAfterKill -f 1 -wi 2 -i 15"
 )
+if [ -n "${RUNS:-}" ]; then
+  IFS=';' read -r -a runs <<< "$RUNS"
+fi
 for r in "${runs[@]}"; do
   for j in "$@"; do
     label=${j%%=*}

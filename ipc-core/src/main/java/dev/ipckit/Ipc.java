@@ -233,6 +233,23 @@ public final class Ipc implements AutoCloseable {
     return ns.barrier(checkName(name), parties);
   }
 
+  /**
+   * A barrier for {@code parties} parties whose last party to arrive runs {@code action} before the others are
+   * released, as {@link java.util.concurrent.CyclicBarrier#CyclicBarrier(int, Runnable)}; Python's
+   * {@code Barrier(parties, action)}. The action is this handle's own: it runs when the thread arriving last used
+   * this handle; a process that opened the barrier without an action runs none when it arrives last. If the
+   * action throws, the barrier is broken (the others get {@link java.util.concurrent.BrokenBarrierException}) and
+   * the exception reaches the last party's {@code await}.
+   *
+   * @throws IllegalArgumentException if {@code parties} is not positive
+   */
+  public IpcBarrier barrier(String name, int parties, Runnable action) {
+    if (parties < 1) {
+      throw new IllegalArgumentException("parties must be positive: parties=" + parties);
+    }
+    return ns.barrier(checkName(name), parties, java.util.Objects.requireNonNull(action, "action"));
+  }
+
   public <E> IpcQueue<E> queue(String name, int capacity, Codec<E> codec) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);

@@ -7,7 +7,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A cyclic barrier shared across processes, with {@link java.util.concurrent.CyclicBarrier}'s verbs: Python's
- * {@code multiprocessing.Barrier(parties)}, without a barrier action.
+ * {@code multiprocessing.Barrier(parties, action)}.
+ *
+ * <p><b>Barrier action.</b> {@link Ipc#barrier(String, int, Runnable)} gives a handle an action that its thread
+ * runs when it arrives last, before any party leaves (the others wait meanwhile), as {@code CyclicBarrier(parties,
+ * action)}. The action is the handle's own and does not travel: each process runs the action of the handle it
+ * arrived through, or none. An action that throws breaks the barrier; its exception reaches that party's
+ * {@code await}.
  *
  * <p>A barrier is created with a fixed number of {@link #parties()} ({@link Ipc#barrier}; opening the same name
  * with another number is an {@link IllegalArgumentException}) and shared by every process that opens the same name

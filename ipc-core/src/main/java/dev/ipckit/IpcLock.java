@@ -33,9 +33,18 @@ import java.util.concurrent.locks.Lock;
  * reentrant lock), waits for a signal and takes the lock again; {@code signal} and {@code signalAll} require the
  * lock. All conditions of one lock share one signal: {@code signal()} may wake every waiter of the lock, so wait in
  * a loop that re-checks the predicate, as {@link java.util.concurrent.locks.Condition} asks anyway. A waiter that
- * takes the lock back from a holder that died meanwhile sees {@link #ownerDied()} {@code true}.
+ * takes the lock back from a holder that died meanwhile sees {@link #ownerDied()} {@code true}. An {@link
+ * IpcCondition} also waits for a predicate ({@link IpcCondition#waitFor}, Python's {@code wait_for}).
  */
 public interface IpcLock extends Lock, Serializable, AutoCloseable {
+  /**
+   * Returns a condition of this lock, shared with every process that opens the same lock (see the class comment).
+   *
+   * @return a new condition handle; all of them share the lock's one signal
+   * @throws IllegalStateException if this handle is closed
+   */
+  @Override IpcCondition newCondition();
+
   /**
    * Returns whether the current thread's acquisition of this lock took it over from a process that died while
    * holding it. It stays {@code true} until the current thread unlocks (for a reentrant lock, releases its last

@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -65,7 +68,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * child's standard error); N the task called {@code System.exit(N)}; 143 after {@link #terminate()} (SIGTERM,
  * shutdown hooks run); 137 after {@link #kill()} (SIGKILL); 128+S for another signal S; 70 the child could not read
  * the task ({@code join} and {@code exitCode} throw {@link ProcessStartException} with the reason); 71 a daemon
- * child whose parent died. A JVM that cannot start at all (a bad JVM option) exits with the launcher's code, 1.
+ * child whose parent died. A JVM that cannot start at all (a bad JVM option) exits with the launcher's code, 1. A
+ * signal shows as 128+N, as a shell shows it: {@link Process} cannot tell a child killed by SIGKILL from one
+ * that called {@code System.exit(137)}, so there is no {@code exitSignal()} that would be a guess.
  *
  * <p><b>Daemon children</b> ({@link Builder#daemon(boolean)}) exit when this JVM exits or dies, even by SIGKILL: the
  * child watches its standard input pipe, which the kernel closes when this process dies however it dies. A
@@ -90,6 +95,10 @@ public final class IpcProcess {
   public static final String WARM_SPARE_PROPERTY = "ipckit.process.warmSpare";
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
+  /** This JVM's process id, which its children's frames carry. */
+  private static final long SELF = ProcessHandle.current().pid();
+  /** The children this JVM started that have not exited yet, in start order; guarded by itself. */
+  private static final Set<IpcProcess> CHILDREN = new LinkedHashSet<>();
   private static volatile List<String> launcherAndFlags;
   private static volatile boolean parentWarm;
 
@@ -103,6 +112,59 @@ public final class IpcProcess {
     this.process = process;
     this.name = name;
     this.daemon = daemon;
+    synchronized (CHILDREN) {
+      CHILDREN.add(this);
+    }
+    process.onExit().thenRun(() -> {
+      synchronized (CHILDREN) {
+        CHILDREN.remove(this);
+      }
+    });
+  }
+
+  /**
+   * This JVM seen as a process, as Python's {@code current_process()}: its name ({@code "MainProcess"} unless it
+   * is an ipckit child, then the name its parent gave it), its process id, whether it is an ipckit child and
+   * whether a daemon one.
+   */
+  public static Current current() {
+    String child = ChildMain.childName();
+    return new Current(child != null ? child : "MainProcess", ProcessHandle.current().pid(), child != null,
+        ChildMain.daemonChild());
+  }
+
+  /**
+   * The live children this JVM started (with {@link #start} or a builder, pool workers included) that have not
+   * exited, in start order: Python's {@code active_children()}.
+   */
+  public static List<IpcProcess> activeChildren() {
+    List<IpcProcess> out;
+    synchronized (CHILDREN) {
+      out = new ArrayList<>(CHILDREN);
+    }
+    out.removeIf(p -> !p.isAlive());
+    return out;
+  }
+
+  /**
+   * The ipckit parent that started this JVM, while it lives: Python's {@code parent_process()}. Empty in a JVM
+   * that is not an ipckit child, and once the parent has exited.
+   */
+  public static Optional<ProcessHandle> parent() {
+    long pid = ChildMain.parentPid();
+    return pid == 0 ? Optional.empty() : ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+  }
+
+  /**
+   * What {@link #current()} returns: this JVM's process name and id, and whether it is an ipckit child (and a
+   * daemon one).
+   *
+   * @param name   {@code "MainProcess"}, or the child's name ({@link #name()} in its parent)
+   * @param pid    this JVM's process id
+   * @param child  whether an ipckit parent started this JVM to run a task
+   * @param daemon whether this JVM is a daemon child (it exits when its parent dies; its children are daemons)
+   */
+  public record Current(String name, long pid, boolean child, boolean daemon) {
   }
 
   /** Starts {@code task} in a new non-daemon child JVM named {@code IpcProcess-N}. */
@@ -445,8 +507,8 @@ public final class IpcProcess {
       String n = name != null ? name : "IpcProcess-" + COUNTER.incrementAndGet();
       String backend = Ipc.backendName();
       boolean d = daemon || ChildMain.daemonChild();
-      TaskFrame frame = new TaskFrame(d, direct != null, n, backend == null ? "" : backend, StartReports.dir(),
-          blob, shipped);
+      TaskFrame frame = new TaskFrame(d, direct != null, n, SELF, backend == null ? "" : backend,
+          StartReports.dir(), blob, shipped);
       List<String> cmd = ChildCommand.of(jvmOptions, path);
       if (!warmSpare) {
         return startCold(cmd, frame);

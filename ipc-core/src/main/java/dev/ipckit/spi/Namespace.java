@@ -61,6 +61,18 @@ public interface Namespace extends AutoCloseable {
 
   IpcBarrier barrier(String name, int parties);
 
+  /**
+   * A barrier whose handle runs {@code action} when its thread is the last party to arrive, before the others
+   * are released (as {@link java.util.concurrent.CyclicBarrier#CyclicBarrier(int, Runnable)}). The action belongs
+   * to this handle only: other handles and processes run their own, or none.
+   *
+   * @throws UnsupportedOperationException if this backend has no barrier actions
+   */
+  default IpcBarrier barrier(String name, int parties, Runnable action) {
+    throw new UnsupportedOperationException(getClass().getName() + " has no barrier actions (barrier \"" + name
+        + "\")");
+  }
+
   <E> IpcQueue<E> queue(String name, int capacity, Codec<E> codec);
 
   <E> Pipe<E> pipe(String name, boolean duplex, Codec<E> codec);

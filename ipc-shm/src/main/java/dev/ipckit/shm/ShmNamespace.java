@@ -305,7 +305,12 @@ public final class ShmNamespace implements Namespace, NamespaceView {
 
   @Override
   public IpcBarrier barrier(String name, int parties) {
-    return ShmBarrier.open(this, name, parties);
+    return ShmBarrier.open(this, name, parties, null);
+  }
+
+  @Override
+  public IpcBarrier barrier(String name, int parties, Runnable action) {
+    return ShmBarrier.open(this, name, parties, action);
   }
 
   @Override

@@ -82,7 +82,7 @@ final class KvLock extends KvHandle implements IpcLock {
   }
 
   @Override
-  public Condition newCondition() {
+  public dev.ipckit.IpcCondition newCondition() {
     throw new UnsupportedOperationException("the kv test backend has no conditions");
   }
 

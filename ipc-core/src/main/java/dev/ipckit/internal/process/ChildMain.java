@@ -48,6 +48,10 @@ public final class ChildMain {
 
   /** Whether this JVM is a daemon child: set once, before its task runs. */
   private static volatile boolean daemonChild;
+  /** This child's name, once it has read its frame; null in a JVM that is not an ipckit child. */
+  private static volatile String childName;
+  /** The process id of the parent that started this child; 0 in a JVM that is not an ipckit child. */
+  private static volatile long parentPid;
 
   private ChildMain() {
   }
@@ -85,15 +89,17 @@ public final class ChildMain {
       watcher.start();
     }
     System.setProperty(NAME_PROPERTY, frame.name());
+    parentPid = frame.parent();
+    childName = frame.name();
     if (!frame.backend().isEmpty() && System.getProperty(Ipc.BACKEND_PROPERTY) == null) {
       // the parent's file: backend: local handles reopen without a class path search; other schemes find theirs
       System.setProperty(Ipc.BACKEND_PROPERTY, frame.backend());
     }
     if (!frame.classes().isEmpty()) {
+      // the task's classes resolve through it: the class path first, then the classes handed over
       ShippedClasses.accept(frame.classes());
+      Thread.currentThread().setContextClassLoader(ShippedClasses.loader());
     }
-    // the task's classes resolve through it: the class path first, then the classes handed over
-    Thread.currentThread().setContextClassLoader(ShippedClasses.loader());
     Task task;
     try {
       task = frame.direct() ? DirectTask.decode(frame.task()) : deserialize(frame.task());
@@ -128,6 +134,16 @@ public final class ChildMain {
       System.err.flush();
       return EXIT_TASK_FAILED;
     }
+  }
+
+  /** This JVM's name as an ipckit child, or null if it is not one. */
+  public static String childName() {
+    return childName;
+  }
+
+  /** The process id of the parent that started this JVM as an ipckit child, or 0 if it is not one. */
+  public static long parentPid() {
+    return childName == null ? 0 : parentPid;
   }
 
   /** Whether this JVM is a daemon child of an ipckit parent (its own children are daemons too). */

@@ -193,7 +193,9 @@ public final class SparePool {
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectOutput(ProcessBuilder.Redirect.INHERIT)
         .redirectError(ProcessBuilder.Redirect.INHERIT);
-    pb.environment().remove("CLASSPATH");    // the command says where the classes are, even when it has no -cp
+    if (System.getenv("CLASSPATH") != null) {
+      pb.environment().remove("CLASSPATH");  // the command says where the classes are, even when it has no -cp
+    }
     return pb.start();
   }
 

@@ -28,6 +28,8 @@ import java.util.Map;
  *  +---------------------------------------------------------------+
  *  |                     Name (UTF-8)                             ...
  *  +---------------------------------------------------------------+
+ *  |                     Parent process id (8 bytes)               |
+ *  +---------------------------------------------------------------+
  *  |                     Backend length (bytes, 0 = none)          |
  *  +---------------------------------------------------------------+
  *  |                     file: backend class name (UTF-8)         ...
@@ -70,13 +72,14 @@ import java.util.Map;
  * @param daemon  whether the child halts when its parent dies
  * @param direct  whether {@code task} is a {@link dev.ipckit.internal.task.DirectTask} rather than Java serialization
  * @param name    the process name
+ * @param parent  the process id of the parent that writes the frame
  * @param backend the class name of the parent's {@code file:} backend, or "" if it has none yet
  * @param reports the parent's report directory, or "" for none
  * @param task    the serialized task
  * @param classes class files by binary name, for classes the child cannot find on its class path
  */
-public record TaskFrame(boolean daemon, boolean direct, String name, String backend, String reports, byte[] task,
-                        Map<String, byte[]> classes) {
+public record TaskFrame(boolean daemon, boolean direct, String name, long parent, String backend, String reports,
+                        byte[] task, Map<String, byte[]> classes) {
   /** "ipck". */
   public static final int MAGIC = 0x6970636B;
   public static final int VERSION = 4;
@@ -89,9 +92,9 @@ public record TaskFrame(boolean daemon, boolean direct, String name, String back
   /** Most class files in a frame. */
   public static final int MAX_CLASSES = ShippedClasses.MAX_CLASSES;
 
-  /** A frame without class files. */
+  /** A frame from this process, without class files. */
   public TaskFrame(boolean daemon, boolean direct, String name, String backend, String reports, byte[] task) {
-    this(daemon, direct, name, backend, reports, task, Map.of());
+    this(daemon, direct, name, ProcessHandle.current().pid(), backend, reports, task, Map.of());
   }
 
   /** Writes this frame and flushes. */
@@ -103,6 +106,7 @@ public record TaskFrame(boolean daemon, boolean direct, String name, String back
     out.writeInt(VERSION);
     out.writeInt((daemon ? FLAG_DAEMON : 0) | (direct ? FLAG_DIRECT : 0));
     writeField(out, n);
+    out.writeLong(parent);
     writeField(out, b);
     writeField(out, reports.getBytes(StandardCharsets.UTF_8));
     writeField(out, task);
@@ -159,6 +163,7 @@ public record TaskFrame(boolean daemon, boolean direct, String name, String back
       }
       int flags = in.readInt();
       String name = new String(readField(in, "name", 0, MAX_NAME_BYTES), StandardCharsets.UTF_8);
+      long parent = in.readLong();
       String backend = new String(readField(in, "backend", 0, MAX_NAME_BYTES), StandardCharsets.UTF_8);
       String reports = new String(readField(in, "report directory", 0, MAX_NAME_BYTES), StandardCharsets.UTF_8);
       byte[] task = readField(in, "task", 1, MAX_TASK_BYTES);
@@ -171,8 +176,8 @@ public record TaskFrame(boolean daemon, boolean direct, String name, String back
         String cn = new String(readField(in, "class name", 1, MAX_NAME_BYTES), StandardCharsets.UTF_8);
         classes.put(cn, readField(in, "class file", 1, MAX_TASK_BYTES));
       }
-      return new TaskFrame((flags & FLAG_DAEMON) != 0, (flags & FLAG_DIRECT) != 0, name, backend, reports, task,
-          classes);
+      return new TaskFrame((flags & FLAG_DAEMON) != 0, (flags & FLAG_DIRECT) != 0, name, parent, backend, reports,
+          task, classes);
     } catch (EOFException e) {
       throw new EOFException("task frame truncated: the parent closed the pipe mid-frame (" + e.getMessage() + ")");
     }

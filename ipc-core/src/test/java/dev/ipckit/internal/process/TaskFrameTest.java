@@ -48,9 +48,10 @@ class TaskFrameTest {
 
   @Test
   void classFilesRoundTrip() throws IOException {
-    TaskFrame f = new TaskFrame(false, false, "c", "", "", new byte[] {1},
+    TaskFrame f = new TaskFrame(false, false, "c", 42, "", "", new byte[] {1},
         java.util.Map.of("a.B", new byte[] {(byte) 0xCA, (byte) 0xFE}, "C$1", new byte[] {7}));
     TaskFrame g = read(bytes(f));
+    assertEquals(42, g.parent());
     assertEquals(java.util.Set.of("a.B", "C$1"), g.classes().keySet());
     assertArrayEquals(new byte[] {(byte) 0xCA, (byte) 0xFE}, g.classes().get("a.B"));
     assertArrayEquals(new byte[] {7}, g.classes().get("C$1"));

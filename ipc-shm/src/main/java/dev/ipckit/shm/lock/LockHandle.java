@@ -1,10 +1,10 @@
 package dev.ipckit.shm.lock;
 
+import dev.ipckit.IpcCondition;
 import dev.ipckit.IpcLock;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
-import java.util.concurrent.locks.Condition;
 
 /**
  * What the lock kinds share: the JVM's {@link LockState} of the lock, and conditions that every process opening the
@@ -22,7 +22,7 @@ abstract class LockHandle extends ShmHandle implements IpcLock, ShmCondition.Own
 
   /** A condition shared with every process that opens this lock; see {@link ShmCondition}. */
   @Override
-  public final Condition newCondition() {
+  public final IpcCondition newCondition() {
     checkOpen();
     return new ShmCondition(this, st);
   }

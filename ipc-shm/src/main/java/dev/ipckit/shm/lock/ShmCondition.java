@@ -1,12 +1,12 @@
 package dev.ipckit.shm.lock;
 
+import dev.ipckit.IpcCondition;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.spi.Deadline;
 import java.nio.ByteBuffer;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 
 /**
  * {@code newCondition()} of {@link ShmLock} and {@link ShmFileLock}: a condition that waiters and signallers in any
@@ -18,7 +18,7 @@ import java.util.concurrent.locks.Condition;
  * can never fall between a waiter's read and its wait.
  *
  * <p>Every waiter on any condition of the same named lock sees every signal: {@code signal()} wakes them all, and
- * all but one find their predicate still false and wait again. {@link Condition} permits such spurious wake-ups
+ * all but one find their predicate still false and wait again. {@link java.util.concurrent.locks.Condition} permits such spurious wake-ups
  * and asks callers to wait in a loop; this keeps the shared state one word that a process killed at any instant
  * cannot corrupt. A waiter killed while waiting holds nothing; if the lock's holder dies, the waiter takes the
  * lock over when it wakes and {@code ownerDied()} says so.
@@ -26,7 +26,7 @@ import java.util.concurrent.locks.Condition;
  * <p>Like the lock's own waiters, a condition waiter that has waited long may notice a signal up to one park
  * (at most 20 ms) late.
  */
-final class ShmCondition implements Condition {
+final class ShmCondition implements IpcCondition {
   /** What a lock provides to its conditions. */
   interface Owner {
     /** Releases every hold of the current thread and returns their number; IllegalMonitorStateException if none. */

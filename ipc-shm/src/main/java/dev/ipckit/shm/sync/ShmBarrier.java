@@ -29,6 +29,11 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Memory consistency.</b> Actions before {@link #await()} in each party happen-before actions after
  * every party's {@code await()} returns (volatile compareAndSet to arrive, acquire load to leave).
  *
+ * <p><b>Barrier action.</b> A handle opened with an action runs it when its thread arrives last: it first marks the
+ * generation as tripping (the count reaches {@code parties}, so nobody else can trip it or join it), runs the
+ * action, then installs the next generation. The others wait meanwhile. An action that throws breaks the
+ * generation. A party arriving beyond {@code parties} while the action runs waits for the next generation.
+ *
  * <p><b>Peer death.</b> A party that dies after arriving counts as arrived. A party that dies before arriving
  * never comes, exactly as a thread that never calls {@code await()}: use the timed form when parties may die;
  * its timeout breaks the barrier and frees the others.
@@ -43,19 +48,23 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
   private final transient ByteBuffer buf;
   private final transient int parties;
   private final transient SleepWord sleep;
+  /** Run by this handle's thread when it arrives last; null for none. */
+  private final transient Runnable action;
 
-  private ShmBarrier(NamespaceView ns, String name, MappedFile file) {
+  private ShmBarrier(NamespaceView ns, String name, MappedFile file, Runnable action) {
     super(ns, name, Kind.BARRIER);
     this.buf = file.buffer;
     this.parties = (int) file.arg0;
     this.sleep = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
+    this.action = action;
   }
 
-  public static IpcBarrier open(NamespaceView ns, String name, int parties) {
+  /** Opens (or creates) the barrier {@code name}; {@code action} (null for none) is this handle's own. */
+  public static IpcBarrier open(NamespaceView ns, String name, int parties, Runnable action) {
     MappedFile f = ns.file(name, MappedFile.spec(Kind.BARRIER, parties, 0, SyncDescriptor.BODY_LENGTH,
         b -> b.putLong(RESET_GEN, -1L),
         (a0, a1) -> a0 == parties ? null : "parties " + a0 + ", not " + parties));
-    return new ShmBarrier(ns, name, f);
+    return new ShmBarrier(ns, name, f, action);
   }
 
   @Override protected long refArg() {
@@ -103,7 +112,15 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
       gen = w >>> 32;
       long arrived = (w & COUNT_MASK) + 1;
       index = (int) (parties - arrived);
-      if (arrived >= parties) {
+      if (arrived > parties) {
+        awaitNextGeneration(gen, nanos); // another party's action runs: this one belongs to the next generation
+        continue;
+      }
+      if (arrived == parties && action != null) {
+        if (Mem.LONG.compareAndSet(buf, STATE, w, w + 1)) {
+          return trip(gen);
+        }
+      } else if (arrived == parties) {
         if (Mem.LONG.compareAndSet(buf, STATE, w, ((gen + 1) & 0xFFFF_FFFFL) << 32)) {
           sleep.wake();
           return 0; // tripped: the next generation starts empty
@@ -145,6 +162,40 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
     long w = (long) Mem.LONG.getAcquire(buf, STATE);
     throw new TimeoutException("barrier \"" + name + "\" in " + ns.dir() + ": " + (w >>> 32 == gen ? w & COUNT_MASK
         : parties) + " of " + parties + " parties arrived before the timeout");
+  }
+
+  /**
+   * Runs the action as the last party of generation {@code gen} (the count already says {@code parties}), then
+   * installs the next generation; an action that throws breaks {@code gen} and the exception propagates.
+   */
+  private int trip(long gen) throws BrokenBarrierException {
+    try {
+      action.run();
+    } catch (RuntimeException | Error e) {
+      breakGeneration(gen);
+      throw e;
+    }
+    long tripping = (gen << 32) | parties;
+    if (!Mem.LONG.compareAndSet(buf, STATE, tripping, ((gen + 1) & 0xFFFF_FFFFL) << 32)) {
+      throw broken();          // a waiter gave up (timeout, interrupt) or reset() while the action ran
+    }
+    sleep.wake();
+    return 0;
+  }
+
+  /** Waits (briefly: an action runs) until the generation is no longer {@code gen}. */
+  private void awaitNextGeneration(long gen, long nanos) throws InterruptedException, TimeoutException {
+    long deadline = Deadline.after(nanos);
+    while ((long) Mem.LONG.getAcquire(buf, STATE) >>> 32 == gen) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      if (Deadline.passed(deadline)) {
+        throw new TimeoutException("barrier \"" + name + "\" in " + ns.dir() + ": more than " + parties
+            + " parties arrived and the last one's action did not finish before the timeout");
+      }
+      Thread.yield();
+    }
   }
 
   /** Marks generation {@code gen} broken, if it is still the current one. */

@@ -134,57 +134,16 @@ final class Launch {
   }
 
   /**
-   * The source of the sample program, the one in {@code src/test/sample} under another name: a child process adds
-   * 40 to a shared value, then a pool of two workers maps a lambda and runs a task class of the program, nested in
-   * it; it prints {@link #OK_LINE} and returns, or throws. {@code packageName} may be null (no package).
+   * The source of the sample program in {@code src/test/sample} under another name: a child process adds 40 to a
+   * shared value, then a pool of two workers maps a lambda and runs a task class of the program, nested in it; it
+   * prints {@link #OK_LINE} and returns, or throws. {@code packageName} may be null (no package).
    */
-  static String program(String packageName, String className) {
-    String pkg = packageName == null ? "" : "package " + packageName + ";\n\n";
-    return pkg + """
-        import dev.ipckit.Ipc;
-        import dev.ipckit.IpcProcess;
-        import dev.ipckit.Pool;
-        import dev.ipckit.SerializableCallable;
-        import dev.ipckit.SharedLong;
-        import java.time.Duration;
-        import java.util.List;
-
-        public class %1$s {
-          public static void main(String[] args) throws Exception {
-            try (Ipc ipc = Ipc.temp()) {
-              SharedLong v = ipc.sharedLong("v", 0);
-              IpcProcess p = IpcProcess.start(() -> v.addAndGet(40));
-              if (!p.join(Duration.ofSeconds(60))) {
-                p.kill();
-                throw new IllegalStateException(p + " did not end within 60 s");
-              }
-              if (p.exitCode().orElse(-1) != 0) {
-                throw new IllegalStateException(p + " failed; its standard error says why");
-              }
-              try (Pool pool = Pool.builder().processes(2).build()) {
-                List<Integer> map = pool.map(x -> x * x, List.of(1, 2, 3));
-                int cube = pool.apply(new Cube(3));
-                System.out.println("OK v=" + v.get() + " map=" + map + " cube=" + cube);
-              }
-            }
-          }
-
-          static final class Cube implements SerializableCallable<Integer> {
-            private static final long serialVersionUID = 1L;
-
-            private final int x;
-
-            Cube(int x) {
-              this.x = x;
-            }
-
-            @Override
-            public Integer call() {
-              return x * x * x;
-            }
-          }
-        }
-        """.formatted(className);
+  static String program(String packageName, String className) throws IOException {
+    Path main = Path.of(requiredSetting("ipckit.it.sample"), "src", "main", "java", "sample", "Main.java");
+    String source = Files.readString(main, StandardCharsets.UTF_8);
+    source = source.replaceFirst("package sample;\\s*", packageName == null ? "" : "package " + packageName
+        + ";\n\n");
+    return source.replace("public class Main ", "public class " + className + " ");
   }
 
   /** Compiles {@code sources} with the JDK's compiler and {@code options}; fails with its diagnostics. */

@@ -70,17 +70,7 @@ class LockConformanceTest {
 
   /** Runs {@code body} in another thread and returns its future. */
   private static <T> CompletableFuture<T> other(java.util.concurrent.Callable<T> body) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        f.complete(body.call());
-      } catch (Throwable e) {
-        f.completeExceptionally(e);
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return f;
+    return dev.ipckit.testkit.Threads.start(body, null);
   }
 
   /** Holds {@code lock} in another thread until the returned latch is counted down. */

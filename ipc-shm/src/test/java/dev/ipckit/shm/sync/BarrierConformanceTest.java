@@ -126,20 +126,7 @@ class BarrierConformanceTest {
   }
 
   private static <T> CompletableFuture<T> other(java.util.concurrent.Callable<T> body, Thread[] self) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        f.complete(body.call());
-      } catch (Throwable e) {
-        f.completeExceptionally(e);
-      }
-    });
-    t.setDaemon(true);
-    if (self != null) {
-      self[0] = t;
-    }
-    t.start();
-    return f;
+    return dev.ipckit.testkit.Threads.start(body, self);
   }
 
   private static Throwable cause(CompletableFuture<?> f) {

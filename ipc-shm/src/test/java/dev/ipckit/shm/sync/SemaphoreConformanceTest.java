@@ -163,20 +163,7 @@ class SemaphoreConformanceTest {
   }
 
   private static <T> CompletableFuture<T> other(java.util.concurrent.Callable<T> body, Thread[] self) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        f.complete(body.call());
-      } catch (Throwable e) {
-        f.completeExceptionally(e);
-      }
-    });
-    t.setDaemon(true);
-    if (self != null) {
-      self[0] = t;
-    }
-    t.start();
-    return f;
+    return dev.ipckit.testkit.Threads.start(body, self);
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")

@@ -244,6 +244,131 @@ public final class Ipc implements AutoCloseable {
     return ns.pipe(checkName(name), duplex, Objects.requireNonNull(codec, "codec"));
   }
 
+  // ---- arrays with contents, more element types
+
+  /**
+   * Creates the array {@code name} holding a copy of {@code initial} (Python's {@code Array('i', [1, 2, 3])}), or
+   * opens the existing one. Opening leaves its contents alone: {@code initial} is written only by the process that
+   * creates the array, and only its length must match, as the initial value of {@link #sharedInt} is ignored when
+   * the value exists. A new array is published complete: no process ever sees it half written.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length (the
+   *     message names the file and what it holds)
+   */
+  public SharedIntArray intArray(String name, int[] initial) {
+    return ns.intArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the array {@code name} holding a copy of {@code initial}, or opens the existing one of the same length
+   * without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedLongArray longArray(String name, long[] initial) {
+    return ns.longArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the array {@code name} holding a copy of {@code initial} (Python's {@code Array('d', [1.0, 2.0])}), or
+   * opens the existing one of the same length without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedDoubleArray doubleArray(String name, double[] initial) {
+    return ns.doubleArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the byte array {@code name} of {@code length} zeros (Python's {@code Array('b', length)}), or opens the
+   * existing one of that length.
+   *
+   * @param name the array's name
+   * @param length the number of elements
+   * @return a handle on the array
+   * @throws IllegalArgumentException if {@code length} is negative, or the name exists as another kind or as an
+   *     array of another length
+   */
+  public SharedByteArray byteArray(String name, int length) {
+    return ns.byteArray(checkName(name), checkLength(length));
+  }
+
+  /**
+   * Creates the byte array {@code name} holding a copy of {@code initial}, or opens the existing one of the same
+   * length without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedByteArray byteArray(String name, byte[] initial) {
+    return ns.byteArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the float array {@code name} of {@code length} zeros (Python's {@code Array('f', length)}), or opens
+   * the existing one of that length.
+   *
+   * @param name the array's name
+   * @param length the number of elements
+   * @return a handle on the array
+   * @throws IllegalArgumentException if {@code length} is negative, or the name exists as another kind or as an
+   *     array of another length
+   */
+  public SharedFloatArray floatArray(String name, int length) {
+    return ns.floatArray(checkName(name), checkLength(length));
+  }
+
+  /**
+   * Creates the float array {@code name} holding a copy of {@code initial}, or opens the existing one of the same
+   * length without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedFloatArray floatArray(String name, float[] initial) {
+    return ns.floatArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the boolean array {@code name} of {@code length} falses (Python's {@code Array(c_bool, length)}), or
+   * opens the existing one of that length.
+   *
+   * @param name the array's name
+   * @param length the number of elements
+   * @return a handle on the array
+   * @throws IllegalArgumentException if {@code length} is negative, or the name exists as another kind or as an
+   *     array of another length
+   */
+  public SharedBooleanArray booleanArray(String name, int length) {
+    return ns.booleanArray(checkName(name), checkLength(length));
+  }
+
+  /**
+   * Creates the boolean array {@code name} holding a copy of {@code initial}, or opens the existing one of the same
+   * length without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedBooleanArray booleanArray(String name, boolean[] initial) {
+    return ns.booleanArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
   /** Closes every handle this instance returned; a temporary namespace is also removed from disk. */
   @Override
   public void close() {

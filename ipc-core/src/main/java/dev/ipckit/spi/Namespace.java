@@ -7,8 +7,11 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.Pipe;
+import dev.ipckit.SharedBooleanArray;
+import dev.ipckit.SharedByteArray;
 import dev.ipckit.SharedDouble;
 import dev.ipckit.SharedDoubleArray;
+import dev.ipckit.SharedFloatArray;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
@@ -64,6 +67,69 @@ public interface Namespace extends AutoCloseable {
   <E> IpcQueue<E> queue(String name, int capacity, Codec<E> codec);
 
   <E> Pipe<E> pipe(String name, boolean duplex, Codec<E> codec);
+
+  /**
+   * Creates the array {@code name} with the contents {@code initial}, or opens the existing one of the same length
+   * without writing them ({@link dev.ipckit.Ipc#intArray(String, int[])}). By default unsupported.
+   */
+  default SharedIntArray intArray(String name, int[] initial) {
+    throw unsupported("intArray(name, int[])");
+  }
+
+  /** As {@link #intArray(String, int[])}, for longs. By default unsupported. */
+  default SharedLongArray longArray(String name, long[] initial) {
+    throw unsupported("longArray(name, long[])");
+  }
+
+  /** As {@link #intArray(String, int[])}, for doubles. By default unsupported. */
+  default SharedDoubleArray doubleArray(String name, double[] initial) {
+    throw unsupported("doubleArray(name, double[])");
+  }
+
+  /**
+   * A byte array of {@code length} zeros, or the existing one ({@link dev.ipckit.Ipc#byteArray}). By default
+   * unsupported.
+   */
+  default SharedByteArray byteArray(String name, int length) {
+    throw unsupported("byteArray");
+  }
+
+  /** As {@link #intArray(String, int[])}, for bytes. By default unsupported. */
+  default SharedByteArray byteArray(String name, byte[] initial) {
+    throw unsupported("byteArray(name, byte[])");
+  }
+
+  /**
+   * A float array of {@code length} zeros, or the existing one ({@link dev.ipckit.Ipc#floatArray}). By default
+   * unsupported.
+   */
+  default SharedFloatArray floatArray(String name, int length) {
+    throw unsupported("floatArray");
+  }
+
+  /** As {@link #intArray(String, int[])}, for floats. By default unsupported. */
+  default SharedFloatArray floatArray(String name, float[] initial) {
+    throw unsupported("floatArray(name, float[])");
+  }
+
+  /**
+   * A boolean array of {@code length} falses, or the existing one ({@link dev.ipckit.Ipc#booleanArray}). By default
+   * unsupported.
+   */
+  default SharedBooleanArray booleanArray(String name, int length) {
+    throw unsupported("booleanArray");
+  }
+
+  /** As {@link #intArray(String, int[])}, for booleans. By default unsupported. */
+  default SharedBooleanArray booleanArray(String name, boolean[] initial) {
+    throw unsupported("booleanArray(name, boolean[])");
+  }
+
+  /** What a default method of a kind this namespace's backend does not implement throws: naming both. */
+  private UnsupportedOperationException unsupported(String what) {
+    return new UnsupportedOperationException("the ipckit backend of " + Locations.display(location()) + " ("
+        + getClass().getName() + ") does not implement " + what);
+  }
 
   /** Reopens the object a deserialized handle refers to. */
   Object reopen(HandleRef ref);

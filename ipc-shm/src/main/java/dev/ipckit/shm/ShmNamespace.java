@@ -8,8 +8,11 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.Pipe;
+import dev.ipckit.SharedBooleanArray;
+import dev.ipckit.SharedByteArray;
 import dev.ipckit.SharedDouble;
 import dev.ipckit.SharedDoubleArray;
+import dev.ipckit.SharedFloatArray;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
@@ -18,7 +21,6 @@ import dev.ipckit.shm.core.Leftovers;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.core.TempNamespaces;
-import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.SafeFiles;
@@ -32,8 +34,11 @@ import dev.ipckit.shm.queue.ShmQueue;
 import dev.ipckit.shm.sync.ShmBarrier;
 import dev.ipckit.shm.sync.ShmEvent;
 import dev.ipckit.shm.sync.ShmSemaphore;
+import dev.ipckit.shm.value.ShmBooleanArray;
+import dev.ipckit.shm.value.ShmByteArray;
 import dev.ipckit.shm.value.ShmDouble;
 import dev.ipckit.shm.value.ShmDoubleArray;
+import dev.ipckit.shm.value.ShmFloatArray;
 import dev.ipckit.shm.value.ShmInt;
 import dev.ipckit.shm.value.ShmIntArray;
 import dev.ipckit.shm.value.ShmLong;
@@ -223,13 +228,6 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     return MappedFile.spec(kind, 0, 0, ValueDescriptor.SCALAR_BODY, init);
   }
 
-  private static MappedFile.Spec array(Kind kind, int length, int elementSize) {
-    long bytes = (long) length * elementSize;
-    long body = Math.max(FileHeader.CACHE_LINE, (bytes + FileHeader.CACHE_LINE - 1) & -FileHeader.CACHE_LINE);
-    return MappedFile.spec(kind, length, elementSize, body, null,
-        (a0, a1) -> a0 == length && a1 == elementSize ? null : "length " + a0 + ", not " + length);
-  }
-
   @Override
   public SharedInt sharedInt(String name, int initial) {
     return new ShmInt(this, name, file(name, scalar(Kind.INT,
@@ -250,17 +248,62 @@ public final class ShmNamespace implements Namespace, NamespaceView {
 
   @Override
   public SharedIntArray intArray(String name, int length) {
-    return new ShmIntArray(this, name, file(name, array(Kind.INT_ARRAY, length, 4)));
+    return ShmIntArray.open(this, name, length);
   }
 
   @Override
   public SharedLongArray longArray(String name, int length) {
-    return new ShmLongArray(this, name, file(name, array(Kind.LONG_ARRAY, length, 8)));
+    return ShmLongArray.open(this, name, length);
   }
 
   @Override
   public SharedDoubleArray doubleArray(String name, int length) {
-    return new ShmDoubleArray(this, name, file(name, array(Kind.DOUBLE_ARRAY, length, 8)));
+    return ShmDoubleArray.open(this, name, length);
+  }
+
+  @Override
+  public SharedIntArray intArray(String name, int[] initial) {
+    return ShmIntArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedLongArray longArray(String name, long[] initial) {
+    return ShmLongArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedDoubleArray doubleArray(String name, double[] initial) {
+    return ShmDoubleArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedByteArray byteArray(String name, int length) {
+    return ShmByteArray.open(this, name, length);
+  }
+
+  @Override
+  public SharedByteArray byteArray(String name, byte[] initial) {
+    return ShmByteArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedFloatArray floatArray(String name, int length) {
+    return ShmFloatArray.open(this, name, length);
+  }
+
+  @Override
+  public SharedFloatArray floatArray(String name, float[] initial) {
+    return ShmFloatArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedBooleanArray booleanArray(String name, int length) {
+    return ShmBooleanArray.open(this, name, length);
+  }
+
+  @Override
+  public SharedBooleanArray booleanArray(String name, boolean[] initial) {
+    return ShmBooleanArray.open(this, name, initial);
   }
 
   /** The rlock of a value: an internal name no user name can collide with. */
@@ -342,6 +385,9 @@ public final class ShmNamespace implements Namespace, NamespaceView {
       case INT_ARRAY: return intArray(n, arg);
       case LONG_ARRAY: return longArray(n, arg);
       case DOUBLE_ARRAY: return doubleArray(n, arg);
+      case BYTE_ARRAY: return byteArray(n, arg);
+      case FLOAT_ARRAY: return floatArray(n, arg);
+      case BOOLEAN_ARRAY: return booleanArray(n, arg);
       case LOCK: return lock(n);
       case RLOCK: return rlock(n);
       case FILE_LOCK: return fileLock(n);

@@ -96,6 +96,18 @@ class TwoBackendsTest {
   }
 
   @Test
+  void kindsTheKvBackendDoesNotImplementSayWhichBackendAndKind() {
+    try (Ipc ipc = Ipc.open(store)) {
+      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+          () -> ipc.byteArray("x", 3));
+      assertEquals("the ipckit backend of " + store + " (" + KvNamespace.class.getName() + ") does not implement"
+          + " byteArray", e.getMessage());
+      e = assertThrows(UnsupportedOperationException.class, () -> ipc.intArray("x", new int[] {1}));
+      assertTrue(e.getMessage().endsWith("does not implement intArray(name, int[])"), e.getMessage());
+    }
+  }
+
+  @Test
   void aLocationWithCredentialsIsRefusedAndNeverShown() {
     URI secret = URI.create("kv://bob:hunter2@" + store.getHost());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ipc.open(secret));

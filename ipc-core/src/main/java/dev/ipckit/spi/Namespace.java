@@ -8,6 +8,7 @@ import dev.ipckit.IpcQueue;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.Pipe;
 import dev.ipckit.SharedBooleanArray;
+import dev.ipckit.SharedBuffer;
 import dev.ipckit.SharedByteArray;
 import dev.ipckit.SharedDouble;
 import dev.ipckit.SharedDoubleArray;
@@ -18,6 +19,7 @@ import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.SortedSet;
 
 /**
  * One namespace as a backend sees it. {@link dev.ipckit.Ipc} validates names before calling; a backend may
@@ -123,6 +125,35 @@ public interface Namespace extends AutoCloseable {
   /** As {@link #intArray(String, int[])}, for booleans. By default unsupported. */
   default SharedBooleanArray booleanArray(String name, boolean[] initial) {
     throw unsupported("booleanArray(name, boolean[])");
+  }
+
+  /**
+   * A block of {@code size} zero bytes, or the existing one of that size ({@link dev.ipckit.Ipc#buffer(String,
+   * int)}). By default unsupported.
+   */
+  default SharedBuffer buffer(String name, int size) {
+    throw unsupported("buffer");
+  }
+
+  /**
+   * The existing block {@code name}, whatever its size ({@link dev.ipckit.Ipc#buffer(String)}). By default
+   * unsupported.
+   */
+  default SharedBuffer buffer(String name) {
+    throw unsupported("buffer(name)");
+  }
+
+  /** The names of the objects in this namespace, sorted ({@link dev.ipckit.Ipc#names()}). By default unsupported. */
+  default SortedSet<String> names() {
+    throw unsupported("names()");
+  }
+
+  /**
+   * Removes the object {@code name} unless it is in use ({@link dev.ipckit.Ipc#remove(String)}): true if it
+   * existed. By default unsupported.
+   */
+  default boolean remove(String name) {
+    throw unsupported("remove(name)");
   }
 
   /** What a default method of a kind this namespace's backend does not implement throws: naming both. */

@@ -104,6 +104,23 @@ class TwoBackendsTest {
           + " byteArray", e.getMessage());
       e = assertThrows(UnsupportedOperationException.class, () -> ipc.intArray("x", new int[] {1}));
       assertTrue(e.getMessage().endsWith("does not implement intArray(name, int[])"), e.getMessage());
+      e = assertThrows(UnsupportedOperationException.class, () -> ipc.buffer("x", 8));
+      assertTrue(e.getMessage().endsWith("does not implement buffer"), e.getMessage());
+    }
+  }
+
+  @Test
+  void namesAndRemoveGoThroughTheSpi() {
+    try (Ipc ipc = Ipc.open(store)) {
+      ipc.sharedLong("b", 1);
+      IpcLock l = ipc.lock("a");
+      l.lock();
+      assertEquals(java.util.List.of("a", "b"), java.util.List.copyOf(ipc.names()), "the held marker is no name");
+      assertThrows(IllegalStateException.class, () -> ipc.remove("a"));
+      l.unlock();
+      assertTrue(ipc.remove("a"));
+      assertFalse(ipc.remove("a"));
+      assertEquals(java.util.Set.of("b"), ipc.names());
     }
   }
 

@@ -23,7 +23,8 @@ public enum Kind {
   PIPE(16, "pipe"),
   BYTE_ARRAY(17, "SharedByteArray"),
   FLOAT_ARRAY(18, "SharedFloatArray"),
-  BOOLEAN_ARRAY(19, "SharedBooleanArray");
+  BOOLEAN_ARRAY(19, "SharedBooleanArray"),
+  BUFFER(20, "SharedBuffer");
 
   private final int code;
   private final String label;

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -259,6 +260,194 @@ public final class Ipc implements AutoCloseable {
 
   public <E> Pipe<E> pipe(String name, boolean duplex, Codec<E> codec) {
     return ns.pipe(checkName(name), duplex, Objects.requireNonNull(codec, "codec"));
+  }
+
+  // ---- arrays with contents, more element types, shared memory blocks, listing and removing objects
+
+  /**
+   * Creates the array {@code name} holding a copy of {@code initial} (Python's {@code Array('i', [1, 2, 3])}), or
+   * opens the existing one. Opening leaves its contents alone: {@code initial} is written only by the process that
+   * creates the array, and only its length must match, as the initial value of {@link #sharedInt} is ignored when
+   * the value exists. A new array is published complete: no process ever sees it half written.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length (the
+   *     message names the file and what it holds)
+   */
+  public SharedIntArray intArray(String name, int[] initial) {
+    return ns.intArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the array {@code name} holding a copy of {@code initial}, or opens the existing one of the same length
+   * without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedLongArray longArray(String name, long[] initial) {
+    return ns.longArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the array {@code name} holding a copy of {@code initial} (Python's {@code Array('d', [1.0, 2.0])}), or
+   * opens the existing one of the same length without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedDoubleArray doubleArray(String name, double[] initial) {
+    return ns.doubleArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the byte array {@code name} of {@code length} zeros (Python's {@code Array('b', length)}), or opens the
+   * existing one of that length.
+   *
+   * @param name the array's name
+   * @param length the number of elements
+   * @return a handle on the array
+   * @throws IllegalArgumentException if {@code length} is negative, or the name exists as another kind or as an
+   *     array of another length
+   */
+  public SharedByteArray byteArray(String name, int length) {
+    return ns.byteArray(checkName(name), checkLength(length));
+  }
+
+  /**
+   * Creates the byte array {@code name} holding a copy of {@code initial}, or opens the existing one of the same
+   * length without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedByteArray byteArray(String name, byte[] initial) {
+    return ns.byteArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the float array {@code name} of {@code length} zeros (Python's {@code Array('f', length)}), or opens
+   * the existing one of that length.
+   *
+   * @param name the array's name
+   * @param length the number of elements
+   * @return a handle on the array
+   * @throws IllegalArgumentException if {@code length} is negative, or the name exists as another kind or as an
+   *     array of another length
+   */
+  public SharedFloatArray floatArray(String name, int length) {
+    return ns.floatArray(checkName(name), checkLength(length));
+  }
+
+  /**
+   * Creates the float array {@code name} holding a copy of {@code initial}, or opens the existing one of the same
+   * length without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedFloatArray floatArray(String name, float[] initial) {
+    return ns.floatArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the boolean array {@code name} of {@code length} falses (Python's {@code Array(c_bool, length)}), or
+   * opens the existing one of that length.
+   *
+   * @param name the array's name
+   * @param length the number of elements
+   * @return a handle on the array
+   * @throws IllegalArgumentException if {@code length} is negative, or the name exists as another kind or as an
+   *     array of another length
+   */
+  public SharedBooleanArray booleanArray(String name, int length) {
+    return ns.booleanArray(checkName(name), checkLength(length));
+  }
+
+  /**
+   * Creates the boolean array {@code name} holding a copy of {@code initial}, or opens the existing one of the same
+   * length without writing it; see {@link #intArray(String, int[])}.
+   *
+   * @param name the array's name
+   * @param initial the contents of a new array, and the length expected of an existing one
+   * @return a handle on the array
+   * @throws IllegalArgumentException if the name exists as another kind or as an array of another length
+   */
+  public SharedBooleanArray booleanArray(String name, boolean[] initial) {
+    return ns.booleanArray(checkName(name), Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Creates the shared memory block {@code name} of {@code size} zero bytes (Python's {@code
+   * SharedMemory(name, create=True, size=size)}), or opens the existing one of that size.
+   *
+   * @param name the block's name
+   * @param size its size in bytes
+   * @return a handle on the block
+   * @throws IllegalArgumentException if {@code size} is not positive, or the name exists as another kind or as a
+   *     block of another size (the message names the file and its size)
+   */
+  public SharedBuffer buffer(String name, int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("size must be positive: size=" + size);
+    }
+    return ns.buffer(checkName(name), size);
+  }
+
+  /**
+   * Opens the existing shared memory block {@code name}, whatever its size (Python's {@code SharedMemory(name)});
+   * never creates one.
+   *
+   * @param name the block's name
+   * @return a handle on the block
+   * @throws IllegalArgumentException if the name exists as another kind
+   * @throws IpcException if there is no object of that name (the message names the file)
+   */
+  public SharedBuffer buffer(String name) {
+    return ns.buffer(checkName(name));
+  }
+
+  /**
+   * Returns the names of the objects in this namespace, sorted: every value, array, lock, semaphore, event,
+   * barrier, queue, pipe and buffer that any process created and nobody removed, and nothing else (no internal or
+   * side file). A snapshot: other processes may create and remove objects meanwhile.
+   *
+   * @return a new unmodifiable sorted set of names
+   */
+  public SortedSet<String> names() {
+    return ns.names();
+  }
+
+  /**
+   * Removes the object {@code name} from the namespace, with its side files (a queue's spilled messages, a value's
+   * lock), so that opening the name later creates a fresh object: Python's {@code SharedMemory.unlink()}.
+   *
+   * <p>It refuses what it can tell is in use: an object with a handle open in this JVM (through any {@code Ipc} of
+   * the same directory), a lock (or a value's or array's {@link SharedLong#getLock() lock}) held by a live process,
+   * a queue whose internal lock a live process holds, a pipe with an end claimed by a live process. What it cannot
+   * tell: another process that merely has the object open, holding nothing. That process keeps using the removed
+   * object's memory (as a POSIX {@code shm_unlink} leaves existing mappings alone), for the handles it opens later
+   * under that name too, until it closes the namespace; processes that open the name afresh get a new, separate
+   * object. Remove an object once its users are done with it.
+   *
+   * @param name the object's name
+   * @return {@code true} if the object existed and was removed; {@code false} if there was no object of that name
+   * @throws IllegalStateException if the object is in use; the message names it and says by whom
+   * @throws IpcException if the file of that name is not an object of this library (a foreign file is never
+   *     deleted), or cannot be deleted
+   */
+  public boolean remove(String name) {
+    return ns.remove(checkName(name));
   }
 
   /** Closes every handle this instance returned; a temporary namespace is also removed from disk. */

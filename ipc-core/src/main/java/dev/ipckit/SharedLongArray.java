@@ -9,12 +9,14 @@ import java.util.function.LongUnaryOperator;
  * {@link IndexOutOfBoundsException} naming the index and the length.
  *
  * <p>Python's {@code multiprocessing.Array('q', length)}, visible to every process that opens the same namespace.
- * It is created by {@link Ipc#longArray(String, int)} with every element zero; opening an existing one with another
- * length is an {@link IllegalArgumentException}. Arithmetic wraps on overflow.
+ * It is created by {@link Ipc#longArray(String, int)} with every element zero, or by
+ * {@link Ipc#longArray(String, long[])} with the given contents; opening an existing one with another length is an
+ * {@link IllegalArgumentException}. Arithmetic wraps on overflow.
  *
- * <p><b>Thread safety.</b> Every method that takes an index is atomic for that element and safe to call from any
- * thread of any process. Nothing spans elements: {@link #toArray()} reads each element atomically, but the whole is
- * not a snapshot; use {@link #getLock()} around work that must see or change several elements together.
+ * <p><b>Thread safety.</b> Every method that takes an index is atomic for that element and safe to call from any thread
+ * of any process. Nothing spans elements: {@link #toArray()} and the bulk {@code get} and {@code set} access each
+ * element atomically, but the whole is not a snapshot; use {@link #getLock()} around work that must see or change
+ * several elements together.
  *
  * <p><b>Memory consistency effects.</b> Per element, as for {@link SharedLong}: actions in a thread prior to a
  * {@link #set(int, long) set} of an element happen-before actions subsequent to a {@link #get(int) get} of that
@@ -133,6 +135,71 @@ public interface SharedLongArray extends Serializable, AutoCloseable {
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
   long getAndSet(int i, long v);
+
+  /**
+   * Copies {@code into.length} elements, from element {@code from} on, into {@code into}; the same as {@link
+   * #get(int, long[], int, int) get(from, into, 0, into.length)}.
+   *
+   * @param from the index of the first element to read
+   * @param into where the elements go
+   * @throws IndexOutOfBoundsException if the elements {@code from} to {@code from + into.length - 1} are not all
+   *     in the array; the message names the array, the index, the count and the length
+   */
+  default void get(int from, long[] into) {
+    get(from, into, 0, into.length);
+  }
+
+  /**
+   * Copies {@code count} elements, from element {@code from} on, into {@code into} from {@code offset} on.
+   * Each element is read as by {@link #get(int) get(int)}: one acquire load of that element. The copy is not atomic
+   * as a whole: other threads and processes may change elements while it runs; hold {@link #getLock()} (in every
+   * writer too) for a consistent copy. Both ranges are checked before any element is read.
+   *
+   * @param from the index of the first element to read
+   * @param into where the elements go
+   * @param offset the index in {@code into} of the first element copied
+   * @param count how many elements to copy
+   * @throws IndexOutOfBoundsException if the {@code count} elements from {@code from} are not all in this array,
+   *     or those from {@code offset} not all in {@code into}; the message names the array, the index, the count
+   *     and the length
+   */
+  default void get(int from, long[] into, int offset, int count) {
+    ArrayRanges.forEach("SharedLongArray", name(), length(), from, count, into.length, offset,
+        k -> into[offset + k] = get(from + k));
+  }
+
+  /**
+   * Stores {@code values} into the elements from {@code from} on; the same as {@link #set(int, long[], int, int)
+   * set(from, values, 0, values.length)}.
+   *
+   * @param from the index of the first element to write
+   * @param values the new values
+   * @throws IndexOutOfBoundsException if the elements {@code from} to {@code from + values.length - 1} are not
+   *     all in the array; the message names the array, the index, the count and the length
+   */
+  default void set(int from, long[] values) {
+    set(from, values, 0, values.length);
+  }
+
+  /**
+   * Stores {@code count} elements of {@code values}, from {@code offset} on, into the elements from {@code
+   * from} on, in ascending order. Each element is written as by {@link #set(int, long) set(int, long)}: one release
+   * store of that element. The whole is not atomic: another thread or process may see some elements written and
+   * others not yet; hold {@link #getLock()} (in every reader too) where that matters. Both ranges are checked
+   * before any element is written.
+   *
+   * @param from the index of the first element to write
+   * @param values where the new values come from
+   * @param offset the index in {@code values} of the first value stored
+   * @param count how many elements to store
+   * @throws IndexOutOfBoundsException if the {@code count} elements from {@code from} are not all in this array,
+   *     or those from {@code offset} not all in {@code values}; the message names the array, the index, the count
+   *     and the length
+   */
+  default void set(int from, long[] values, int offset, int count) {
+    ArrayRanges.forEach("SharedLongArray", name(), length(), from, count, values.length, offset,
+        k -> set(from + k, values[offset + k]));
+  }
 
   /**
    * Returns a copy of every element, each read atomically (the whole is not a snapshot).

@@ -2,9 +2,11 @@
  * ipckit: Python's {@code multiprocessing} for the JVM.
  *
  * <p>{@link dev.ipckit.Ipc} opens a namespace (a directory, or more generally a location URI) whose named objects -
- * values and arrays, locks, semaphores, events, barriers, bounded queues and pipes - are shared by every process
- * that opens the same location. {@link dev.ipckit.IpcProcess} runs a {@link dev.ipckit.Task} in a child JVM and
- * {@link dev.ipckit.Pool} keeps a set of worker processes; handles captured by a task reopen in the child.
+ * values and arrays, shared memory blocks, locks, semaphores, events, barriers, bounded queues and pipes - are
+ * shared by every process that opens the same location; {@link dev.ipckit.Ipc#names()} lists them and {@link
+ * dev.ipckit.Ipc#remove(String)} removes one. {@link dev.ipckit.IpcProcess} runs a {@link dev.ipckit.Task} in a
+ * child JVM and {@link dev.ipckit.Pool} keeps a set of worker processes; handles captured by a task reopen in the
+ * child.
  *
  * <p>The backend that stores the objects is found with {@link java.util.ServiceLoader}
  * ({@link dev.ipckit.spi.Backend}) by the scheme of the location; {@code dev.ipckit:ipc-shm} provides the local
@@ -37,8 +39,9 @@
  *
  * <p><b>Closing.</b> Every handle is {@link AutoCloseable}. Closing a handle makes it unusable (its methods that
  * reach the object then throw {@link IllegalStateException} naming it) and releases what it holds in this JVM, such
- * as a pipe end; the object and its contents stay in the namespace for every other handle and process. Closing
- * twice is harmless. {@link dev.ipckit.Ipc#close()} closes every handle that {@code Ipc} returned.
+ * as a pipe end; the object and its contents stay in the namespace for every other handle and process, until
+ * {@link dev.ipckit.Ipc#remove(String)} removes them. Closing twice is harmless. {@link dev.ipckit.Ipc#close()}
+ * closes every handle that {@code Ipc} returned.
  *
  * <h2 id="MemoryVisibility">Memory Consistency Properties</h2>
  *
@@ -58,7 +61,8 @@
  *   semaphore in another thread of any process.
  *   <li>Actions prior to the {@code set} (or any update) of a shared value or array element happen-before actions
  *   subsequent to a {@code get}, or an update, of the same value or element that sees the value stored, in another
- *   thread of any process.
+ *   thread of any process; likewise for the {@code put} and {@code get} methods of a
+ *   {@link dev.ipckit.SharedBuffer}.
  *   <li>Actions prior to {@link dev.ipckit.IpcEvent#set() set()} of an {@code IpcEvent} happen-before actions
  *   subsequent to an {@code await} that returns because it saw the event set, or an {@code isSet()} that returns
  *   {@code true} because of that {@code set()}, in another thread of any process.

@@ -7,14 +7,19 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.Pipe;
+import dev.ipckit.SharedBooleanArray;
+import dev.ipckit.SharedBuffer;
+import dev.ipckit.SharedByteArray;
 import dev.ipckit.SharedDouble;
 import dev.ipckit.SharedDoubleArray;
+import dev.ipckit.SharedFloatArray;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.SortedSet;
 
 /**
  * One namespace as a backend sees it. {@link dev.ipckit.Ipc} validates names before calling; a backend may
@@ -76,6 +81,98 @@ public interface Namespace extends AutoCloseable {
   <E> IpcQueue<E> queue(String name, int capacity, Codec<E> codec);
 
   <E> Pipe<E> pipe(String name, boolean duplex, Codec<E> codec);
+
+  /**
+   * Creates the array {@code name} with the contents {@code initial}, or opens the existing one of the same length
+   * without writing them ({@link dev.ipckit.Ipc#intArray(String, int[])}). By default unsupported.
+   */
+  default SharedIntArray intArray(String name, int[] initial) {
+    throw unsupported("intArray(name, int[])");
+  }
+
+  /** As {@link #intArray(String, int[])}, for longs. By default unsupported. */
+  default SharedLongArray longArray(String name, long[] initial) {
+    throw unsupported("longArray(name, long[])");
+  }
+
+  /** As {@link #intArray(String, int[])}, for doubles. By default unsupported. */
+  default SharedDoubleArray doubleArray(String name, double[] initial) {
+    throw unsupported("doubleArray(name, double[])");
+  }
+
+  /**
+   * A byte array of {@code length} zeros, or the existing one ({@link dev.ipckit.Ipc#byteArray}). By default
+   * unsupported.
+   */
+  default SharedByteArray byteArray(String name, int length) {
+    throw unsupported("byteArray");
+  }
+
+  /** As {@link #intArray(String, int[])}, for bytes. By default unsupported. */
+  default SharedByteArray byteArray(String name, byte[] initial) {
+    throw unsupported("byteArray(name, byte[])");
+  }
+
+  /**
+   * A float array of {@code length} zeros, or the existing one ({@link dev.ipckit.Ipc#floatArray}). By default
+   * unsupported.
+   */
+  default SharedFloatArray floatArray(String name, int length) {
+    throw unsupported("floatArray");
+  }
+
+  /** As {@link #intArray(String, int[])}, for floats. By default unsupported. */
+  default SharedFloatArray floatArray(String name, float[] initial) {
+    throw unsupported("floatArray(name, float[])");
+  }
+
+  /**
+   * A boolean array of {@code length} falses, or the existing one ({@link dev.ipckit.Ipc#booleanArray}). By default
+   * unsupported.
+   */
+  default SharedBooleanArray booleanArray(String name, int length) {
+    throw unsupported("booleanArray");
+  }
+
+  /** As {@link #intArray(String, int[])}, for booleans. By default unsupported. */
+  default SharedBooleanArray booleanArray(String name, boolean[] initial) {
+    throw unsupported("booleanArray(name, boolean[])");
+  }
+
+  /**
+   * A block of {@code size} zero bytes, or the existing one of that size ({@link dev.ipckit.Ipc#buffer(String,
+   * int)}). By default unsupported.
+   */
+  default SharedBuffer buffer(String name, int size) {
+    throw unsupported("buffer");
+  }
+
+  /**
+   * The existing block {@code name}, whatever its size ({@link dev.ipckit.Ipc#buffer(String)}). By default
+   * unsupported.
+   */
+  default SharedBuffer buffer(String name) {
+    throw unsupported("buffer(name)");
+  }
+
+  /** The names of the objects in this namespace, sorted ({@link dev.ipckit.Ipc#names()}). By default unsupported. */
+  default SortedSet<String> names() {
+    throw unsupported("names()");
+  }
+
+  /**
+   * Removes the object {@code name} unless it is in use ({@link dev.ipckit.Ipc#remove(String)}): true if it
+   * existed. By default unsupported.
+   */
+  default boolean remove(String name) {
+    throw unsupported("remove(name)");
+  }
+
+  /** What a default method of a kind this namespace's backend does not implement throws: naming both. */
+  private UnsupportedOperationException unsupported(String what) {
+    return new UnsupportedOperationException("the ipckit backend of " + Locations.display(location()) + " ("
+        + getClass().getName() + ") does not implement " + what);
+  }
 
   /** Reopens the object a deserialized handle refers to. */
   Object reopen(HandleRef ref);

@@ -8,17 +8,22 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.Pipe;
+import dev.ipckit.SharedBooleanArray;
+import dev.ipckit.SharedBuffer;
+import dev.ipckit.SharedByteArray;
 import dev.ipckit.SharedDouble;
 import dev.ipckit.SharedDoubleArray;
+import dev.ipckit.SharedFloatArray;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
+import dev.ipckit.shm.buffer.ShmBuffer;
 import dev.ipckit.shm.core.Leftovers;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.core.TempNamespaces;
-import dev.ipckit.shm.format.FileHeader;
+import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.SafeFiles;
@@ -32,8 +37,11 @@ import dev.ipckit.shm.queue.ShmQueue;
 import dev.ipckit.shm.sync.ShmBarrier;
 import dev.ipckit.shm.sync.ShmEvent;
 import dev.ipckit.shm.sync.ShmSemaphore;
+import dev.ipckit.shm.value.ShmBooleanArray;
+import dev.ipckit.shm.value.ShmByteArray;
 import dev.ipckit.shm.value.ShmDouble;
 import dev.ipckit.shm.value.ShmDoubleArray;
+import dev.ipckit.shm.value.ShmFloatArray;
 import dev.ipckit.shm.value.ShmInt;
 import dev.ipckit.shm.value.ShmIntArray;
 import dev.ipckit.shm.value.ShmLong;
@@ -54,7 +62,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One open namespace of the shared-memory backend (one per {@link dev.ipckit.Ipc} instance).
@@ -111,7 +121,9 @@ public final class ShmNamespace implements Namespace, NamespaceView {
         CORES.put(key, c);
       }
       c.refs++;
-      return new ShmNamespace(c, temp, attached);
+      ShmNamespace ns = new ShmNamespace(c, temp, attached);
+      c.instances.add(ns);
+      return ns;
     }
   }
 
@@ -223,13 +235,6 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     return MappedFile.spec(kind, 0, 0, ValueDescriptor.SCALAR_BODY, init);
   }
 
-  private static MappedFile.Spec array(Kind kind, int length, int elementSize) {
-    long bytes = (long) length * elementSize;
-    long body = Math.max(FileHeader.CACHE_LINE, (bytes + FileHeader.CACHE_LINE - 1) & -FileHeader.CACHE_LINE);
-    return MappedFile.spec(kind, length, elementSize, body, null,
-        (a0, a1) -> a0 == length && a1 == elementSize ? null : "length " + a0 + ", not " + length);
-  }
-
   @Override
   public SharedInt sharedInt(String name, int initial) {
     return new ShmInt(this, name, file(name, scalar(Kind.INT,
@@ -250,17 +255,76 @@ public final class ShmNamespace implements Namespace, NamespaceView {
 
   @Override
   public SharedIntArray intArray(String name, int length) {
-    return new ShmIntArray(this, name, file(name, array(Kind.INT_ARRAY, length, 4)));
+    return ShmIntArray.open(this, name, length);
   }
 
   @Override
   public SharedLongArray longArray(String name, int length) {
-    return new ShmLongArray(this, name, file(name, array(Kind.LONG_ARRAY, length, 8)));
+    return ShmLongArray.open(this, name, length);
   }
 
   @Override
   public SharedDoubleArray doubleArray(String name, int length) {
-    return new ShmDoubleArray(this, name, file(name, array(Kind.DOUBLE_ARRAY, length, 8)));
+    return ShmDoubleArray.open(this, name, length);
+  }
+
+  @Override
+  public SharedIntArray intArray(String name, int[] initial) {
+    return ShmIntArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedLongArray longArray(String name, long[] initial) {
+    return ShmLongArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedDoubleArray doubleArray(String name, double[] initial) {
+    return ShmDoubleArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedByteArray byteArray(String name, int length) {
+    return ShmByteArray.open(this, name, length);
+  }
+
+  @Override
+  public SharedByteArray byteArray(String name, byte[] initial) {
+    return ShmByteArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedFloatArray floatArray(String name, int length) {
+    return ShmFloatArray.open(this, name, length);
+  }
+
+  @Override
+  public SharedFloatArray floatArray(String name, float[] initial) {
+    return ShmFloatArray.open(this, name, initial);
+  }
+
+  @Override
+  public SharedBooleanArray booleanArray(String name, int length) {
+    return ShmBooleanArray.open(this, name, length);
+  }
+
+  @Override
+  public SharedBooleanArray booleanArray(String name, boolean[] initial) {
+    return ShmBooleanArray.open(this, name, initial);
+  }
+
+  // ---- shared memory blocks
+
+  @Override
+  public SharedBuffer buffer(String name, int size) {
+    return ShmBuffer.open(this, name, size);
+  }
+
+  @Override
+  public SharedBuffer buffer(String name) {
+    checkOpen();
+    ByteBuffer header = core.snapshot(name);
+    return ShmBuffer.openExisting(this, name, header == null ? null : Fields.header(header));
   }
 
   /** The rlock of a value: an internal name no user name can collide with. */
@@ -284,6 +348,50 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   @Override
   public IpcLock fileLock(String name) {
     return ShmFileLock.open(this, name);
+  }
+
+  // ---- listing and removing objects
+
+  @Override
+  public SortedSet<String> names() {
+    checkOpen();
+    return NamespaceObjects.names(core.dir);
+  }
+
+  @Override
+  public boolean remove(String name) {
+    checkOpen();
+    return NamespaceObjects.remove(core, name);
+  }
+
+  /**
+   * The open handles, of every instance of {@code core}'s directory in this JVM, whose names {@code names} accepts.
+   * An attached instance counts only the handles still reachable.
+   */
+  static List<ShmHandle> openHandles(Core core, Predicate<String> names) {
+    List<ShmNamespace> all;
+    synchronized (CORES) {
+      all = new ArrayList<>(core.instances);
+    }
+    List<ShmHandle> out = new ArrayList<>();
+    for (ShmNamespace ns : all) {
+      synchronized (ns.handles) {
+        for (ShmHandle h : ns.handles) {
+          if (names.test(h.name())) {
+            out.add(h);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Closes, as a namespace close does, the open handles that {@link #openHandles} finds; each is forgotten. */
+  static void closeHandles(Core core, Predicate<String> names) {
+    for (ShmHandle h : openHandles(core, names)) {
+      h.ns.untrack(h);
+      h.closeByNamespace();
+    }
   }
 
   // ---- synchronisers, queues and pipes
@@ -347,6 +455,10 @@ public final class ShmNamespace implements Namespace, NamespaceView {
       case INT_ARRAY: return intArray(n, arg);
       case LONG_ARRAY: return longArray(n, arg);
       case DOUBLE_ARRAY: return doubleArray(n, arg);
+      case BYTE_ARRAY: return byteArray(n, arg);
+      case FLOAT_ARRAY: return floatArray(n, arg);
+      case BOOLEAN_ARRAY: return booleanArray(n, arg);
+      case BUFFER: return buffer(n, arg);
       case LOCK: return lock(n);
       case RLOCK: return rlock(n);
       case FILE_LOCK: return fileLock(n);
@@ -398,6 +510,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     }
     boolean last;
     synchronized (CORES) {
+      core.instances.remove(this);
       last = --core.refs == 0;
       if (last) {
         CORES.remove(core.dirKey, core);
@@ -449,6 +562,8 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     final List<java.io.Closeable> closeables = new ArrayList<>();
     final Bell bell;
     int refs;
+    /** The open instances of this directory in the JVM (guarded by {@code CORES}): whose handles are open here. */
+    final Set<ShmNamespace> instances = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
     Core(Path dir, Object dirKey) {
       this.dir = dir;
@@ -468,6 +583,31 @@ public final class ShmNamespace implements Namespace, NamespaceView {
       f = MappedFile.openOrCreate(dir, dirKey, name, spec);
       files.put(name, f);
       return f;
+    }
+
+    /**
+     * The words of the file {@code fileName} for a read-only decoder: its mapping when this JVM has it mapped (no
+     * descriptor is opened, so no kernel lock this JVM holds on it is dropped), else a copy of its first {@link
+     * NamespaceObjects#SNAPSHOT_BYTES} bytes; null if there is no such file.
+     */
+    synchronized ByteBuffer snapshot(String fileName) {
+      MappedFile f = files.get(fileName);
+      return f != null ? f.buffer : MappedFile.copyOf(dir.resolve(fileName), NamespaceObjects.SNAPSHOT_BYTES);
+    }
+
+    /**
+     * Forgets what this JVM keeps of the object {@code name} and its side files {@code name@...}: their mappings
+     * and JVM-wide states, so that opening the name again maps the file then on disk.
+     */
+    synchronized void forget(String name) {
+      Predicate<String> ofObject = NamespaceObjects.fileOf(name);
+      files.keySet().removeIf(ofObject);
+      // shared states are keyed "KIND/name" or "KIND/name/part"
+      shared.keySet().removeIf(k -> {
+        int slash = k.indexOf('/');
+        int end = k.indexOf('/', slash + 1);
+        return ofObject.test(k.substring(slash + 1, end < 0 ? k.length() : end));
+      });
     }
 
     void close() {

@@ -15,13 +15,15 @@ import java.util.concurrent.locks.Condition;
  */
 final class KvLock extends KvHandle implements IpcLock {
   private static final long serialVersionUID = 1L;
+  /** The suffix of the key that marks a lock held. */
+  static final String HELD = ".held";
 
   private final transient Path held;
   private transient volatile Thread owner;
 
   KvLock(KvNamespace ns, String name) {
     super(ns, name, KvNamespace.LOCK);
-    this.held = ns.key(name + ".held");
+    this.held = ns.key(name + HELD);
     try {
       Files.createFile(ns.key(name));
     } catch (FileAlreadyExistsException e) {

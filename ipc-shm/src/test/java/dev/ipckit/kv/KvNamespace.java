@@ -17,9 +17,15 @@ import dev.ipckit.SharedLongArray;
 import dev.ipckit.spi.HandleRef;
 import dev.ipckit.spi.Locations;
 import dev.ipckit.spi.Namespace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /** One kv store as a namespace: a key is a file in the store's directory. Not a directory namespace. */
 final class KvNamespace implements Namespace {
@@ -74,6 +80,31 @@ final class KvNamespace implements Namespace {
       case LONG: return sharedLong(ref.name(), 0);
       case LOCK: return lock(ref.name());
       default: throw new IpcException("the kv backend has no kind " + ref.kind());
+    }
+  }
+
+  /** The keys of the store, without a held lock's marker key ({@code name.held}). */
+  @Override
+  public SortedSet<String> names() {
+    try (Stream<Path> keys = Files.list(store)) {
+      SortedSet<String> out = new TreeSet<>();
+      keys.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(KvLock.HELD)).forEach(out::add);
+      return Collections.unmodifiableSortedSet(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + this, e);
+    }
+  }
+
+  /** Deletes the key; a lock whose marker key exists is held, and refused. */
+  @Override
+  public boolean remove(String name) {
+    if (Files.exists(key(name + KvLock.HELD))) {
+      throw new IllegalStateException("kv lock \"" + name + "\" in " + Locations.display(location) + " is held");
+    }
+    try {
+      return Files.deleteIfExists(key(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove \"" + name + "\" from " + this, e);
     }
   }
 

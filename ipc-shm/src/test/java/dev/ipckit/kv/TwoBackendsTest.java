@@ -96,6 +96,35 @@ class TwoBackendsTest {
   }
 
   @Test
+  void kindsTheKvBackendDoesNotImplementSayWhichBackendAndKind() {
+    try (Ipc ipc = Ipc.open(store)) {
+      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+          () -> ipc.byteArray("x", 3));
+      assertEquals("the ipckit backend of " + store + " (" + KvNamespace.class.getName() + ") does not implement"
+          + " byteArray", e.getMessage());
+      e = assertThrows(UnsupportedOperationException.class, () -> ipc.intArray("x", new int[] {1}));
+      assertTrue(e.getMessage().endsWith("does not implement intArray(name, int[])"), e.getMessage());
+      e = assertThrows(UnsupportedOperationException.class, () -> ipc.buffer("x", 8));
+      assertTrue(e.getMessage().endsWith("does not implement buffer"), e.getMessage());
+    }
+  }
+
+  @Test
+  void namesAndRemoveGoThroughTheSpi() {
+    try (Ipc ipc = Ipc.open(store)) {
+      ipc.sharedLong("b", 1);
+      IpcLock l = ipc.lock("a");
+      l.lock();
+      assertEquals(java.util.List.of("a", "b"), java.util.List.copyOf(ipc.names()), "the held marker is no name");
+      assertThrows(IllegalStateException.class, () -> ipc.remove("a"));
+      l.unlock();
+      assertTrue(ipc.remove("a"));
+      assertFalse(ipc.remove("a"));
+      assertEquals(java.util.Set.of("b"), ipc.names());
+    }
+  }
+
+  @Test
   void aLocationWithCredentialsIsRefusedAndNeverShown() {
     URI secret = URI.create("kv://bob:hunter2@" + store.getHost());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ipc.open(secret));

@@ -58,6 +58,13 @@ public final class Fields {
     return this;
   }
 
+  /** Adds the byte at {@code offset} (read through its aligned int word, which must lie in the file too). */
+  public Fields byteAt(String name, int offset, String meaning) {
+    fields.add(new Field(name, offset, fits(offset & ~3, 4) ? (Long) (long) Mem.getByteAcquire(buf, offset) : null,
+        meaning));
+    return this;
+  }
+
   private boolean fits(int offset, int width) {
     return offset >= 0 && offset <= buf.capacity() - width && (offset & (width - 1)) == 0;
   }

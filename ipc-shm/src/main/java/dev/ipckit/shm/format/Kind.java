@@ -20,7 +20,11 @@ public enum Kind {
   EVENT(13, "event"),
   BARRIER(14, "barrier"),
   QUEUE(15, "queue"),
-  PIPE(16, "pipe");
+  PIPE(16, "pipe"),
+  BYTE_ARRAY(17, "SharedByteArray"),
+  FLOAT_ARRAY(18, "SharedFloatArray"),
+  BOOLEAN_ARRAY(19, "SharedBooleanArray"),
+  BUFFER(20, "SharedBuffer");
 
   private final int code;
   private final String label;

@@ -225,6 +225,32 @@ public final class MappedFile {
     }
   }
 
+  /**
+   * A copy of the first {@code maxBytes} bytes of the file {@code path} (all of it if shorter) in a direct buffer
+   * of native order, for the read-only decoders ({@link Fields}) and header checks; null if there is no such file.
+   * The file is opened as every file is ({@link SafeFiles#openOwnFile}) and read, never mapped, so a truncated or
+   * foreign file reads safely. Opening a descriptor drops the POSIX record locks this JVM holds on the file: call
+   * it only for a file whose lock, if any, this JVM does not hold (one it has not mapped).
+   */
+  public static ByteBuffer copyOf(Path path, int maxBytes) {
+    boolean interrupted = Thread.interrupted(); // a pending interrupt would close the channel mid-read
+    try (FileChannel ch = SafeFiles.openOwnFile(path, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocateDirect((int) Math.min(ch.size(), maxBytes)).order(ByteOrder.nativeOrder());
+      while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+        // read up to maxBytes; a file that shrank meanwhile leaves zeros
+      }
+      return b.clear();
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new IpcException("cannot read " + path + ": " + e, e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** Temporary names start with this, then the creator's pid and a dash (what {@code core.Leftovers} parses). */
   public static final String TEMP_PREFIX = ".tmp-";
 

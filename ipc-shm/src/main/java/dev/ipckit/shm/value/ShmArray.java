@@ -5,32 +5,147 @@ import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
+import dev.ipckit.shm.format.Mem;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.function.IntToLongFunction;
+import java.util.function.LongUnaryOperator;
 
 /**
- * What the typed arrays share: the mapped elements, the length from the header, the bounds-checked offset of an
- * element ({@link ValueDescriptor}), the serialized length and the array's lock. Each subclass adds only the
- * typed accessors of its element type.
+ * The one implementation of every typed array: elements of 1, 4 or 8 bytes ({@link ValueDescriptor}), each read,
+ * written and updated atomically as raw bits in a {@code long}. Each subclass is a thin facade that converts its
+ * element type to and from the bits (a sign-extended int, a double's raw bits, a boolean's 0 or 1).
+ *
+ * <p>Access modes: {@link #load} is getAcquire, {@link #store} setRelease, the updates volatile getAndAdd,
+ * getAndSet and compareAndSet. A byte element has no VarHandle of its own: it is read through its aligned int word
+ * and every store is a compareAndSet of that word ({@link Mem#compareAndExchangeByte}), so neighbours updated at
+ * the same time never overwrite each other.
  */
 abstract class ShmArray extends ShmHandle {
   private static final long serialVersionUID = 1L;
   protected final transient ByteBuffer buf;
   protected final transient int length;
-  private final transient boolean ints;
+  /** Bytes per element: 1, 4 or 8. */
+  private final transient int width;
 
   ShmArray(NamespaceView ns, String name, Kind kind, MappedFile file) {
     super(ns, name, kind);
     this.buf = file.buffer;
     this.length = (int) file.arg0;
-    this.ints = kind == Kind.INT_ARRAY;
+    this.width = ValueDescriptor.elementSize(kind);
   }
 
-  /** The offset of element {@code i}: IndexOutOfBoundsException outside [0, length), IllegalStateException once closed. */
-  final int at(int i) {
+  /**
+   * What an array of {@code kind} and {@code length} elements must be; a new one gets the raw bits {@code
+   * initial} gives for each index (zeros when null), written before the file is published.
+   */
+  static MappedFile.Spec spec(Kind kind, int length, IntToLongFunction initial) {
+    int width = ValueDescriptor.elementSize(kind);
+    return MappedFile.spec(kind, length, width, ValueDescriptor.arrayBody(length, width),
+        initial == null ? null : b -> {
+          for (int i = 0; i < length; i++) {
+            put(b, ValueDescriptor.elementOffset(i, width), width, initial.applyAsLong(i));
+          }
+        },
+        (a0, a1) -> a0 == length && a1 == width ? null : "length " + a0 + ", not " + length);
+  }
+
+  /** Plain store of the low {@code width} bytes of {@code bits}: only into a file not yet published. */
+  private static void put(ByteBuffer b, int at, int width, long bits) {
+    switch (width) {
+      case 8: b.putLong(at, bits); break;
+      case 4: b.putInt(at, (int) bits); break;
+      default: b.put(at, (byte) bits); break;
+    }
+  }
+
+  /** Element {@code i}'s offset: IndexOutOfBoundsException outside [0, length), IllegalStateException if closed. */
+  private int at(int i) {
     checkOpen();
-    int checked = Objects.checkIndex(i, length);
-    return ints ? ValueDescriptor.intIndex(checked) : ValueDescriptor.longIndex(checked);
+    return ValueDescriptor.elementOffset(Objects.checkIndex(i, length), width);
+  }
+
+  /** Element {@code i}'s bits, sign-extended from its width: getAcquire. */
+  final long load(int i) {
+    return loadAt(at(i));
+  }
+
+  private long loadAt(int at) {
+    switch (width) {
+      case 8: return (long) Mem.LONG.getAcquire(buf, at);
+      case 4: return (int) Mem.INT.getAcquire(buf, at);
+      default: return Mem.getByteAcquire(buf, at);
+    }
+  }
+
+  /** Stores element {@code i}'s bits: setRelease (a byte: a compareAndSet of its word, volatile). */
+  final void store(int i, long bits) {
+    int at = at(i);
+    switch (width) {
+      case 8: Mem.LONG.setRelease(buf, at, bits); break;
+      case 4: Mem.INT.setRelease(buf, at, (int) bits); break;
+      default: updateAt(at, x -> bits, false); break;
+    }
+  }
+
+  /** Atomically sets element {@code i}'s bits if they are {@code expect} (compared at the element's width). */
+  final boolean cas(int i, long expect, long update) {
+    return casAt(at(i), expect, update);
+  }
+
+  private boolean casAt(int at, long expect, long update) {
+    switch (width) {
+      case 8: return Mem.LONG.compareAndSet(buf, at, expect, update);
+      case 4: return Mem.INT.compareAndSet(buf, at, (int) expect, (int) update);
+      default: return Mem.compareAndExchangeByte(buf, at, (byte) expect, (byte) update) == (byte) expect;
+    }
+  }
+
+  /** Atomically sets element {@code i}'s bits; returns the previous ones. */
+  final long swap(int i, long bits) {
+    int at = at(i);
+    switch (width) {
+      case 8: return (long) Mem.LONG.getAndSet(buf, at, bits);
+      case 4: return (int) Mem.INT.getAndSet(buf, at, (int) bits);
+      default: return updateAt(at, x -> bits, false);
+    }
+  }
+
+  /** Atomically adds {@code delta} to element {@code i}, wrapping at its width; returns the previous value. */
+  final long getAndAddBits(int i, long delta) {
+    int at = at(i);
+    switch (width) {
+      case 8: return (long) Mem.LONG.getAndAdd(buf, at, delta);
+      case 4: return (int) Mem.INT.getAndAdd(buf, at, (int) delta);
+      default: return updateAt(at, x -> x + delta, false);
+    }
+  }
+
+  /**
+   * Atomically replaces element {@code i}'s bits with {@code f} of them, by a compareAndSet loop; returns the new
+   * bits ({@code newValue}) or the previous ones, sign-extended from the element's width.
+   */
+  final long update(int i, LongUnaryOperator f, boolean newValue) {
+    return updateAt(at(i), f, newValue);
+  }
+
+  private long updateAt(int at, LongUnaryOperator f, boolean newValue) {
+    for (;;) {
+      long prev = loadAt(at);
+      long next = f.applyAsLong(prev);
+      if (casAt(at, prev, next)) {
+        return newValue ? narrow(next) : prev;
+      }
+    }
+  }
+
+  /** {@code bits} cut to the element's width and sign-extended back, as {@link #load} returns them. */
+  private long narrow(long bits) {
+    switch (width) {
+      case 8: return bits;
+      case 4: return (int) bits;
+      default: return (byte) bits;
+    }
   }
 
   @Override

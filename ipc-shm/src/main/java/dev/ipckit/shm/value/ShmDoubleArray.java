@@ -3,35 +3,48 @@ package dev.ipckit.shm.value;
 import dev.ipckit.SharedDoubleArray;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.format.Kind;
-import dev.ipckit.shm.format.MappedFile;
-import dev.ipckit.shm.format.Mem;
 import java.util.function.DoubleUnaryOperator;
 
-/** {@link SharedDoubleArray} on a mapped file: raw bits in long words, updated by compareAndSet loops. */
+/**
+ * {@link SharedDoubleArray} on a mapped file: a facade of {@link ShmArray} over 8-byte elements holding raw
+ * IEEE-754 bits; the arithmetic is a compareAndSet loop on the bits.
+ */
 public final class ShmDoubleArray extends ShmArray implements SharedDoubleArray {
   private static final long serialVersionUID = 1L;
 
-  public ShmDoubleArray(NamespaceView ns, String name, MappedFile file) {
-    super(ns, name, Kind.DOUBLE_ARRAY, file);
+  private ShmDoubleArray(NamespaceView ns, String name, int length, double[] initial) {
+    super(ns, name, Kind.DOUBLE_ARRAY, ns.file(name, spec(Kind.DOUBLE_ARRAY, length, initial == null ? null
+        : i -> bits(initial[i]))));
+  }
+
+  /** The array {@code name} of {@code length} elements, created with zeros or opened. */
+  public static ShmDoubleArray open(NamespaceView ns, String name, int length) {
+    return new ShmDoubleArray(ns, name, length, null);
+  }
+
+  /** The array {@code name}, created with a copy of {@code initial} or opened (and then left as it is). */
+  public static ShmDoubleArray open(NamespaceView ns, String name, double[] initial) {
+    return new ShmDoubleArray(ns, name, initial.length, initial);
+  }
+
+  private static long bits(double v) {
+    return Double.doubleToRawLongBits(v);
+  }
+
+  private static double value(long bits) {
+    return Double.longBitsToDouble(bits);
   }
 
   @Override public double get(int i) {
-    return Double.longBitsToDouble((long) Mem.LONG.getAcquire(buf, at(i)));
+    return value(load(i));
   }
 
   @Override public void set(int i, double v) {
-    Mem.LONG.setRelease(buf, at(i), Double.doubleToRawLongBits(v));
+    store(i, bits(v));
   }
 
   @Override public double getAndAdd(int i, double d) {
-    int at = at(i);
-    for (;;) {
-      long prev = (long) Mem.LONG.getAcquire(buf, at);
-      double p = Double.longBitsToDouble(prev);
-      if (Mem.LONG.compareAndSet(buf, at, prev, Double.doubleToRawLongBits(p + d))) {
-        return p;
-      }
-    }
+    return value(update(i, x -> bits(value(x) + d), false));
   }
 
   @Override public double addAndGet(int i, double d) {
@@ -39,30 +52,21 @@ public final class ShmDoubleArray extends ShmArray implements SharedDoubleArray 
   }
 
   @Override public boolean compareAndSet(int i, double expect, double update) {
-    return Mem.LONG.compareAndSet(buf, at(i), Double.doubleToRawLongBits(expect), Double.doubleToRawLongBits(update));
+    return cas(i, bits(expect), bits(update));
   }
 
   @Override public double updateAndGet(int i, DoubleUnaryOperator f) {
-    int at = at(i);
-    for (;;) {
-      long prev = (long) Mem.LONG.getAcquire(buf, at);
-      double next = f.applyAsDouble(Double.longBitsToDouble(prev));
-      if (Mem.LONG.compareAndSet(buf, at, prev, Double.doubleToRawLongBits(next))) {
-        return next;
-      }
-    }
+    return value(update(i, x -> bits(f.applyAsDouble(value(x))), true));
   }
 
   @Override public double getAndSet(int i, double v) {
-    return Double.longBitsToDouble((long) Mem.LONG.getAndSet(buf, at(i), Double.doubleToRawLongBits(v)));
+    return value(swap(i, bits(v)));
   }
 
   @Override public double[] toArray() {
     checkOpen();
     double[] out = new double[length];
-    for (int i = 0; i < length; i++) {
-      out[i] = Double.longBitsToDouble((long) Mem.LONG.getAcquire(buf, ValueDescriptor.longIndex(i)));
-    }
+    get(0, out);
     return out;
   }
 }

@@ -3,28 +3,37 @@ package dev.ipckit.shm.value;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.format.Kind;
-import dev.ipckit.shm.format.MappedFile;
-import dev.ipckit.shm.format.Mem;
 import java.util.function.IntUnaryOperator;
 
-/** {@link SharedIntArray} on a mapped file; each element accessed as {@link ShmLong} accesses its value. */
+/** {@link SharedIntArray} on a mapped file: a facade of {@link ShmArray} over 4-byte elements. */
 public final class ShmIntArray extends ShmArray implements SharedIntArray {
   private static final long serialVersionUID = 1L;
 
-  public ShmIntArray(NamespaceView ns, String name, MappedFile file) {
-    super(ns, name, Kind.INT_ARRAY, file);
+  private ShmIntArray(NamespaceView ns, String name, int length, int[] initial) {
+    super(ns, name, Kind.INT_ARRAY, ns.file(name, spec(Kind.INT_ARRAY, length, initial == null ? null
+        : i -> initial[i])));
+  }
+
+  /** The array {@code name} of {@code length} elements, created with zeros or opened. */
+  public static ShmIntArray open(NamespaceView ns, String name, int length) {
+    return new ShmIntArray(ns, name, length, null);
+  }
+
+  /** The array {@code name}, created with a copy of {@code initial} or opened (and then left as it is). */
+  public static ShmIntArray open(NamespaceView ns, String name, int[] initial) {
+    return new ShmIntArray(ns, name, initial.length, initial);
   }
 
   @Override public int get(int i) {
-    return (int) Mem.INT.getAcquire(buf, at(i));
+    return (int) load(i);
   }
 
   @Override public void set(int i, int v) {
-    Mem.INT.setRelease(buf, at(i), v);
+    store(i, v);
   }
 
   @Override public int getAndAdd(int i, int d) {
-    return (int) Mem.INT.getAndAdd(buf, at(i), d);
+    return (int) getAndAddBits(i, d);
   }
 
   @Override public int addAndGet(int i, int d) {
@@ -44,30 +53,21 @@ public final class ShmIntArray extends ShmArray implements SharedIntArray {
   }
 
   @Override public boolean compareAndSet(int i, int expect, int update) {
-    return Mem.INT.compareAndSet(buf, at(i), expect, update);
+    return cas(i, expect, update);
   }
 
   @Override public int updateAndGet(int i, IntUnaryOperator f) {
-    int at = at(i);
-    for (;;) {
-      int prev = (int) Mem.INT.getAcquire(buf, at);
-      int next = f.applyAsInt(prev);
-      if (Mem.INT.compareAndSet(buf, at, prev, next)) {
-        return next;
-      }
-    }
+    return (int) update(i, x -> f.applyAsInt((int) x), true);
   }
 
   @Override public int getAndSet(int i, int v) {
-    return (int) Mem.INT.getAndSet(buf, at(i), v);
+    return (int) swap(i, v);
   }
 
   @Override public int[] toArray() {
     checkOpen();
     int[] out = new int[length];
-    for (int i = 0; i < length; i++) {
-      out[i] = (int) Mem.INT.getAcquire(buf, ValueDescriptor.intIndex(i));
-    }
+    get(0, out);
     return out;
   }
 }

@@ -1,0 +1,232 @@
+package dev.ipckit;
+
+import java.io.Serializable;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * A fixed-length {@code byte[]} in shared memory with the vocabulary of {@link SharedIntArray}, one byte per element.
+ * An index out of range is an {@link IndexOutOfBoundsException} naming the index and the length.
+ *
+ * <p>Python's {@code multiprocessing.Array('b', length)}, visible to every process that opens the same namespace.
+ * It is created by {@link Ipc#byteArray(String, int)} with every element zero, or by
+ * {@link Ipc#byteArray(String, byte[])} with the given contents; opening an existing one with another length is an
+ * {@link IllegalArgumentException}. Arithmetic wraps on overflow, as {@code byte} arithmetic narrowed by a cast
+ * does: {@code (byte) (127 + 1) == -128}.
+ *
+ * <p><b>Thread safety.</b> Every method that takes an index is atomic for that element and safe to call from any
+ * thread of any process; an update of one element never disturbs its neighbours, even when other threads update
+ * those at the same time. Nothing spans elements: {@link #toArray()} and the bulk {@code get} and {@code set}
+ * access each element atomically, but the whole is not a snapshot; use {@link #getLock()} around work that must see
+ * or change several elements together.
+ *
+ * <p><b>Memory consistency effects.</b> Per element: actions in a thread prior to a {@link #set(int, byte) set} of
+ * an element happen-before actions subsequent to a {@link #get(int) get} of that element that sees the value
+ * stored, in another thread of this or any other process that opens the same namespace; {@code get} is an acquire
+ * load, and {@code set} and the read-modify-write methods are volatile updates (the hardware updates no single
+ * byte atomically, so every store is a compare-and-set of the element's aligned 4-byte word). See the
+ * <a href="package-summary.html#MemoryVisibility">package summary</a>.
+ *
+ * <p><b>Peer death.</b> As for {@link SharedLongArray}: a process that dies (see
+ * <a href="package-summary.html#PeerDeath">peer death</a>) leaves the last values it stored; an update of one
+ * element is never half done, a sequence over several elements may be unless a lock guards it.
+ */
+public interface SharedByteArray extends Serializable, AutoCloseable {
+  /**
+   * Returns the number of elements, fixed when the array was created.
+   *
+   * @return the length
+   */
+  int length();
+
+  /**
+   * Returns element {@code i}, with acquire ordering.
+   *
+   * @param i the index
+   * @return the current value of element {@code i}
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  byte get(int i);
+
+  /**
+   * Sets element {@code i}, atomically and without touching its neighbours.
+   *
+   * @param i the index
+   * @param v the new value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  void set(int i, byte v);
+
+  /**
+   * Atomically adds {@code delta} to element {@code i}, wrapping as {@code byte} arithmetic does.
+   *
+   * @param i the index
+   * @param delta the value to add
+   * @return the previous value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  byte getAndAdd(int i, byte delta);
+
+  /**
+   * Atomically adds {@code delta} to element {@code i}, wrapping as {@code byte} arithmetic does.
+   *
+   * @param i the index
+   * @param delta the value to add
+   * @return the updated value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  byte addAndGet(int i, byte delta);
+
+  /**
+   * Atomically adds one to element {@code i}.
+   *
+   * @param i the index
+   * @return the updated value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  byte incrementAndGet(int i);
+
+  /**
+   * Atomically adds one to element {@code i}.
+   *
+   * @param i the index
+   * @return the previous value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  byte getAndIncrement(int i);
+
+  /**
+   * Atomically subtracts one from element {@code i}.
+   *
+   * @param i the index
+   * @return the updated value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  byte decrementAndGet(int i);
+
+  /**
+   * Atomically sets element {@code i} to {@code update} if it is {@code expect}.
+   *
+   * @param i the index
+   * @param expect the expected value
+   * @param update the new value
+   * @return {@code true} if the element was {@code expect} and is now {@code update}; {@code false} if it was
+   *     something else, and is unchanged
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  boolean compareAndSet(int i, byte expect, byte update);
+
+  /**
+   * Atomically replaces element {@code i} with the result of {@code f} applied to it, narrowed to a {@code byte} (as
+   * a cast does), by a compare-and-set loop. {@code f} should be free of side effects: it is applied again when
+   * another thread or process updated the element meanwhile.
+   *
+   * @param i the index
+   * @param f the function that computes the new value from the current one
+   * @return the updated value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  byte updateAndGet(int i, IntUnaryOperator f);
+
+  /**
+   * Atomically sets element {@code i} to {@code v}.
+   *
+   * @param i the index
+   * @param v the new value
+   * @return the previous value
+   * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
+   */
+  byte getAndSet(int i, byte v);
+
+  /**
+   * Copies {@code into.length} elements, from element {@code from} on, into {@code into}; the same as {@link
+   * #get(int, byte[], int, int) get(from, into, 0, into.length)}.
+   *
+   * @param from the index of the first element to read
+   * @param into where the elements go
+   * @throws IndexOutOfBoundsException if the elements {@code from} to {@code from + into.length - 1} are not all
+   *     in the array; the message names the array, the index, the count and the length
+   */
+  default void get(int from, byte[] into) {
+    get(from, into, 0, into.length);
+  }
+
+  /**
+   * Copies {@code count} elements, from element {@code from} on, into {@code into} from {@code offset} on.
+   * Each element is read as by {@link #get(int) get(int)}: one acquire load of that element. The copy is not atomic
+   * as a whole: other threads and processes may change elements while it runs; hold {@link #getLock()} (in every
+   * writer too) for a consistent copy. Both ranges are checked before any element is read.
+   *
+   * @param from the index of the first element to read
+   * @param into where the elements go
+   * @param offset the index in {@code into} of the first element copied
+   * @param count how many elements to copy
+   * @throws IndexOutOfBoundsException if the {@code count} elements from {@code from} are not all in this array,
+   *     or those from {@code offset} not all in {@code into}; the message names the array, the index, the count
+   *     and the length
+   */
+  default void get(int from, byte[] into, int offset, int count) {
+    ArrayRanges.forEach("SharedByteArray", name(), length(), from, count, into.length, offset,
+        k -> into[offset + k] = get(from + k));
+  }
+
+  /**
+   * Stores {@code values} into the elements from {@code from} on; the same as {@link #set(int, byte[], int, int)
+   * set(from, values, 0, values.length)}.
+   *
+   * @param from the index of the first element to write
+   * @param values the new values
+   * @throws IndexOutOfBoundsException if the elements {@code from} to {@code from + values.length - 1} are not
+   *     all in the array; the message names the array, the index, the count and the length
+   */
+  default void set(int from, byte[] values) {
+    set(from, values, 0, values.length);
+  }
+
+  /**
+   * Stores {@code count} elements of {@code values}, from {@code offset} on, into the elements from {@code
+   * from} on, in ascending order. Each element is written as by {@link #set(int, byte) set(int, byte)}: one atomic
+   * store of that element. The whole is not atomic: another thread or process may see some elements written and
+   * others not yet; hold {@link #getLock()} (in every reader too) where that matters. Both ranges are checked
+   * before any element is written.
+   *
+   * @param from the index of the first element to write
+   * @param values where the new values come from
+   * @param offset the index in {@code values} of the first value stored
+   * @param count how many elements to store
+   * @throws IndexOutOfBoundsException if the {@code count} elements from {@code from} are not all in this array,
+   *     or those from {@code offset} not all in {@code values}; the message names the array, the index, the count
+   *     and the length
+   */
+  default void set(int from, byte[] values, int offset, int count) {
+    ArrayRanges.forEach("SharedByteArray", name(), length(), from, count, values.length, offset,
+        k -> set(from + k, values[offset + k]));
+  }
+
+  /**
+   * Returns a copy of every element, each read atomically (the whole is not a snapshot).
+   *
+   * @return a new array of {@link #length()} elements
+   */
+  byte[] toArray();
+
+  /**
+   * Returns the reentrant lock that belongs to this array (Python's {@code Array.get_lock()}): one lock for the
+   * whole array, the same in every process that opens it. The array's own methods do not take it.
+   *
+   * @return the array's lock, an {@link Ipc#rlock reentrant} {@link IpcLock}
+   */
+  IpcLock getLock();
+
+  /**
+   * Returns the name of this array in its namespace.
+   *
+   * @return the name given to {@link Ipc#byteArray(String, int)}
+   */
+  String name();
+
+  /**
+   * Closes this handle: using it afterwards is an {@link IllegalStateException}. The array stays in the namespace.
+   * Closing twice is harmless.
+   */
+  @Override void close();
+}

@@ -1,8 +1,10 @@
 package dev.ipckit;
 
 import dev.ipckit.internal.pool.Dispatcher;
+import dev.ipckit.internal.pool.LazyMap;
 import dev.ipckit.internal.pool.PoolMessages.Chunk;
 import dev.ipckit.internal.pool.PoolMessages.Job;
+import dev.ipckit.internal.pool.Spread;
 import dev.ipckit.internal.pool.WorkerSpec;
 import dev.ipckit.internal.process.ChildClassPath;
 import dev.ipckit.internal.process.ShippedClasses;
@@ -12,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -35,8 +36,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each worker is a daemon child JVM connected to this process by its own duplex {@link Pipe} in a private
  * namespace; a dispatcher thread per worker sends it one task (or chunk) at a time and waits for the outcome.
- * Functions and tasks travel by Java serialization: use lambdas of {@link SerializableFunction} and
- * {@link SerializableCallable} that capture only serializable values and ipckit handles.
+ * Functions and tasks travel by Java serialization: use lambdas (of {@link CheckedFunction}, which may throw checked
+ * exceptions, {@link CheckedBiFunction} and {@link CheckedTriFunction} for {@code starmap}, and
+ * {@link SerializableCallable}) that capture only serializable values and ipckit handles.
+ *
+ * <p>Python's vocabulary: {@code map}, {@code map_async}, {@code starmap} (over {@link Args} tuples),
+ * {@code starmap_async}, {@code apply}, {@code apply_async}, {@code imap} and {@code imap_unordered} (lazy, with a
+ * chunk size), {@code close} ({@link #shutdown()}), {@code terminate} and {@code join}
+ * ({@link #awaitTermination(Duration)}).
  *
  * <p><b>Worker death.</b> Where Python's pool hangs, this one does not: a worker that dies (a crash,
  * {@code System.exit}, SIGKILL) fails exactly the task it was running, with an {@link ExecutionException} whose
@@ -111,6 +118,7 @@ public final class Pool implements AutoCloseable {
     return builder().processes(processes).build();
   }
 
+  /** A builder of a pool: the number of workers, an initializer, JVM options, class loaders, worker recycling. */
   public static Builder builder() {
     return new Builder();
   }
@@ -120,29 +128,52 @@ public final class Pool implements AutoCloseable {
     return processes;
   }
 
-  /** Applies {@code fn} to every item in the workers; results in item order. */
-  public <T, R> List<R> map(SerializableFunction<T, R> fn, List<T> items)
+  /**
+   * Applies {@code fn} to every item in the workers and returns the results in item order, as Python's
+   * {@code map}. The items travel in chunks, about four per worker (as Python's default).
+   *
+   * @param fn    the function; it may throw checked exceptions
+   * @param items the items, in order
+   * @return the results, in item order
+   * @throws ExecutionException    if {@code fn} threw for an item (the cause is what it threw), a worker died
+   *                               running a chunk ({@link WorkerDiedException}) or a result could not be read
+   * @throws InterruptedException  if the caller is interrupted while it waits
+   * @throws IllegalStateException if the pool has been shut down or terminated
+   */
+  public <T, R> List<R> map(CheckedFunction<T, R> fn, List<T> items)
       throws InterruptedException, ExecutionException {
     return map(fn, items, defaultChunk(items.size()));
   }
 
-  /** As {@link #map(SerializableFunction, List)}, sending {@code chunkSize} items per message. */
-  public <T, R> List<R> map(SerializableFunction<T, R> fn, List<T> items, int chunkSize)
+  /**
+   * As {@link #map(CheckedFunction, List)}, sending {@code chunkSize} items per message.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize} is less than 1
+   */
+  public <T, R> List<R> map(CheckedFunction<T, R> fn, List<T> items, int chunkSize)
       throws InterruptedException, ExecutionException {
     return mapAsync(fn, items, chunkSize).get();
   }
 
-  public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, List<T> items) {
+  /**
+   * As {@link #map(CheckedFunction, List)}, without waiting: the future completes with the results in item order,
+   * or fails with the first failure (of the chunks in item order).
+   *
+   * @throws IllegalStateException if the pool has been shut down or terminated
+   */
+  public <T, R> CompletableFuture<List<R>> mapAsync(CheckedFunction<T, R> fn, List<T> items) {
     return mapAsync(fn, items, defaultChunk(items.size()));
   }
 
-  /** As {@link #mapAsync(SerializableFunction, List)} with an explicit chunk size. */
-  public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, List<T> items, int chunkSize) {
+  /**
+   * As {@link #mapAsync(CheckedFunction, List)} with an explicit chunk size.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize} is less than 1
+   */
+  public <T, R> CompletableFuture<List<R>> mapAsync(CheckedFunction<T, R> fn, List<T> items, int chunkSize) {
     Objects.requireNonNull(fn, "fn");
     Objects.requireNonNull(items, "items");
-    if (chunkSize < 1) {
-      throw new IllegalArgumentException("chunkSize must be positive: chunkSize=" + chunkSize);
-    }
+    requirePositiveChunk(chunkSize);
     List<CompletableFuture<List<R>>> parts = new ArrayList<>();
     for (int from = 0; from < items.size(); from += chunkSize) {
       ArrayList<T> chunk = new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunkSize)));
@@ -157,7 +188,103 @@ public final class Pool implements AutoCloseable {
     });
   }
 
-  /** Runs {@code task} in a worker and returns its result. */
+  /**
+   * Applies {@code fn} to the two parts of every tuple and returns the results in tuple order, as Python's
+   * {@code starmap}. Java has no tuple literal, so where Python writes {@code pool.starmap(f, [(1, 2), (3, 4)])}, the
+   * arguments travel as typed {@link Args.Two} records and the function takes them as its parameters:
+   * {@code pool.starmap((a, b) -> a + b, List.of(Args.of(1, 2), Args.of(3, 4)))} is {@code [3, 7]}. A lambda's
+   * arity picks this method or the one over {@link Args.Three}. It is {@link #map(CheckedFunction, List)} over the
+   * tuples: chunked, and failing, the same way.
+   *
+   * @throws ExecutionException    if {@code fn} threw for a tuple (the cause is what it threw), or as {@code map}
+   * @throws InterruptedException  if the caller is interrupted while it waits
+   * @throws IllegalStateException if the pool has been shut down or terminated
+   */
+  public <A, B, R> List<R> starmap(CheckedBiFunction<A, B, R> fn, List<Args.Two<A, B>> items)
+      throws InterruptedException, ExecutionException {
+    return map(Spread.two(Objects.requireNonNull(fn, "fn")), items);
+  }
+
+  /**
+   * As {@link #starmap(CheckedBiFunction, List)}, sending {@code chunkSize} tuples per message.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize} is less than 1
+   */
+  public <A, B, R> List<R> starmap(CheckedBiFunction<A, B, R> fn, List<Args.Two<A, B>> items, int chunkSize)
+      throws InterruptedException, ExecutionException {
+    return map(Spread.two(Objects.requireNonNull(fn, "fn")), items, chunkSize);
+  }
+
+  /**
+   * As {@link #starmap(CheckedBiFunction, List)} over tuples of three: {@code pool.starmap((a, b, c) -> a + b * c,
+   * List.of(Args.of(1, 2, 3)))} is {@code [7]}.
+   *
+   * @throws ExecutionException    if {@code fn} threw for a tuple (the cause is what it threw), or as {@code map}
+   * @throws InterruptedException  if the caller is interrupted while it waits
+   * @throws IllegalStateException if the pool has been shut down or terminated
+   */
+  public <A, B, C, R> List<R> starmap(CheckedTriFunction<A, B, C, R> fn, List<Args.Three<A, B, C>> items)
+      throws InterruptedException, ExecutionException {
+    return map(Spread.three(Objects.requireNonNull(fn, "fn")), items);
+  }
+
+  /**
+   * As {@link #starmap(CheckedTriFunction, List)}, sending {@code chunkSize} tuples per message.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize} is less than 1
+   */
+  public <A, B, C, R> List<R> starmap(CheckedTriFunction<A, B, C, R> fn, List<Args.Three<A, B, C>> items,
+                                      int chunkSize) throws InterruptedException, ExecutionException {
+    return map(Spread.three(Objects.requireNonNull(fn, "fn")), items, chunkSize);
+  }
+
+  /**
+   * As {@link #starmap(CheckedBiFunction, List)}, without waiting, as Python's {@code starmap_async}.
+   *
+   * @throws IllegalStateException if the pool has been shut down or terminated
+   */
+  public <A, B, R> CompletableFuture<List<R>> starmapAsync(CheckedBiFunction<A, B, R> fn,
+                                                           List<Args.Two<A, B>> items) {
+    return mapAsync(Spread.two(Objects.requireNonNull(fn, "fn")), items);
+  }
+
+  /**
+   * As {@link #starmapAsync(CheckedBiFunction, List)} with an explicit chunk size.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize} is less than 1
+   */
+  public <A, B, R> CompletableFuture<List<R>> starmapAsync(CheckedBiFunction<A, B, R> fn,
+                                                           List<Args.Two<A, B>> items, int chunkSize) {
+    return mapAsync(Spread.two(Objects.requireNonNull(fn, "fn")), items, chunkSize);
+  }
+
+  /**
+   * As {@link #starmap(CheckedTriFunction, List)}, without waiting.
+   *
+   * @throws IllegalStateException if the pool has been shut down or terminated
+   */
+  public <A, B, C, R> CompletableFuture<List<R>> starmapAsync(CheckedTriFunction<A, B, C, R> fn,
+                                                              List<Args.Three<A, B, C>> items) {
+    return mapAsync(Spread.three(Objects.requireNonNull(fn, "fn")), items);
+  }
+
+  /**
+   * As {@link #starmapAsync(CheckedTriFunction, List)} with an explicit chunk size.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize} is less than 1
+   */
+  public <A, B, C, R> CompletableFuture<List<R>> starmapAsync(CheckedTriFunction<A, B, C, R> fn,
+                                                              List<Args.Three<A, B, C>> items, int chunkSize) {
+    return mapAsync(Spread.three(Objects.requireNonNull(fn, "fn")), items, chunkSize);
+  }
+
+  /**
+   * Runs {@code task} in a worker and returns its result.
+   *
+   * @throws ExecutionException    if the task threw (the cause is what it threw) or its worker died
+   * @throws InterruptedException  if the caller is interrupted while it waits
+   * @throws IllegalStateException if the pool has been shut down or terminated
+   */
   public <R> R apply(SerializableCallable<R> task) throws InterruptedException, ExecutionException {
     CompletableFuture<R> f = applyAsync(task);
     long start = System.nanoTime();
@@ -167,61 +294,80 @@ public final class Pool implements AutoCloseable {
     return f.get();
   }
 
+  /**
+   * Runs {@code task} in a worker, without waiting: the future completes with its result or what it threw.
+   *
+   * @throws IllegalArgumentException if the task cannot be serialized
+   * @throws IllegalStateException    if the pool has been shut down or terminated
+   */
   public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
     return submit(Objects.requireNonNull(task, "task"));
   }
 
-  /** Results in item order, each as soon as it and those before it are done; failures as CompletionException. */
-  public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items) {
-    Objects.requireNonNull(fn, "fn");
-    List<CompletableFuture<R>> fs = new ArrayList<>();
-    for (T item : items) {
-      fs.add(submit(() -> fn.apply(item)));
-    }
-    Iterator<CompletableFuture<R>> it = fs.iterator();
-    return new Iterator<>() {
-      @Override public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override public R next() {
-        return it.next().join();
-      }
-    };
+  /**
+   * Applies {@code fn} to every item in the workers, lazily, as Python's {@code imap}: the results come in item
+   * order, each as soon as it and those before it are done. The items travel one per message; see
+   * {@link #imap(CheckedFunction, Iterable, int)} for chunks, and for how the items are pulled and how failures
+   * show.
+   *
+   * @throws IllegalStateException if the pool has been shut down or terminated
+   */
+  public <T, R> Iterator<R> imap(CheckedFunction<T, R> fn, Iterable<T> items) {
+    return imap(fn, items, 1);
   }
 
-  /** Results in completion order; failures as CompletionException. */
-  public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items) {
-    Objects.requireNonNull(fn, "fn");
-    BlockingQueue<CompletableFuture<R>> done = new LinkedBlockingQueue<>();
-    int n = 0;
-    for (T item : items) {
-      CompletableFuture<R> f = submit(() -> fn.apply(item));
-      f.whenComplete((r, e) -> done.add(f));
-      n++;
-    }
-    final int total = n;
-    return new Iterator<>() {
-      private int taken;
+  /**
+   * As {@link #imap(CheckedFunction, Iterable)}, sending {@code chunkSize} items per message.
+   *
+   * <p><b>Lazy and bounded.</b> The items are pulled as the work goes, never all at once: at most
+   * {@code 2 × processes()} chunks are in the workers or waiting for one, and at most {@code 4 × processes()} chunks
+   * have been pulled whose results {@code next()} has not all returned. More are pulled when a chunk completes and
+   * when the consumer takes a chunk's last result, so an endless iterable streams, and a consumer that falls behind
+   * stops the pulling rather than making results pile up. The first chunks are submitted before this method
+   * returns. The iterable's iterator is called by one thread at a time (the caller's in {@code hasNext()} and
+   * {@code next()}, or a pool thread when a chunk completes), so it need not be thread-safe; {@code hasNext()}
+   * waits for no result, only, when nothing has been pulled ahead, for that iterator.
+   *
+   * <p><b>Failures.</b> {@code next()} throws a {@link CompletionException} for an item that failed: its cause is
+   * what {@code fn} threw, a {@link WorkerDiedException}, or why the item could not be sent; with {@code chunkSize}
+   * above 1 a failure fails every item of its chunk. Iteration goes on with the next item. An exception from the
+   * iterable's iterator is thrown by {@code next()} at its place, as a {@link CompletionException} whose cause it
+   * is, and ends the iteration (the iterator is not called again). If the pool is terminated meanwhile, the items
+   * in the workers fail with {@link CancellationException}; if it is shut down or terminated, the chunks already
+   * submitted still come, then {@code next()} throws the pool's {@link IllegalStateException} once and the
+   * iteration ends. An interrupted {@code next()} throws a {@link CompletionException} whose cause is the
+   * {@link InterruptedException}, keeps the interrupt status and takes nothing.
+   *
+   * <p>The iterator is for one thread at a time, as any iterator; its {@code remove()} is unsupported.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize} is less than 1
+   * @throws IllegalStateException    if the pool has been shut down or terminated
+   */
+  public <T, R> Iterator<R> imap(CheckedFunction<T, R> fn, Iterable<T> items, int chunkSize) {
+    return lazyMap(fn, items, chunkSize, true);
+  }
 
-      @Override public boolean hasNext() {
-        return taken < total;
-      }
+  /**
+   * As {@link #imap(CheckedFunction, Iterable)}, with the results in completion order, as Python's
+   * {@code imap_unordered}.
+   *
+   * @throws IllegalStateException if the pool has been shut down or terminated
+   */
+  public <T, R> Iterator<R> imapUnordered(CheckedFunction<T, R> fn, Iterable<T> items) {
+    return imapUnordered(fn, items, 1);
+  }
 
-      @Override public R next() {
-        if (taken >= total) {
-          throw new NoSuchElementException();
-        }
-        try {
-          CompletableFuture<R> f = done.take();
-          taken++;
-          return f.join();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new CompletionException(e);
-        }
-      }
-    };
+  /**
+   * As {@link #imap(CheckedFunction, Iterable, int)}, with the results in completion order: chunks in the order
+   * they complete, and the items of a chunk (which completes as a whole) in chunk order. The same bounds hold and
+   * failures show the same way, an item's where its chunk completed; the iterable's exception, and a pool that no
+   * longer takes tasks, come after every chunk submitted before them.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize} is less than 1
+   * @throws IllegalStateException    if the pool has been shut down or terminated
+   */
+  public <T, R> Iterator<R> imapUnordered(CheckedFunction<T, R> fn, Iterable<T> items, int chunkSize) {
+    return lazyMap(fn, items, chunkSize, false);
   }
 
   /** No new work (Python's {@code close()}): submitted tasks still run, then the workers exit. */
@@ -324,13 +470,35 @@ public final class Pool implements AutoCloseable {
     }
     synchronized (stateLock) {
       if (state != State.RUNNING) {
-        throw new IllegalStateException(poolName + " is " + state.text + ": no new tasks");
+        throw noNewTasks();
       }
       jobs.add(job);
     }
     @SuppressWarnings("unchecked")
     CompletableFuture<R> f = (CompletableFuture<R>) job.future();
     return f;
+  }
+
+  private <T, R> Iterator<R> lazyMap(CheckedFunction<T, R> fn, Iterable<T> items, int chunkSize, boolean ordered) {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(items, "items");
+    requirePositiveChunk(chunkSize);
+    if (state != State.RUNNING) {
+      throw noNewTasks();
+    }
+    Iterator<T> source = Objects.requireNonNull(items.iterator(), "items.iterator()");
+    return LazyMap.start(source, fn, chunkSize, ordered, 2 * processes, 4 * processes, this::submit,
+        () -> state == State.RUNNING);
+  }
+
+  private IllegalStateException noNewTasks() {
+    return new IllegalStateException(poolName + " is " + state.text + ": no new tasks");
+  }
+
+  private static void requirePositiveChunk(int chunkSize) {
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunkSize must be positive: chunkSize=" + chunkSize);
+    }
   }
 
   private int defaultChunk(int n) {
@@ -397,6 +565,7 @@ public final class Pool implements AutoCloseable {
       return this;
     }
 
+    /** Starts the workers of a pool so configured. */
     public Pool build() {
       return new Pool(this);
     }

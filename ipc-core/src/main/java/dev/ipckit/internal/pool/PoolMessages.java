@@ -1,7 +1,7 @@
 package dev.ipckit.internal.pool;
 
+import dev.ipckit.CheckedFunction;
 import dev.ipckit.SerializableCallable;
-import dev.ipckit.SerializableFunction;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,20 +63,25 @@ public final class PoolMessages {
     }
   }
 
-  /** The items of a map that travel together, and the function to apply to each. */
+  /**
+   * The items of a map that travel together, and the function to apply to each: every {@code map},
+   * {@code starmap} and {@code imap} sends its items as chunks. The first item the function throws for fails the
+   * chunk with what it threw.
+   */
   public static final class Chunk<T, R> implements SerializableCallable<List<R>> {
     private static final long serialVersionUID = 1L;
-    private final SerializableFunction<T, R> fn;
+    private final CheckedFunction<T, R> fn;
     /** A {@link Packed} on the way out; the list it stands for once read back. */
     private final Object items;
 
-    public Chunk(SerializableFunction<T, R> fn, ArrayList<T> items) {
+    /** A chunk of {@code items}, to each of which the worker applies {@code fn}. */
+    public Chunk(CheckedFunction<T, R> fn, ArrayList<T> items) {
       this.fn = fn;
       this.items = new Packed(items);
     }
 
     @Override @SuppressWarnings("unchecked")
-    public List<R> call() {
+    public List<R> call() throws Exception {
       List<T> in = (List<T>) (items instanceof Packed ? ((Packed) items).list : items);
       ArrayList<R> out = new ArrayList<>(in.size());
       for (T t : in) {

@@ -66,9 +66,12 @@ import java.util.concurrent.BlockingQueue;
  *   <li>A message whose removal had completed in the killed process is gone with it, as with any queue.
  *   <li>Messages not yet taken are never lost: they stay in the namespace after every process has exited and are
  *   there when it is opened again.
- *   <li>{@link #join()} counts calls, not messages: a consumer that dies between taking a message and calling
- *   {@link #taskDone()} for it leaves {@code join()} waiting, as in Python, and {@code join()} has no timed form. A
- *   process that knows of the loss may call {@code taskDone()} in its place.
+ *   <li>{@link #join()} counts calls, not messages, and counts as done the tasks of consumers that died between
+ *   taking a message and calling {@link #taskDone()} for it (Python's {@code join()} waits for them forever);
+ *   {@link #abandonedTasks()} says how many there were. One instant is not covered: a process killed between the
+ *   two compareAndSets of one {@code taskDone()} leaves that one task counted neither as done nor as abandoned, and
+ *   {@code join()} waits for it (the timed {@link #join(long, java.util.concurrent.TimeUnit)} survives it; a process
+ *   that knows of the loss may call {@code taskDone()} in its place).
  * </ul>
  *
  * @param <E> the type of the messages
@@ -94,10 +97,18 @@ public interface IpcQueue<E> extends BlockingQueue<E>, Serializable, AutoCloseab
   void taskDone();
 
   /**
-   * Blocks until every message ever put on the queue, by any process, has been marked {@link #taskDone() done}
-   * (Python's {@code JoinableQueue.join()}); returns at once if it already has. Messages put while this waits count
-   * too. A consumer that died before calling {@code taskDone()} for a message it took leaves this waiting (see
-   * <b>Peer death</b> above).
+   * Blocks until every message ever put on the queue, by any process, has been marked {@link #taskDone() done} or
+   * was taken by a process that died before marking it done (Python's {@code JoinableQueue.join()}, which waits
+   * for those forever); returns at once if that is so already. Messages put while this waits count too. The tasks
+   * of a dead consumer are counted once its death is seen (within milliseconds, at the wait's liveness-probe
+   * interval); how many there were is {@link #abandonedTasks()}. It still waits for a task whose
+   * {@code taskDone()} was killed half way (see <b>Peer death</b> above), and for tasks it cannot count: those of a
+   * process whose count reached 2<sup>20</sup> - 1 outstanding tasks (a process that takes without ever calling
+   * {@code taskDone()}) saturate, and from then on its registry slot's abandoned tasks are never counted.
+   *
+   * <p>The count assumes that a task is marked done by the process that took it, or by a live one: a
+   * {@code taskDone()} called in another process for a message that a process which then died took counts that
+   * task twice, as done and as abandoned, so {@code join()} may return while another task is still unfinished.
    *
    * @throws InterruptedException if the current thread is interrupted on entry or while waiting
    * @throws IllegalStateException if this handle is closed
@@ -116,6 +127,21 @@ public interface IpcQueue<E> extends BlockingQueue<E>, Serializable, AutoCloseab
    * @throws IllegalStateException if this handle is closed
    */
   boolean join(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException;
+
+  /**
+   * Returns how many tasks were abandoned: messages taken by processes that died before calling
+   * {@link #taskDone()} for them, which {@link #join()} counts as done. A process's tasks are counted once it is
+   * dead (the kernel says so at once; nothing waits for a timeout). The result is at most the tasks not done
+   * ({@code messages ever put - taskDone() calls}), so a {@code taskDone()} called for an abandoned task by a
+   * process that knows of the loss may lower it. Saturated counts (see {@link #join()}) are not included. A queue
+   * that does not track who took what returns 0.
+   *
+   * @return the number of abandoned tasks, 0 or more
+   * @throws IllegalStateException if this handle is closed
+   */
+  default long abandonedTasks() {
+    return 0L;
+  }
 
   /**
    * Returns the name of this queue in its namespace.

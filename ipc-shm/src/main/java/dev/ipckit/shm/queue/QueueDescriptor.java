@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
 /**
  * Layout of queue files ({@link Kind#QUEUE}). Header {@code arg0} is the capacity (messages), {@code arg1} packs
  * the slot length in bytes ({@link SlotDescriptor#SLOT_LENGTH}, low 16 bits) and the data-area length in bytes
- * (the bits above: {@link #arg1}); a file of an earlier layout (no data area) therefore fails the reopen check by
- * name. Every control word sits alone on two cache lines (128 bytes), so that producers, consumers and the
+ * (bits 16 to 47) and the layout number (bits 48 and up: {@link #LAYOUT}, 1 since the table of unfinished tasks); a
+ * file of an earlier layout (no data area, no task table) therefore fails the reopen check by name. Every control word sits alone on two cache lines (128 bytes), so that producers, consumers and the
  * adjacent-line prefetcher never share a line between the two sides.
  *
  * <pre>
@@ -25,6 +25,10 @@ import java.nio.ByteBuffer;
  *  |  Reserved up to 384                                           |
  *  +---------------------------------------------------------------+
  *  |  Consumer lock (8 bytes): 0 free, else the holder's token     |  384
+ *  |  Take record: taker's token (8 bytes; 0 none)                 |  392
+ *  |  Take record: head before the take (8 bytes)                  |  400
+ *  |  Take record: messages << 1 | entry toggle before (8 bytes)   |  408
+ *  |  Recoveries (8 bytes): take records repaired, ever            |  416
  *  |  Reserved up to 512                                           |
  *  +---------------------------------------------------------------+
  *  |  Head (8 bytes): messages ever taken; consumers only          |  512
@@ -38,7 +42,23 @@ import java.nio.ByteBuffer;
  *  +---------------------------------------------------------------+
  *  |  Data area: a byte ring of dataLength(capacity) bytes         |  768 + capacity * SLOT_LENGTH
  *  +---------------------------------------------------------------+
+ *  |  Task table: TASK_ENTRIES entries of 16 bytes, one per        |  dataOffset + dataLength
+ *  |  registry slot: owner token (8), counts (8)                   |
+ *  +---------------------------------------------------------------+
  * </pre>
+ *
+ * A task table entry's counts word ({@link TaskTable}), bit 63 first:
+ *
+ * <pre>
+ *  +-----------------------+--------------------+--------------------+---+
+ *  | generation (23 bits)  |  own (20 bits)     |  inherited (20)    | T |
+ *  +-----------------------+--------------------+--------------------+---+
+ *   63                   41 40               21 20                  1  0
+ * </pre>
+ *
+ * generation: the low 23 bits of the generation of the token whose counts these are; own: messages that process
+ * took and has not marked done; inherited: the same for earlier, dead processes of the registry slot; T: flipped by
+ * every take that counts in the entry. A count at its largest value ({@link TaskTable#MAX}) is saturated.
  *
  * The slots are drawn in {@link SlotDescriptor}; the protocol over these words, and what a process killed at each
  * step leaves behind, is stated once in the {@linkplain dev.ipckit.shm.queue package summary}.
@@ -51,6 +71,11 @@ public final class QueueDescriptor {
   /** Consumers' sleep word ({@link Bell}): the header's first; a producer reads it after every put. */
   static final int CONSUMER_SLEEP_OFFSET = FileHeader.SLEEP_OFFSET;
   static final int CONSUMER_LOCK_OFFSET = TAIL_OFFSET + LINE;
+  /** The take record, on the consumer lock's line (written only by its holder): the taker's token, 0 for none. */
+  static final int TAKE_TOKEN_OFFSET = CONSUMER_LOCK_OFFSET + 8;
+  static final int TAKE_HEAD_OFFSET = CONSUMER_LOCK_OFFSET + 16;
+  static final int TAKE_COUNT_OFFSET = CONSUMER_LOCK_OFFSET + 24;
+  static final int RECOVERIES_OFFSET = CONSUMER_LOCK_OFFSET + 32;
   static final int HEAD_OFFSET = CONSUMER_LOCK_OFFSET + LINE;
   static final int DATA_HEAD_OFFSET = HEAD_OFFSET + 8;
   /** Producers' sleep word ({@link Bell}): the header's second; a consumer reads it after every take. */
@@ -65,10 +90,22 @@ public final class QueueDescriptor {
   /** Largest data area, reached at a capacity of 256 Ki messages. */
   static final int MAX_DATA_LENGTH = 64 << 20;
 
+  /** Entries of the task table: one per registry slot ({@code Registry.MAX_SLOTS}). */
+  static final int TASK_ENTRIES = 4096;
+  static final int TASK_ENTRY_LENGTH = 16;
+  /** In an entry: the token of the process whose entry it is (written only by that process), 0 never used. */
+  static final int TASK_OWNER_OFFSET = 0;
+  /** In an entry: the counts word. */
+  static final int TASK_COUNTS_OFFSET = 8;
+  static final int TASK_TABLE_LENGTH = TASK_ENTRIES * TASK_ENTRY_LENGTH;
+  /** The layout number, in header arg1 above bit 48: 1 has the task table. */
+  static final long LAYOUT = 1L;
+
   /** Body bytes between the header and the slots. */
   static final int CONTROL_LENGTH = SLOTS_OFFSET - FileHeader.LENGTH;
   /** Largest capacity whose file (slots and data area) still fits one mapping. */
-  static final int MAX_CAPACITY = (Integer.MAX_VALUE - SLOTS_OFFSET - MAX_DATA_LENGTH) / SlotDescriptor.SLOT_LENGTH;
+  static final int MAX_CAPACITY = (Integer.MAX_VALUE - SLOTS_OFFSET - MAX_DATA_LENGTH - TASK_TABLE_LENGTH)
+      / SlotDescriptor.SLOT_LENGTH;
 
   /**
    * What the words of a queue file say (header included), read-only: the lock words, indices, done count, and the
@@ -80,6 +117,7 @@ public final class QueueDescriptor {
         .longAt("tail", TAIL_OFFSET, "messages ever published")
         .longAt("dataTail", DATA_TAIL_OFFSET, "data-area bytes ever written")
         .longAt("consumerLock", CONSUMER_LOCK_OFFSET, "0 free, else the holding consumer's liveness token")
+        .longAt("takeToken", TAKE_TOKEN_OFFSET, "0, else the token of a consumer inside a take")
         .longAt("head", HEAD_OFFSET, "messages ever taken")
         .longAt("dataHead", DATA_HEAD_OFFSET, "data-area bytes ever freed")
         .longAt("done", DONE_OFFSET, "taskDone() calls ever");
@@ -116,9 +154,14 @@ public final class QueueDescriptor {
     return (int) Math.max(MIN_DATA_LENGTH, Math.min(MAX_DATA_LENGTH, want));
   }
 
-  /** Header arg1 of a queue file: the slot length and, above bit 16, the data-area length. */
+  /** Header arg1 of a queue file: the slot length, above bit 16 the data-area length, above bit 48 the layout. */
   static long arg1(int capacity) {
-    return (long) dataLength(capacity) << 16 | SlotDescriptor.SLOT_LENGTH;
+    return LAYOUT << 48 | (long) dataLength(capacity) << 16 | SlotDescriptor.SLOT_LENGTH;
+  }
+
+  /** Offset of the task table in the file. */
+  static int taskTableOffset(int capacity) {
+    return dataOffset(capacity) + dataLength(capacity);
   }
 
   /** Offset of the data area in the file. */
@@ -127,7 +170,7 @@ public final class QueueDescriptor {
   }
 
   static long bodyLength(int capacity) {
-    return CONTROL_LENGTH + (long) capacity * SlotDescriptor.SLOT_LENGTH + dataLength(capacity);
+    return CONTROL_LENGTH + (long) capacity * SlotDescriptor.SLOT_LENGTH + dataLength(capacity) + TASK_TABLE_LENGTH;
   }
 
   /** Byte offset of the slot holding message number {@code n}. */

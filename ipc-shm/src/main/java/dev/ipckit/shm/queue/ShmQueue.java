@@ -42,8 +42,10 @@ import java.util.function.Supplier;
  *
  * <p><b>Peer death.</b> A process killed at any instant never corrupts the queue and never blocks the others for
  * more than a few milliseconds (the crash table of the package summary). A message whose take had completed in the
- * killed process is gone with it, as with any queue; a consumer that dies between a take and {@link #taskDone()}
- * leaves {@link #join()} waiting, as in Python. Messages stay in the file when every process has exited.
+ * killed process is gone with it, as with any queue. A consumer that dies between a take and {@link #taskDone()}
+ * leaves its task counted as abandoned in the file's task table: {@link #join()} counts it as done and
+ * {@link #abandonedTasks()} reports it (unlike Python, whose join() waits forever). Messages stay in the file when
+ * every process has exited.
  *
  * <p><b>Not supported across processes</b> (they throw {@link UnsupportedOperationException}): removing from
  * the middle - {@link #remove(Object)}, {@link #removeAll}, {@link #retainAll}, {@link #removeIf} and
@@ -113,8 +115,12 @@ public final class ShmQueue<E> extends AbstractShmQueue<E> {
     return MappedFile.spec(Kind.QUEUE, capacity, want, QueueDescriptor.bodyLength(capacity), null,
         (a0, a1) -> a0 != capacity ? "capacity " + a0 + ", not " + capacity
             : a1 == want ? null
-            : "slots of " + (a1 & 0xFFFF) + " bytes and a data area of " + (a1 >>> 16) + " bytes, not "
-                + SlotDescriptor.SLOT_LENGTH + " and " + (want >>> 16) + " (made by another ipckit version?)");
+            : (a1 & 0xFFFF_FFFF_FFFFL) != (want & 0xFFFF_FFFF_FFFFL)
+            ? "slots of " + (a1 & 0xFFFF) + " bytes and a data area of " + (a1 >>> 16 & 0xFFFF_FFFFL) + " bytes, not "
+                + SlotDescriptor.SLOT_LENGTH + " and " + (want >>> 16 & 0xFFFF_FFFFL)
+                + " (made by another ipckit version?)"
+            : "queue layout " + (a1 >>> 48) + ", not " + QueueDescriptor.LAYOUT + " (layout 0 has no table of"
+                + " unfinished tasks: the file was made by an earlier ipckit version)");
   }
 
   // ------------------------------------------------------------------ producer side
@@ -404,10 +410,58 @@ public final class ShmQueue<E> extends AbstractShmQueue<E> {
     join(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Waits until every message put is done ({@code done >= tail}: one look at every step of the wait) or done or
+   * abandoned by a dead consumer ({@code done + abandonedTasks() >= tail}: a look through the task table at the
+   * wait's liveness-probe interval, not on every step).
+   */
   @Override
   public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
+    checkOpen();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    if (ring.allDone() || ring.allDoneOrAbandoned()) {
+      return true;                                  // one full look first, also for a timeout of 0
+    }
     // join() waits on the consumers' sleep word, which the taskDone() that finishes the last task rings
-    return awaitCondition(ring::allDone, consumers, Deadline.nanos(timeout, unit));
+    int outcome = Waiter.await(new Waiter.Until<RuntimeException>() {
+      @Override
+      public boolean ready() {
+        return ring.allDone();
+      }
+
+      @Override
+      public boolean check() {
+        checkOpen();
+        return false;
+      }
+
+      @Override
+      public boolean probe() {
+        return ring.allDoneOrAbandoned();
+      }
+    }, Waiter.Spec.interruptible(), consumers, null, Deadline.nanos(timeout, unit));
+    if (outcome == Waiter.INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    return outcome == Waiter.READY;
+  }
+
+  /**
+   * Tasks taken by processes that died before marking them done, read from the task table (see
+   * {@link IpcQueue#abandonedTasks()}).
+   */
+  @Override
+  public long abandonedTasks() {
+    checkOpen();
+    for (;;) {
+      long n = ring.abandonedTasks();
+      if (n >= 0) {
+        return n;
+      }
+      Thread.yield();                               // a dead taker's record, repaired within microseconds
+    }
   }
 
   // ------------------------------------------------------------------ handle

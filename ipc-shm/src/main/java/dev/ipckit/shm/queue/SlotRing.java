@@ -45,7 +45,9 @@ import java.util.function.Consumer;
  *
  * <p><b>Peer death.</b> A process killed before its release store of tail or head leaves the index unchanged: its
  * half-written or half-read slot is simply done again. A lock word left by a dead process is taken over by the
- * next {@link OwnerWord#acquireBriefly()}. A slot whose type or length is damaged is taken and reported as an
+ * next {@link OwnerWord#acquireBriefly()}; a consumer that takes the consumer lock over first repairs the take
+ * record a dead taker left ({@link TaskTable#recover}), so that the task count includes a take exactly when it
+ * happened. A slot whose type or length is damaged is taken and reported as an
  * {@link IpcException}, never read out of bounds.
  */
 final class SlotRing {
@@ -82,6 +84,7 @@ final class SlotRing {
   private final OwnerWord consumerLock;
   private final DataArea data;
   private final Cache cache;
+  private final TaskTable tasks;
   private final Spills spills;
   private final String name;
   private final Path dir;
@@ -98,6 +101,7 @@ final class SlotRing {
     this.consumerLock = new OwnerWord(buf, CONSUMER_LOCK_OFFSET, -1, liveness);
     this.data = new DataArea(buf, capacity, cache.data);
     this.cache = cache;
+    this.tasks = new TaskTable(buf, capacity, liveness);
     this.spills = spills;
     this.name = name;
     this.dir = dir;
@@ -117,6 +121,20 @@ final class SlotRing {
 
   OwnerWord consumerLock() {
     return consumerLock;
+  }
+
+  TaskTable tasks() {
+    return tasks;
+  }
+
+  /**
+   * Acquires the consumer lock; a takeover from a dead holder first repairs the take it may have left half done
+   * ({@link TaskTable#recover}).
+   */
+  private void lockConsumers() {
+    if (consumerLock.acquireBriefly()) {
+      tasks.recover();
+    }
   }
 
   // ------------------------------------------------------------------ producer side
@@ -189,7 +207,7 @@ final class SlotRing {
    */
   Object tryTake() {
     ByteBuffer buf = this.buf;
-    consumerLock.acquireBriefly();
+    lockConsumers();
     try {
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
       if (h >= cache.tail || cache.tail - h > capacity) {
@@ -201,8 +219,11 @@ final class SlotRing {
       }
       long dataEnd = dataEnd(h); // read before the slot is freed and may be rewritten
       Object m = takeSlot(h);
+      long recorded = tasks.record(h, 1); // the take record first, then the count: a taker killed between
+      tasks.count(1, recorded);           // here and clearing it is repaired by the next holder (recover)
       // free the slot: our reads above happen-before a producer's getAcquire of head > h
       Mem.LONG.setRelease(buf, HEAD_OFFSET, h + 1);
+      tasks.afterTake(recorded);
       if (dataEnd >= 0) {
         data.free(dataEnd); // then its bytes
       }
@@ -218,7 +239,7 @@ final class SlotRing {
    */
   void takeBatch(List<Object> out, int max) {
     ByteBuffer buf = this.buf;
-    consumerLock.acquireBriefly();
+    lockConsumers();
     try {
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
       long t = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET); // pairs with the producers' setRelease
@@ -231,7 +252,10 @@ final class SlotRing {
         out.add(takeSlot(n));
       }
       if (end > h) {
+        long recorded = tasks.record(h, end - h); // as tryTake: record, count, free, clear
+        tasks.count(end - h, recorded);
         Mem.LONG.setRelease(buf, HEAD_OFFSET, end); // free the slots, all read
+        tasks.afterTake(recorded);
       }
       if (dataEnd >= 0) {
         data.free(dataEnd); // then their data bytes
@@ -248,7 +272,7 @@ final class SlotRing {
   List<byte[]> snapshot(int max) {
     List<byte[]> out = new ArrayList<>();
     ByteBuffer buf = this.buf;
-    consumerLock.acquireBriefly();
+    lockConsumers();
     try {
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
       long t = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
@@ -268,7 +292,7 @@ final class SlotRing {
    */
   void withSpilled(Consumer<Set<SpillRef>> action) {
     ByteBuffer buf = this.buf;
-    consumerLock.acquireBriefly();
+    lockConsumers();
     try {
       Set<SpillRef> live = new HashSet<>();
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
@@ -348,24 +372,45 @@ final class SlotRing {
   }
 
   /**
-   * Counts one {@code taskDone()} with a volatile compareAndSet of done: true when it was the last outstanding
-   * one (a {@code join()} may be waiting). IllegalStateException when every message put is already done.
+   * Counts one {@code taskDone()}: this process's own count - 1 when it owes a task ({@link TaskTable#taskDone}),
+   * <em>then</em> a volatile compareAndSet of done (the other order would let a {@code join()} count the task twice,
+   * as done and as abandoned). True when it was the last outstanding one (a {@code join()} may be waiting).
+   * IllegalStateException when every message put is already done.
    */
   boolean taskDone() {
+    checkDone();
+    boolean owed = tasks.taskDone();
     for (;;) {
       long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
       long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
-      if (done > put || done < 0) {
-        throw damaged("done (taskDone() calls ever)", done, "0 to tail " + put);
-      }
-      if (done >= put) {
-        throw new IllegalStateException("taskDone() called more times than messages were put on queue \"" + name
-            + "\": " + put + " put, " + done + " already done");
+      if (done >= put || done < 0) {
+        if (owed) {
+          tasks.undoTaskDone();       // refused: this process still owes the task
+        }
+        throw refused(done, put);
       }
       if (Mem.LONG.compareAndSet(buf, DONE_OFFSET, done, done + 1)) {
         return done + 1 >= put;
       }
     }
+  }
+
+  /** Throws when done is damaged or every message put is already done. */
+  private void checkDone() {
+    long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
+    long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
+    if (done >= put || done < 0) {
+      throw refused(done, put);
+    }
+  }
+
+  /** Why a taskDone() is refused, for done {@code done >= put} (or damaged) read with tail {@code put}. */
+  private RuntimeException refused(long done, long put) {
+    if (done > put || done < 0) {
+      return damaged("done (taskDone() calls ever)", done, "0 to tail " + put);
+    }
+    return new IllegalStateException("taskDone() called more times than messages were put on queue \"" + name
+        + "\": " + put + " put, " + done + " already done");
   }
 
   /** True when every message put is done: getAcquire of done pairs with the compareAndSet of taskDone(). */
@@ -376,6 +421,50 @@ final class SlotRing {
       throw damaged("done (taskDone() calls ever)", done, "0 to tail " + put);
     }
     return done >= put;
+  }
+
+  /**
+   * join()'s costly look: true when every message put is done or abandoned, {@code done + abandoned >= tail}, the
+   * abandoned tasks read first ({@link TaskTable#abandoned}), then done, then tail. Read only, apart from taking
+   * the consumer lock over from a dead holder, as any consumer would, to repair its take.
+   */
+  boolean allDoneOrAbandoned() {
+    long abandoned = abandonedNow();
+    if (abandoned < 0) {
+      return false;                               // not known now: the next probe looks again
+    }
+    long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
+    long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
+    return done + abandoned >= put;
+  }
+
+  /**
+   * Tasks taken by processes that died before marking them done, at most the tasks not done; -1 when it cannot be
+   * told now (a dead taker's record that a live consumer lock holder has not repaired yet).
+   */
+  long abandonedTasks() {
+    long abandoned = abandonedNow();
+    if (abandoned < 0) {
+      return -1L;
+    }
+    long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
+    long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
+    return Math.max(0L, Math.min(abandoned, put - done));
+  }
+
+  /** {@link TaskTable#abandoned}, after repairing a dead taker's record if the consumer lock can be taken over. */
+  private long abandonedNow() {
+    if (tasks.deadRecord()) {
+      int got = consumerLock.tryAcquire();
+      if (got != OwnerWord.FAILED) {              // taken over, or free: no take is in progress, the taker is dead
+        try {
+          tasks.recover();
+        } finally {
+          consumerLock.release();
+        }
+      }
+    }
+    return tasks.abandoned();
   }
 
   /**

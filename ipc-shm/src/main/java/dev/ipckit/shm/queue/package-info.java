@@ -7,6 +7,7 @@
  *   <li>{@link dev.ipckit.shm.queue.SlotRing}: the slots, head, tail and done words, under the two lock words.</li>
  *   <li>{@link dev.ipckit.shm.queue.DataArea}: the byte ring for messages of 249 B to 64 KiB.</li>
  *   <li>{@link dev.ipckit.shm.queue.SpillFiles}: side files for longer messages, and their sweep.</li>
+ *   <li>{@link dev.ipckit.shm.queue.TaskTable}: per process, the messages taken and not yet marked done.</li>
  *   <li>{@link dev.ipckit.shm.queue.ShmQueue}: the {@code BlockingQueue} facade: codec, waiting, wake-ups.</li>
  * </ul>
  *
@@ -36,8 +37,26 @@
  *   {@code drainTo} and {@code clear()} do the same for several slots with one release of each word. A snapshot
  *   ({@code peek}, {@code iterator}) reads under the consumer lock and frees nothing. The side file of a claimed
  *   message is read and deleted after the lock.</li>
- *   <li><b>Done</b>. {@code taskDone()} is one compareAndSet(done, done + 1), refused once done reaches tail;
- *   {@code join()} waits until done (getAcquire) reaches tail (getAcquire).</li>
+ *   <li><b>Task count</b> (inside a take or batch take of {@code n} messages from head {@code h}, before head's
+ *   release). Each process counts in the entry of the task table for its registry slot ({@link
+ *   dev.ipckit.shm.queue.TaskTable}). Its first take stores its token in the entry's owner word, then moves what the
+ *   entry holds (a dead predecessor's counts) to inherited with one compareAndSet: {@code (g, c, i) -> (mine, 0, i +
+ *   c)}. Then: write the take record on the consumer lock's line ({@code h}, {@code n}, the entry's toggle bit
+ *   {@code T}; its token last, with setRelease), compareAndSet(entry, own + n and {@code T} flipped), free the slots
+ *   (setRelease(head)), clear the record (setRelease(token = 0)). A consumer that takes the consumer lock over from a
+ *   dead holder first repairs a record it finds: the take happened iff head is no longer {@code h}; the count
+ *   happened iff {@code T} was flipped; if the two disagree, one compareAndSet adds or removes {@code n} and flips
+ *   {@code T}; then it counts the repair and clears the record.</li>
+ *   <li><b>Done</b>. {@code taskDone()} first lowers its process's own count by one (compareAndSet, when it is above
+ *   0 and not saturated; else the call is on behalf of another process and changes no entry), <em>then</em> is one
+ *   compareAndSet(done, done + 1), refused once done reaches tail (the own count is then raised back).
+ *   {@code join()} waits until done (getAcquire) reaches tail (getAcquire); at its liveness-probe interval it also
+ *   returns when {@code abandoned + done >= tail}, abandoned (read first, then done, then tail) being the sum over
+ *   entries of inherited plus own where the entry's process is dead (its counts are of another generation than the
+ *   owner word, or the owner word's process is dead). A saturated count (2<sup>20</sup> - 1: a process that takes a
+ *   million messages without taskDone) stays so and is never counted. While a dead taker's record is present, or a
+ *   repair ran during the sum, abandoned is not known and join does not count it (it takes the lock over from a dead
+ *   holder to repair the record). Join moves no count.</li>
  *   <li><b>Wake-ups</b>. After a put, a producer reads the consumers' sleep word and rings the bell if a consumer
  *   announced a long park; after a take, a consumer does the same with the producers' word.</li>
  * </ol>
@@ -102,14 +121,49 @@
  *     <tr><td>sweep: deleting orphans, holding the consumer lock</td>
  *       <td>some orphans left; the consumer lock word is taken over</td>
  *       <td>the next {@code SpillFiles.sweepOrphans}; the lock word row</td></tr>
- *     <tr><td>between taking a message and {@code taskDone()}</td>
- *       <td>{@code join()} keeps waiting, as in Python</td>
- *       <td>not repaired (by design)</td></tr>
+ *     <tr><td>first take of a process: after storing its token in the entry's owner word, before the fold</td>
+ *       <td>the owner word names the killed process, the counts are its dead predecessor's (another generation):
+ *       counted as abandoned either way</td>
+ *       <td>{@code TaskTable.abandoned} (generation check); the slot's next process folds them
+ *       ({@code TaskTable.claim}: one compareAndSet, nothing between)</td></tr>
+ *     <tr><td>take: after writing the take record, before the count's compareAndSet</td>
+ *       <td>a record naming the dead taker; head and the count unchanged, the message still there</td>
+ *       <td>{@code TaskTable.recover}, run by the next holder of the consumer lock after the takeover
+ *       ({@code SlotRing.lockConsumers}, or join's probe and {@code abandonedTasks()}): head is {@code h},
+ *       {@code T} not flipped, nothing to repair; the record is cleared</td></tr>
+ *     <tr><td>take: after the count, before setRelease(head)</td>
+ *       <td>the count includes {@code n} messages still in the queue; until repaired {@code join()} counts no
+ *       abandoned task (it would count these)</td>
+ *       <td>{@code TaskTable.recover}: head is {@code h}, {@code T} flipped: own - n, {@code T} flipped back</td></tr>
+ *     <tr><td>take: after setRelease(head), before clearing the record</td>
+ *       <td>the messages are taken and counted</td>
+ *       <td>{@code TaskTable.recover}: head moved, {@code T} flipped: nothing to repair (head moved with {@code T}
+ *       not flipped, impossible in this order, would add {@code n})</td></tr>
+ *     <tr><td>repairing a take record, before clearing it</td>
+ *       <td>the record stays, the consumer lock word holds the killed repairer's token</td>
+ *       <td>the next takeover repairs again: idempotent, {@code T} says whether the repair is in</td></tr>
+ *     <tr><td>between taking a message and {@code taskDone()} (its own count is above 0)</td>
+ *       <td>the task is abandoned: {@code join()} counts it as done once the death is seen (at its liveness-probe
+ *       interval), {@code abandonedTasks()} reports it; unlike Python, whose join() waits</td>
+ *       <td>{@code SlotRing.allDoneOrAbandoned}, {@code TaskTable.abandoned} (read only)</td></tr>
+ *     <tr><td>a process killed between the two compareAndSets of one {@code taskDone()}</td>
+ *       <td>one task counted neither as owed nor as done: {@code join()} waits for it (the one window left; never
+ *       an early return)</td>
+ *       <td>not repaired: {@code join(timeout)}, or a {@code taskDone()} by a process that knows of the loss</td></tr>
+ *     <tr><td>a refused {@code taskDone()}: after lowering its own count, before raising it back</td>
+ *       <td>its own count one too low; done already equals tail, so {@code join()} returns anyway</td>
+ *       <td>nothing needed</td></tr>
  *     <tr><td>a waiter, after announcing a long park in a sleep word</td>
  *       <td>at most one needless ring of the bell</td>
  *       <td>{@code Bell} (the announcement expires)</td></tr>
  *   </tbody>
  * </table>
+ *
+ * <p><b>Limits of the task count.</b> A {@code taskDone()} called in one process for a message another process
+ * took counts that task twice if the taker then dies (as done, and as its abandoned task): {@code join()} may then
+ * return while one other task is unfinished. A saturated count leaves the abandoned tasks of its registry slot
+ * uncounted (join waits for them) for the rest of the file's life. A process whose registry slot has no entry
+ * (past {@code TASK_ENTRIES}) is not counted: join waits for its unfinished tasks, as in Python.
  *
  * <p>A slot whose type or length is not one the protocol writes (a damaged file) is taken and reported as an
  * {@link dev.ipckit.IpcException} by the take that meets it; the other messages are intact.

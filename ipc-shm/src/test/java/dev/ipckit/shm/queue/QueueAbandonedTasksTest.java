@@ -266,22 +266,24 @@ class QueueAbandonedTasksTest {
     }
   }
 
-  /** Takes (alone or up to 3 at a time) and marks each done, until killed. */
+  /**
+   * Takes (alone or up to 3 at a time), works on each for up to 20 µs (so that a kill often lands between a take
+   * and its taskDone()) and marks it done, until killed.
+   */
   static void consume(IpcQueue<String> q, long seed) throws InterruptedException {
     Random rnd = new Random(seed);
     List<String> batch = new ArrayList<>();
     for (;;) {
-      if (rnd.nextBoolean()) {
-        q.take();
+      batch.clear();
+      if (rnd.nextBoolean() || q.drainTo(batch, 1 + rnd.nextInt(3)) == 0) {
+        batch.add(q.take());
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        long until = System.nanoTime() + rnd.nextInt(20_000);
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait();                        // the work on one message
+        }
         q.taskDone();
-      } else {
-        batch.clear();
-        if (q.drainTo(batch, 1 + rnd.nextInt(3)) == 0) {
-          batch.add(q.take());
-        }
-        for (int i = 0; i < batch.size(); i++) {
-          q.taskDone();
-        }
       }
     }
   }

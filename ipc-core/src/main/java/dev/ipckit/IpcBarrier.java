@@ -30,14 +30,29 @@ import java.util.concurrent.TimeoutException;
  * same generation, in this or any other process that opens the same namespace. See the
  * <a href="package-summary.html#MemoryVisibility">package summary</a> for the general rule.
  *
- * <p><b>Peer death.</b> The barrier's whole state is one word updated atomically, so a party killed at any instant
- * (see <a href="package-summary.html#PeerDeath">peer death</a>) has either arrived or not. A party that dies after
- * arriving, while waiting, counts as arrived: the barrier still trips when the others come. A party that dies
- * before arriving never comes, exactly like a thread that never calls {@code await()}: its death does not break the
- * barrier, and parties waiting in the untimed {@link #await()} wait for ever. Use
- * {@link #await(long, TimeUnit)} when a party may die: its timeout breaks the barrier and frees the others with
- * {@link BrokenBarrierException}; {@link #reset()} then makes it usable again. A party that died is missing from
- * later generations too.
+ * <p><b>Peer death.</b> The barrier's state is one word updated atomically, so a party killed at any instant (see
+ * <a href="package-summary.html#PeerDeath">peer death</a>) has either arrived or not, and never corrupts it. What
+ * the others see:
+ * <ul>
+ *   <li>A party that dies <em>while it waits</em> in {@code await} (killed, crashed, or its process exits or closes
+ *   its {@link Ipc}) breaks the barrier: every party waiting in that generation, in the timed and in the untimed
+ *   {@link #await()} alike, throws {@link BrokenBarrierException}, as if the dead party had timed out. Each party
+ *   records its process and generation in the barrier before it counts as arrived, and the waiters ask the kernel
+ *   whether the processes recorded in their generation are alive at their liveness probe interval: within 100 ms of
+ *   the death by design (5 to 45 ms measured: the kernel tearing the dead JVM down, then at most one park of the
+ *   waiter). If the last party arrives before the death is noticed, the
+ *   generation trips as usual and the survivors go on.
+ *   <li>The last party killed <em>while it runs the barrier action</em> breaks the barrier the same way: the waiting
+ *   parties, and those arriving beyond {@link #parties()} while the action runs, throw
+ *   {@link BrokenBarrierException}.
+ *   <li>A party that dies <em>before it arrives</em> cannot be told from a slow one: it never comes, exactly like a
+ *   thread that never calls {@code await()}, and parties waiting in the untimed {@link #await()} wait for ever. This
+ *   is a choice: nothing in the barrier says that a process means to arrive, and a process that merely has not
+ *   arrived yet must not break it. Use {@link #await(long, TimeUnit)} when a party may die before it arrives: its
+ *   timeout breaks the barrier and frees the others with {@link BrokenBarrierException}.
+ *   <li>After a break, {@link #reset()} makes the barrier usable again. A party that died is missing from later
+ *   generations too: they trip only if enough parties are left.
+ * </ul>
  */
 public interface IpcBarrier extends Serializable, AutoCloseable {
   /**
@@ -48,7 +63,7 @@ public interface IpcBarrier extends Serializable, AutoCloseable {
    * @throws InterruptedException if the current thread is interrupted on entry or while waiting; the barrier is
    *     then broken for the other parties
    * @throws BrokenBarrierException if the barrier is broken when this is called, or becomes broken while this
-   *     waits: another party timed out or was interrupted, or {@link #reset()} was called
+   *     waits: another party timed out, was interrupted or died while waiting, or {@link #reset()} was called
    * @throws IllegalStateException if this handle is closed
    */
   int await() throws InterruptedException, BrokenBarrierException;
@@ -64,7 +79,7 @@ public interface IpcBarrier extends Serializable, AutoCloseable {
    * @throws InterruptedException if the current thread is interrupted on entry or while waiting; the barrier is
    *     then broken for the other parties
    * @throws BrokenBarrierException if the barrier is broken when this is called, or becomes broken while this
-   *     waits: another party timed out or was interrupted, or {@link #reset()} was called
+   *     waits: another party timed out, was interrupted or died while waiting, or {@link #reset()} was called
    * @throws TimeoutException if the timeout elapses before all parties arrive; the barrier is then broken for the
    *     other parties
    * @throws IllegalStateException if this handle is closed
@@ -81,8 +96,9 @@ public interface IpcBarrier extends Serializable, AutoCloseable {
   void reset();
 
   /**
-   * Returns whether the current generation is broken (Python's {@code broken}): a party timed out or was
-   * interrupted, and {@link #reset()} has not been called since.
+   * Returns whether the current generation is broken (Python's {@code broken}): a party timed out, was
+   * interrupted or died while waiting, or {@link #abort()} was called, and {@link #reset()} has not been called
+   * since.
    *
    * @return {@code true} if the barrier is broken
    * @throws IllegalStateException if this handle is closed

@@ -43,7 +43,12 @@ import dev.ipckit.shm.wait.Bell;
 public final class FileHeader {
   /** "IPCKIT" then 0x00 0x01, read as a native long. */
   public static final long MAGIC = 0x0100_5449_4B43_5049L;
-  public static final int LAYOUT_VERSION = 2;
+  /**
+   * The version of every layout: raised whenever a kind's layout changes, so that a file written by another version
+   * is refused by name and version instead of misread. 3: semaphore and barrier files carry a table with an entry
+   * per registry slot (holdings, waiting parties) and a semaphore a lock word and a journal.
+   */
+  public static final int LAYOUT_VERSION = 3;
   public static final int READY = 0x5245_4459; // "READ" "Y"
 
   public static final int MAGIC_OFFSET = 0;

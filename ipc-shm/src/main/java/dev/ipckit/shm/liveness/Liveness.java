@@ -11,6 +11,18 @@ package dev.ipckit.shm.liveness;
  * <p><b>Thread safety.</b> Implementations are safe for any number of threads.
  */
 public interface Liveness {
+  /**
+   * Slots of a namespace: at most this many processes have it open at once, and the slot of every token is 0 to
+   * {@code SLOTS - 1}. A table with one entry per slot ({@link #slotOf}) therefore has an entry for every process.
+   */
+  int SLOTS = Registry.MAX_SLOTS;
+
+  /** The slot of {@code token}: 0 to {@link #SLOTS} - 1 for a well-formed token, else -1 (0 included). */
+  static int slotOf(long token) {
+    int s = Registry.slotOf(token);
+    return token != 0L && s >= 0 && s < SLOTS ? s : -1;
+  }
+
   /** This process's owner token in the namespace: never 0. */
   long token();
 

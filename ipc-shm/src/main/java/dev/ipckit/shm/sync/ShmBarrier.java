@@ -7,6 +7,7 @@ import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
+import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
 import dev.ipckit.spi.Deadline;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongPredicate;
 
 /**
  * {@link dev.ipckit.Ipc#barrier}: a cyclic barrier whose whole state is one word in shared memory -
@@ -32,11 +34,17 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Barrier action.</b> A handle opened with an action runs it when its thread arrives last: it first marks the
  * generation as tripping (the count reaches {@code parties}, so nobody else can trip it or join it), runs the
  * action, then installs the next generation. The others wait meanwhile. An action that throws breaks the
- * generation. A party arriving beyond {@code parties} while the action runs waits for the next generation.
+ * generation. A party arriving beyond {@code parties} while the action runs waits for the next generation, or
+ * throws {@link BrokenBarrierException} if the tripping one breaks.
  *
- * <p><b>Peer death.</b> A party that dies after arriving counts as arrived. A party that dies before arriving
- * never comes, exactly as a thread that never calls {@code await()}: use the timed form when parties may die;
- * its timeout breaks the barrier and frees the others.
+ * <p><b>Peer death.</b> Before it counts itself as arrived, a party records in its process's entry of the waiting
+ * table ({@link SlotTable}) the generation it arrives in. A waiter past spinning looks at the table at its probe
+ * interval ({@link Waiter}): a process recorded in the current generation that is not alive - killed while waiting,
+ * or while running the action as the last party - breaks the generation, and every waiter throws
+ * {@link BrokenBarrierException}, within that interval of the kernel's release of the dead process's liveness lock.
+ * If the last party arrives first, the generation trips as usual. A party that dies before it arrives never comes,
+ * exactly as a thread that never calls {@code await()}: nothing tells it from a slow one, so use the timed form when
+ * parties may die; its timeout breaks the barrier and frees the others.
  */
 public final class ShmBarrier extends ShmHandle implements IpcBarrier {
   private static final long serialVersionUID = 1L;
@@ -50,6 +58,11 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
   private final transient SleepWord sleep;
   /** Run by this handle's thread when it arrives last; null for none. */
   private final transient Runnable action;
+  private final transient SlotTable table;
+  private final transient Liveness liveness;
+  /** This process's token and slot: its entry in the waiting table. */
+  private final transient long me;
+  private final transient int mySlot;
 
   private ShmBarrier(NamespaceView ns, String name, MappedFile file, Runnable action) {
     super(ns, name, Kind.BARRIER);
@@ -57,11 +70,15 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
     this.parties = (int) file.arg0;
     this.sleep = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
     this.action = action;
+    this.table = new SlotTable(buf, SyncDescriptor.TABLE_OFFSET, SyncDescriptor.BARRIER_IN_USE_OFFSET);
+    this.liveness = ns.liveness();
+    this.me = liveness.token();
+    this.mySlot = Liveness.slotOf(me);
   }
 
   /** Opens (or creates) the barrier {@code name}; {@code action} (null for none) is this handle's own. */
   public static IpcBarrier open(NamespaceView ns, String name, int parties, Runnable action) {
-    MappedFile f = ns.file(name, MappedFile.spec(Kind.BARRIER, parties, 0, SyncDescriptor.BODY_LENGTH,
+    MappedFile f = ns.file(name, MappedFile.spec(Kind.BARRIER, parties, 0, SyncDescriptor.TABLE_BODY_LENGTH,
         b -> b.putLong(RESET_GEN, -1L),
         (a0, a1) -> a0 == parties ? null : "parties " + a0 + ", not " + parties));
     return new ShmBarrier(ns, name, f, action);
@@ -98,6 +115,7 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
   private int await(long nanos)
       throws InterruptedException, BrokenBarrierException, TimeoutException {
     checkOpen();
+    long deadline = Deadline.after(nanos);
     long gen;
     int index;
     for (;;) {
@@ -113,9 +131,11 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
       long arrived = (w & COUNT_MASK) + 1;
       index = (int) (parties - arrived);
       if (arrived > parties) {
-        awaitNextGeneration(gen, nanos); // another party's action runs: this one belongs to the next generation
+        // another party's action runs: this one belongs to the next generation
+        awaitNextGeneration(gen, left(nanos, deadline));
         continue;
       }
+      enter(gen);
       if (arrived == parties && action != null) {
         if (Mem.LONG.compareAndSet(buf, STATE, w, w + 1)) {
           return trip(gen);
@@ -151,7 +171,13 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
         checkOpen();
         return false;
       }
-    }, Waiter.Spec.interruptible(), sleep, null, nanos);
+
+      @Override
+      public boolean probe() throws BrokenBarrierException {
+        breakIfAPartyDied(myGen);
+        return ready();
+      }
+    }, Waiter.Spec.interruptible(), sleep, null, left(nanos, deadline));
     if (outcome == Waiter.READY) {
       return index;
     }
@@ -162,6 +188,36 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
     long w = (long) Mem.LONG.getAcquire(buf, STATE);
     throw new TimeoutException("barrier \"" + name + "\" in " + ns.dir() + ": " + (w >>> 32 == gen ? w & COUNT_MASK
         : parties) + " of " + parties + " parties arrived before the timeout");
+  }
+
+  /** What is left of a timeout of {@code nanos} that ends at {@code deadline}. */
+  private static long left(long nanos, long deadline) {
+    return Deadline.isForever(nanos) ? nanos : Math.max(0L, Deadline.remaining(deadline));
+  }
+
+  /**
+   * Records that this process has a party arriving in generation {@code gen}: its entry says so before the party
+   * counts as arrived, so that a death from here on is seen by the others.
+   */
+  private void enter(long gen) {
+    if (table.value(mySlot) != gen || table.token(mySlot) != me) {
+      table.use(mySlot);
+      table.set(mySlot, me, gen);
+    }
+  }
+
+  /**
+   * Breaks generation {@code gen} if a process other than this one recorded a party in it and is not alive: one
+   * liveness question per such process.
+   */
+  private void breakIfAPartyDied(long gen) {
+    LongPredicate inGen = g -> g == gen;
+    for (int s = 0, n = table.limit(); s < n; s++) {
+      if (table.goneToken(s, inGen, liveness, me) != 0L) {
+        breakGeneration(gen);
+        return;
+      }
+    }
   }
 
   /**
@@ -183,18 +239,36 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
     return 0;
   }
 
-  /** Waits (briefly: an action runs) until the generation is no longer {@code gen}. */
+  /**
+   * Waits while another party's action runs, until generation {@code gen} trips or breaks (a dead last party breaks
+   * it, as in the main wait).
+   */
   private void awaitNextGeneration(long gen, long nanos) throws InterruptedException, TimeoutException {
-    long deadline = Deadline.after(nanos);
-    while ((long) Mem.LONG.getAcquire(buf, STATE) >>> 32 == gen) {
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
+    int outcome = Waiter.await(new Waiter.Until<RuntimeException>() {
+      @Override
+      public boolean ready() {
+        long w = (long) Mem.LONG.getAcquire(buf, STATE);
+        return w >>> 32 != gen || (w & BROKEN) != 0;
       }
-      if (Deadline.passed(deadline)) {
-        throw new TimeoutException("barrier \"" + name + "\" in " + ns.dir() + ": more than " + parties
-            + " parties arrived and the last one's action did not finish before the timeout");
+
+      @Override
+      public boolean check() {
+        checkOpen();
+        return false;
       }
-      Thread.yield();
+
+      @Override
+      public boolean probe() {
+        breakIfAPartyDied(gen);
+        return ready();
+      }
+    }, Waiter.Spec.interruptible(), sleep, null, nanos);
+    if (outcome == Waiter.INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    if (outcome == Waiter.TIMED_OUT) {
+      throw new TimeoutException("barrier \"" + name + "\" in " + ns.dir() + ": more than " + parties
+          + " parties arrived and the last one's action did not finish before the timeout");
     }
   }
 
@@ -236,6 +310,11 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
   public boolean isBroken() {
     checkOpen();
     return ((long) Mem.LONG.getAcquire(buf, STATE) & BROKEN) != 0;
+  }
+
+  /** The mapped file (header included), for tests that play a party that died. */
+  ByteBuffer buffer() {
+    return buf;
   }
 
   /** Parties waiting now (a snapshot). */

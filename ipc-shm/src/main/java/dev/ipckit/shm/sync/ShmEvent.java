@@ -35,7 +35,7 @@ public final class ShmEvent extends ShmHandle implements IpcEvent {
   }
 
   public static IpcEvent open(NamespaceView ns, String name) {
-    return new ShmEvent(ns, name, ns.file(name, MappedFile.spec(Kind.EVENT, 0, 0, SyncDescriptor.BODY_LENGTH, null)));
+    return new ShmEvent(ns, name, ns.file(name, MappedFile.spec(Kind.EVENT, 0, 0, SyncDescriptor.EVENT_BODY_LENGTH, null)));
   }
 
   @Override

@@ -120,15 +120,19 @@
  * <ul>
  *   <li>{@link dev.ipckit.IpcLock}: a waiter takes the dead holder's lock over, and
  *   {@link dev.ipckit.IpcLock#ownerDied() ownerDied()} is {@code true} for that acquisition.
- *   <li>{@link dev.ipckit.IpcQueue}: a message is either entirely in the queue or not at all; the one message a
- *   killed consumer had already taken is gone with it, and is never marked done for {@code join()}.
+ *   <li>{@link dev.ipckit.IpcQueue}: a message is either entirely in the queue or not at all; the messages a
+ *   killed consumer had taken are gone with it, and {@code join()} counts those it had not marked done as done
+ *   ({@link dev.ipckit.IpcQueue#abandonedTasks()} says how many).
  *   <li>{@link dev.ipckit.Connection}: the reader gets {@link java.io.EOFException} once it has received what the
  *   dead peer sent; a sender gets {@link java.io.IOException} instead of waiting for room from a dead reader.
- *   <li>{@link dev.ipckit.IpcSemaphore}: permits have no owner, so a dead process's permits are not returned, as in
- *   Python.
- *   <li>{@link dev.ipckit.IpcEvent}, {@link dev.ipckit.IpcBarrier}: nothing is held; a process that dies before it
- *   sets the event, or before it arrives at the barrier, is waited for like one that never comes. Use the timed
- *   forms of {@code await} when that may happen.
+ *   <li>{@link dev.ipckit.IpcSemaphore}: the permits a process acquired and had not released come back when it is
+ *   gone (killed, or exited without releasing), to a waiter, and {@link dev.ipckit.IpcSemaphore#reclaimed()
+ *   reclaimed()} is {@code true} for that acquisition; {@link dev.ipckit.IpcSemaphore#disown(int) disown} hands
+ *   permits over for good.
+ *   <li>{@link dev.ipckit.IpcBarrier}: a party that dies while waiting breaks the barrier for the others; one that
+ *   dies before it arrives is waited for like one that never comes.
+ *   <li>{@link dev.ipckit.IpcEvent}: nothing is held; a process that dies before it sets the event is waited for
+ *   like one that never comes. Use the timed forms of {@code await} when that may happen.
  *   <li>Values and arrays: nothing is held; a process that dies leaves the last value it stored.
  * </ul>
  */

@@ -2,7 +2,9 @@ package dev.ipckit.bench;
 
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcBarrier;
+import dev.ipckit.Codec;
 import dev.ipckit.IpcProcess;
+import dev.ipckit.IpcQueue;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.SharedInt;
 import dev.ipckit.Task;
@@ -38,6 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   process; the child is killed with SIGKILL, and the thread's untimed {@code await()} throws
  *   {@link BrokenBarrierException}. The time from {@code kill()} to the exception. SingleShotTime, a new child each
  *   iteration. Design bound: 100 ms.</li>
+ *   <li>{@code queueJoinAfterConsumerKill}: a consumer killed between {@code take} and {@code taskDone}; the time
+ *   until a parked {@code join()} returns. Design bound: 100 ms.</li>
  * </ul>
  *
  * <pre>
@@ -256,5 +260,69 @@ public class SyncTakeoverBenchmark {
     long killedAt = System.nanoTime();
     k.child.kill();
     return awaitSet(k.brokenAt) - killedAt;
+  }
+
+  @State(Scope.Benchmark)
+  public static class ConsumerKilled {
+    Ipc ipc;
+    IpcQueue<Integer> queue;
+    SharedInt there;
+    IpcProcess child;
+    Thread joiner;
+    final AtomicLong joinedAt = new AtomicLong();
+
+    @Setup(Level.Trial)
+    public void open() {
+      ipc = Ipc.temp();
+      queue = ipc.queue("jobs", 16, Codec.serializable(Integer.class));
+      there = ipc.sharedInt("there", 0);
+    }
+
+    /**
+     * A child that took the only message and never marks it done, and this process's thread parked in
+     * {@code join()}: not measured.
+     */
+    @Setup(Level.Iteration)
+    public void consumerHolding() throws InterruptedException {
+      IpcQueue<Integer> q = queue;
+      q.put(1);
+      child = childAt(there, q::take);
+      joinedAt.set(0L);
+      joiner = new Thread(() -> {
+        try {
+          q.join();
+          joinedAt.set(System.nanoTime());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "joiner");
+      joiner.start();
+      letItPark();
+    }
+
+    @TearDown(Level.Iteration)
+    public void check() throws InterruptedException {
+      joiner.join();
+      Children.awaitExit(child);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      ipc.close();
+    }
+  }
+
+  /**
+   * A consumer took a message and is killed with SIGKILL before {@code taskDone()}; this process's thread, parked
+   * in {@code join()}, returns once it counts the dead consumer's task as abandoned. The time from {@code kill()} to
+   * the return. SingleShotTime, a new child each iteration. Design bound: 100 ms.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public long queueJoinAfterConsumerKill(ConsumerKilled k) {
+    long killedAt = System.nanoTime();
+    k.child.kill();
+    return awaitSet(k.joinedAt) - killedAt;
   }
 }

@@ -239,18 +239,10 @@ final class Codecs {
         return ObjectInputFilter.Status.UNDECIDED;
       };
       Object o;
-      ResolvingObjectInputStream in = null;
-      try {
-        in = new ResolvingObjectInputStream(new ByteArrayInputStream(bytes, offset, length));
+      try (ResolvingObjectInputStream in = new ResolvingObjectInputStream(
+          new ByteArrayInputStream(bytes, offset, length))) {
         in.setObjectInputFilter(limits);
-        o = in.readObject();
-      } catch (RuntimeException e) {
-        ClassNotFoundException missing = in == null ? null : in.missingClass();
-        if (missing != null) {         // a lambda whose class is missing fails late, with a ClassCastException
-          throw new IllegalArgumentException("message names a class not on this class path: "
-              + missing.getMessage(), missing);
-        }
-        throw e;
+        o = in.readObjectNamingMissing();
       } catch (InvalidClassException e) {
         throw new IllegalArgumentException("message rejected by the deserialization filter of " + this + ": "
             + e.getMessage(), e);
@@ -258,14 +250,6 @@ final class Codecs {
         throw new IllegalArgumentException("message names a class not on this class path: " + e.getMessage(), e);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot deserialize a message of " + length + " bytes: " + e, e);
-      } finally {
-        if (in != null) {
-          try {
-            in.close();
-          } catch (IOException ignored) {
-            // a byte array stream
-          }
-        }
       }
       if (typeName != null && o != null && !type().isInstance(o)) {
         throw new IllegalArgumentException("message is a " + o.getClass().getName() + ", not the " + typeName

@@ -11,7 +11,6 @@ import dev.ipckit.internal.process.TaskWriter;
 import dev.ipckit.internal.task.DirectTask;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,11 +18,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -315,14 +314,6 @@ public final class IpcProcess {
   }
 
   /**
-   * Serializes {@code message}, which carries the user's {@code task} (a {@link Task}, or a {@link Pool} job's
-   * callable), into the bytes {@link java.io.ObjectInputStream} reads back; see {@link TaskWriter#write}.
-   */
-  static TaskWriter.Written serialize(Serializable message, Object task) {
-    return TaskWriter.write(message, task);
-  }
-
-  /**
    * Where a child finds its classes: the class paths of the loaders of ipckit, of its backends, of the starting
    * thread's context, of {@code extra} and of {@code classes}.
    *
@@ -468,7 +459,7 @@ public final class IpcProcess {
       if (!parentWarm) {
         Task empty = () -> { };
         DirectTask.encode(empty);             // the first encoding in a JVM costs milliseconds: pay it now
-        serialize(empty, empty);
+        TaskWriter.write(empty, empty);
         StartReports.dir();
         parentWarm = true;
       }
@@ -497,7 +488,7 @@ public final class IpcProcess {
         blob = direct;
         classes = List.of();
       } else {
-        TaskWriter.Written w = serialize(task, task);
+        TaskWriter.Written w = TaskWriter.write(task, task);
         blob = w.bytes();
         classes = w.classes();
       }

@@ -462,7 +462,7 @@ public final class Pool implements AutoCloseable {
   private <R> CompletableFuture<R> submit(SerializableCallable<R> callable) {
     Job job = new Job(ids.incrementAndGet(), callable);
     // serialized once, here in the caller: a task that cannot travel fails now, and the dispatcher sends the bytes
-    TaskWriter.Written w = IpcProcess.serialize(job, callable);
+    TaskWriter.Written w = TaskWriter.write(job, callable);
     job.serialized(w.bytes());
     List<Class<?>> missing = IpcProcess.uncovered(classPath, w.classes());
     if (!missing.isEmpty()) {

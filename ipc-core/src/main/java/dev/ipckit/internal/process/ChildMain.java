@@ -175,15 +175,7 @@ public final class ChildMain {
   public static Task deserialize(byte[] blob) throws IOException, ClassNotFoundException {
     try (ResolvingObjectInputStream ois = new ResolvingObjectInputStream(new ByteArrayInputStream(blob))) {
       ois.setObjectInputFilter(new SizeFilter(blob.length));
-      Object o;
-      try {
-        o = ois.readObject();
-      } catch (RuntimeException e) {
-        if (ois.missingClass() != null) {   // a lambda whose class is missing fails late, with a ClassCastException
-          throw ois.missingClass();
-        }
-        throw e;
-      }
+      Object o = ois.readObjectNamingMissing();
       if (!(o instanceof Task)) {
         throw new IOException("not a Task: " + (o == null ? "null" : o.getClass().getName()));
       }

@@ -12,7 +12,7 @@ import java.io.ObjectStreamClass;
  *
  * <p>That memory matters for lambdas: a serialized lambda whose capturing class is missing does not fail with
  * {@link ClassNotFoundException} but later, with a {@link ClassCastException} about {@code SerializedLambda};
- * {@link #missingClass()} names the class that was really missing.
+ * {@link #readObjectNamingMissing()} names the class that was really missing.
  */
 public final class ResolvingObjectInputStream extends ObjectInputStream {
   private ClassNotFoundException missing;
@@ -41,8 +41,18 @@ public final class ResolvingObjectInputStream extends ObjectInputStream {
     }
   }
 
-  /** The first class this stream could not find, or null. */
-  public ClassNotFoundException missingClass() {
-    return missing;
+  /**
+   * Reads the next object; when reading fails after a class was missing (a lambda whose capturing class is missing
+   * fails late, with a {@link ClassCastException}), throws that class's {@link ClassNotFoundException} instead.
+   */
+  public Object readObjectNamingMissing() throws IOException, ClassNotFoundException {
+    try {
+      return readObject();
+    } catch (RuntimeException e) {
+      if (missing != null) {
+        throw missing;
+      }
+      throw e;
+    }
   }
 }

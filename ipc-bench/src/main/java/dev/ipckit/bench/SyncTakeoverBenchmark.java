@@ -128,51 +128,54 @@ public class SyncTakeoverBenchmark {
     s.release();
   }
 
+  /**
+   * What every kill scenario has: a namespace, a child that has got to its point and is then killed, this
+   * process's thread already parked beside it, and the time that thread notices the death ({@link #at}).
+   * Subclasses open their object, start the child and the thread each iteration (not measured) and may check the
+   * outcome.
+   */
   @State(Scope.Benchmark)
-  public static class SemaphoreHolderKilled {
+  public abstract static class KillScenario {
     Ipc ipc;
-    IpcSemaphore semaphore;
     SharedInt there;
     IpcProcess child;
     Thread waiter;
-    final AtomicLong acquiredAt = new AtomicLong();
-    volatile boolean reclaimed;
+    final AtomicLong at = new AtomicLong();
 
     @Setup(Level.Trial)
-    public void open() {
+    public void openNamespace() {
       ipc = Ipc.temp();
-      semaphore = ipc.semaphore("mutex", 1);
       there = ipc.sharedInt("there", 0);
+      open();
     }
 
-    /** A fresh holder of the only permit, and this process's waiter already parked in acquire(): not measured. */
-    @Setup(Level.Iteration)
-    public void holderAndWaiter() {
-      IpcSemaphore s = semaphore;
-      child = childAt(there, s::acquire);
-      acquiredAt.set(0L);
-      waiter = new Thread(() -> {
-        try {
-          s.acquire();
-          long now = System.nanoTime();
-          reclaimed = s.reclaimed();
-          s.release();
-          acquiredAt.set(now);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "waiter");
+    /** Opens the scenario's object in {@link #ipc}. */
+    abstract void open();
+
+    /** Starts {@code body} as this process's thread beside the child and lets it park: not measured. */
+    void startWaiter(Runnable body) {
+      at.set(0L);
+      waiter = new Thread(body, "waiter");
       waiter.start();
       letItPark();
+    }
+
+    /** Kills the child and returns how long the waiter took to notice. */
+    long killAndTime() {
+      long killedAt = System.nanoTime();
+      child.kill();
+      return awaitSet(at) - killedAt;
     }
 
     @TearDown(Level.Iteration)
     public void check() throws InterruptedException {
       waiter.join();
       Children.awaitExit(child);
-      if (!reclaimed) {
-        throw new IllegalStateException("the waiter did not see reclaimed()");
-      }
+      verify();
+    }
+
+    /** Throws if the waiter did not see what the scenario promises. */
+    void verify() {
     }
 
     @TearDown(Level.Trial)
@@ -181,29 +184,54 @@ public class SyncTakeoverBenchmark {
     }
   }
 
+  public static class SemaphoreHolderKilled extends KillScenario {
+    IpcSemaphore semaphore;
+    volatile boolean reclaimed;
+
+    @Override
+    void open() {
+      semaphore = ipc.semaphore("mutex", 1);
+    }
+
+    /** A fresh holder of the only permit, and this process's waiter already parked in acquire(): not measured. */
+    @Setup(Level.Iteration)
+    public void holderAndWaiter() {
+      IpcSemaphore s = semaphore;
+      child = childAt(there, s::acquire);
+      startWaiter(() -> {
+        try {
+          s.acquire();
+          long now = System.nanoTime();
+          reclaimed = s.reclaimed();
+          s.release();
+          at.set(now);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+
+    @Override
+    void verify() {
+      if (!reclaimed) {
+        throw new IllegalStateException("the waiter did not see reclaimed()");
+      }
+    }
+  }
+
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public long semaphoreReclaimAfterKill(SemaphoreHolderKilled k) {
-    long killedAt = System.nanoTime();
-    k.child.kill();
-    return awaitSet(k.acquiredAt) - killedAt;
+    return k.killAndTime();
   }
 
-  @State(Scope.Benchmark)
-  public static class BarrierPartyKilled {
-    Ipc ipc;
+  public static class BarrierPartyKilled extends KillScenario {
     IpcBarrier barrier;
-    SharedInt there;
-    IpcProcess child;
-    Thread waiter;
-    final AtomicLong brokenAt = new AtomicLong();
 
-    @Setup(Level.Trial)
-    public void open() {
-      ipc = Ipc.temp();
+    @Override
+    void open() {
       barrier = ipc.barrier("three", 3);             // never trips: the third party never comes
-      there = ipc.sharedInt("there", 0);
     }
 
     /** A child waiting at the barrier, and this process's waiter parked beside it: not measured. */
@@ -227,29 +255,15 @@ public class SyncTakeoverBenchmark {
         }
         LockSupport.parkNanos(100_000);
       }
-      brokenAt.set(0L);
-      waiter = new Thread(() -> {
+      startWaiter(() -> {
         try {
           b.await();
         } catch (BrokenBarrierException e) {
-          brokenAt.set(System.nanoTime());
+          at.set(System.nanoTime());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      }, "waiter");
-      waiter.start();
-      letItPark();
-    }
-
-    @TearDown(Level.Iteration)
-    public void check() throws InterruptedException {
-      waiter.join();
-      Children.awaitExit(child);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-      ipc.close();
+      });
     }
   }
 
@@ -257,25 +271,15 @@ public class SyncTakeoverBenchmark {
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public long barrierBreakAfterKill(BarrierPartyKilled k) {
-    long killedAt = System.nanoTime();
-    k.child.kill();
-    return awaitSet(k.brokenAt) - killedAt;
+    return k.killAndTime();
   }
 
-  @State(Scope.Benchmark)
-  public static class ConsumerKilled {
-    Ipc ipc;
+  public static class ConsumerKilled extends KillScenario {
     IpcQueue<Integer> queue;
-    SharedInt there;
-    IpcProcess child;
-    Thread joiner;
-    final AtomicLong joinedAt = new AtomicLong();
 
-    @Setup(Level.Trial)
-    public void open() {
-      ipc = Ipc.temp();
+    @Override
+    void open() {
       queue = ipc.queue("jobs", 16, Codec.serializable(Integer.class));
-      there = ipc.sharedInt("there", 0);
     }
 
     /**
@@ -287,28 +291,14 @@ public class SyncTakeoverBenchmark {
       IpcQueue<Integer> q = queue;
       q.put(1);
       child = childAt(there, q::take);
-      joinedAt.set(0L);
-      joiner = new Thread(() -> {
+      startWaiter(() -> {
         try {
           q.join();
-          joinedAt.set(System.nanoTime());
+          at.set(System.nanoTime());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      }, "joiner");
-      joiner.start();
-      letItPark();
-    }
-
-    @TearDown(Level.Iteration)
-    public void check() throws InterruptedException {
-      joiner.join();
-      Children.awaitExit(child);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-      ipc.close();
+      });
     }
   }
 
@@ -321,8 +311,6 @@ public class SyncTakeoverBenchmark {
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public long queueJoinAfterConsumerKill(ConsumerKilled k) {
-    long killedAt = System.nanoTime();
-    k.child.kill();
-    return awaitSet(k.joinedAt) - killedAt;
+    return k.killAndTime();
   }
 }

@@ -4,9 +4,7 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -35,22 +33,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * </pre>
  */
 public class LivenessBenchmark {
-  /** A child that holds {@code lock} until killed, and says so in {@code held}. */
+  /** A child that holds {@code lock} until killed; returns once it holds it. */
   static IpcProcess holder(IpcLock lock, SharedInt held) {
-    held.set(0);
-    IpcProcess p = IpcProcess.builder().name("holder").daemon(true).start(() -> {
-      lock.lock();
-      held.set(1);
-      new CountDownLatch(1).await();
-    });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (held.get() == 0) {
-      if (System.nanoTime() - deadline > 0 || !p.isAlive()) {
-        throw new IllegalStateException("the holder child never took the lock");
-      }
-      LockSupport.parkNanos(100_000);
-    }
-    return p;
+    return KillScenario.childAt(held, lock::lock);
   }
 
   @State(Scope.Benchmark)
@@ -81,53 +66,33 @@ public class LivenessBenchmark {
     return h.lock.isLocked();
   }
 
-  @State(Scope.Benchmark)
-  public static class Killed {
-    Ipc ipc;
+  public static class Killed extends KillScenario {
     IpcLock lock;
-    SharedInt held;
-    IpcProcess child;
-    Thread waiter;
-    volatile long acquiredAt;
     volatile boolean ownerDied;
 
-    @Setup(Level.Trial)
-    public void open() {
-      ipc = Ipc.temp();
+    @Override
+    void open() {
       lock = ipc.lock("killed");
-      held = ipc.sharedInt("killed-flag", 0);
     }
 
     /** A fresh holder, and this process's waiter already blocked in lock(): setup, not measured. */
     @Setup(Level.Iteration)
     public void holderAndWaiter() {
-      child = holder(lock, held);
-      acquiredAt = 0L;
-      waiter = new Thread(() -> {
-        lock.lock();
-        acquiredAt = System.nanoTime();
-        ownerDied = lock.ownerDied();
-        lock.unlock();
-      }, "waiter");
-      waiter.start();
-      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200); // the waiter is parked by then
-      for (long left; (left = until - System.nanoTime()) > 0; ) {
-        LockSupport.parkNanos(left);
-      }
+      IpcLock l = lock;
+      child = holder(l, there);
+      startWaiter(() -> {
+        l.lock();
+        at.set(System.nanoTime());
+        ownerDied = l.ownerDied();
+        l.unlock();
+      });
     }
 
-    @TearDown(Level.Iteration)
-    public void check() throws InterruptedException {
-      waiter.join();
-      Children.awaitExit(child);
+    @Override
+    void verify() {
       if (!ownerDied) {
         throw new IllegalStateException("the waiter did not see ownerDied()");
       }
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-      ipc.close();
     }
   }
 
@@ -135,11 +100,6 @@ public class LivenessBenchmark {
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public long takeoverAfterKill(Killed k) {
-    long killedAt = System.nanoTime();
-    k.child.kill();
-    while (k.acquiredAt == 0L) {
-      LockSupport.parkNanos(20_000);              // leave the cores to the kernel and the waiter
-    }
-    return k.acquiredAt - killedAt;
+    return k.killAndTime();
   }
 }

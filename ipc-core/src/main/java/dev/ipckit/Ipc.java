@@ -93,6 +93,26 @@ public final class Ipc implements AutoCloseable {
   }
 
   /**
+   * A new private namespace on the backend that serves {@code base}'s scheme ({@code redis://host:6379} makes one
+   * on that server), removed with everything in it by {@link #close()}. A temporary namespace whose owner died
+   * before closing it is left to the backend's sweep (for Redis, {@code RedisBackend.sweep}). {@code file:}
+   * locations make it under {@link #temp()}'s base.
+   *
+   * @param base where to make it: the server (or directory) without a namespace name
+   * @return the new namespace; its {@link #location()} names it, for other processes to open
+   * @throws IllegalArgumentException if the location has no scheme or holds user info
+   * @throws IllegalStateException    if no backend on the class path serves the scheme
+   * @throws UnsupportedOperationException if that backend makes no temporary namespaces
+   */
+  public static Ipc temp(URI base) {
+    Locations.check(Objects.requireNonNull(base, "base"));
+    if (Locations.isFile(base)) {
+      return temp();
+    }
+    return new Ipc(Backends.forScheme(Locations.scheme(base)).createTemp(base), false);
+  }
+
+  /**
    * The JVM-wide namespace instance for {@code dir}, opened on first use: this is what handles received from
    * another process reopen in. Closing it is ignored; it is released once its directory is gone and none of its
    * handles is reachable any more. The directory must exist: a handle that outlived its namespace is an

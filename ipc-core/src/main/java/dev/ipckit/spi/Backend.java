@@ -53,6 +53,16 @@ public interface Backend {
   }
 
   /**
+   * Creates a new private namespace at {@code base} (a location of one of {@link #schemes()} without a namespace
+   * name: a server) that {@link Namespace#close()} removes ({@link dev.ipckit.Ipc#temp(URI)}). By default
+   * unsupported.
+   */
+  default Namespace createTemp(URI base) {
+    throw new UnsupportedOperationException("the ipckit backend " + name() + " makes no temporary namespaces at "
+        + Locations.display(base));
+  }
+
+  /**
    * Opens the existing namespace in {@code dir} for handles that arrive from other JVMs ({@link
    * dev.ipckit.Ipc#attach}). Such a namespace lives as long as its directory: the caller closes it once the
    * directory is gone and {@link Namespace#inUse()} is false, so it should not keep the handles it returns

@@ -79,16 +79,23 @@ final class RedisLocation {
             db = -1;
           }
           if (db < 0) {
-            throw new IllegalArgumentException("db must be a non-negative number in " + Locations.display(location));
+            throw new IllegalArgumentException("db must be a non-negative number in " + withoutQuery(location));
           }
         } else {
           throw new IllegalArgumentException("unknown parameter \"" + part.split("=", 2)[0] + "\" in "
-              + Locations.display(location) + " (a Redis location knows db=N; credentials come from"
+              + withoutQuery(location) + " (a Redis location knows db=N; credentials come from"
               + " ipckit.redis.user / ipckit.redis.password)");
         }
       }
     }
     return new RedisLocation(location.getHost().toLowerCase(Locale.ROOT), port, scheme.equals(REDISS), db, ns);
+  }
+
+  /** {@code location} for a message about its query: without the query, which may hold anything. */
+  private static String withoutQuery(URI location) {
+    String s = Locations.display(location);
+    int q = s.indexOf('?');
+    return q < 0 ? s : s.substring(0, q) + "?...";
   }
 
   /** The same server and database with namespace {@code name}. */

@@ -19,7 +19,6 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -126,10 +125,11 @@ final class Server {
   private void start() {
     try (Jedis j = pool.getResource()) {
       j.ping();
-    } catch (JedisAccessControlException e) {
-      throw new IpcException("the Redis server at " + location.address() + " refused the credentials (set"
-          + " ipckit.redis.user / ipckit.redis.password, or IPCKIT_REDIS_USER / IPCKIT_REDIS_PASSWORD): "
-          + e.getMessage(), e);
+    } catch (JedisDataException e) {           // NOAUTH, WRONGPASS, an ACL refusal
+      pool.close();
+      throw new IpcException("the Redis server at " + location.address() + " refused this client ("
+          + e.getMessage() + "): give the credentials with ipckit.redis.user / ipckit.redis.password (or"
+          + " IPCKIT_REDIS_USER / IPCKIT_REDIS_PASSWORD); a location never carries them", e);
     } catch (JedisException e) {
       pool.close();
       throw new IpcException("cannot reach the Redis server at " + location.address() + ": " + e.getMessage(), e);

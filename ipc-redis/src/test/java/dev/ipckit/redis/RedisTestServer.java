@@ -167,7 +167,8 @@ public final class RedisTestServer implements AutoCloseable {
         s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
         byte[] buf = new byte[16];
         int n = s.getInputStream().read(buf);
-        if (n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
+        String reply = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+        if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) {      // answering (with a password set)
           return true;
         }
       } catch (IOException e) {

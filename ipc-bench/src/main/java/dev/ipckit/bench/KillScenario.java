@@ -68,9 +68,14 @@ public abstract class KillScenario {
 
   @Setup(Level.Trial)
   public void openNamespace() {
-    ipc = Ipc.temp();
+    ipc = newNamespace();
     there = ipc.sharedInt("there", 0);
     open();
+  }
+
+  /** The scenario's namespace: a local temporary one unless a subclass says otherwise. */
+  Ipc newNamespace() {
+    return Ipc.temp();
   }
 
   /** Opens the scenario's object in {@link #ipc}. */
@@ -105,5 +110,10 @@ public abstract class KillScenario {
   @TearDown(Level.Trial)
   public void close() {
     ipc.close();
+    closed();
+  }
+
+  /** After the namespace is closed: what a subclass started for it stops. */
+  void closed() {
   }
 }

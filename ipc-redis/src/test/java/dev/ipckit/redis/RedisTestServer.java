@@ -52,18 +52,26 @@ public final class RedisTestServer implements AutoCloseable {
 
   /** A new server of its own (a test that stops or restarts it), extra arguments appended. */
   public static RedisTestServer start(String... extra) {
+    return start(false, extra);
+  }
+
+  private static RedisTestServer start(boolean tls, String... extra) {
     String binary = binary();
     try {
       Path dir = Files.createTempDirectory("ipckit-redis-");
       for (int attempt = 0; ; attempt++) {
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of(binary, "--port", tls ? "0" : String.valueOf(port), "--bind",
+            "127.0.0.1",
             "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(),
             "--protected-mode", "no"));
+        if (tls) {
+          cmd.addAll(List.of("--tls-port", String.valueOf(port)));
+        }
         cmd.addAll(List.of(extra));
         Path log = dir.resolve("redis-" + port + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (awaitPing(port, p, 10_000)) {
+        if (tls ? awaitListening(port, p, 10_000) : awaitPing(port, p, 10_000)) {
           return new RedisTestServer(p, port, dir, binary);
         }
         p.destroyForcibly();
@@ -79,6 +87,16 @@ public final class RedisTestServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting redis-server", e);
     }
+  }
+
+  /**
+   * A server that speaks only TLS on its port, with {@code cert} and {@code key} (PEM) and no client certificates.
+   *
+   * @throws IllegalStateException if this redis-server was built without TLS
+   */
+  public static RedisTestServer startTls(Path cert, Path key) {
+    return start(true, "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(), "--tls-auth-clients",
+        "no");
   }
 
   public int port() {
@@ -175,6 +193,24 @@ public final class RedisTestServer implements AutoCloseable {
         // not listening yet
       }
       p.waitFor(20, TimeUnit.MILLISECONDS);     // bounded: returns at once if the server exits
+    }
+    return false;
+  }
+
+  /** Waits until something accepts connections on {@code port} (a TLS port answers no plain PING). */
+  private static boolean awaitListening(int port, Process p, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() - deadline < 0) {
+      if (!p.isAlive()) {
+        return false;
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return true;
+      } catch (IOException e) {
+        // not listening yet
+      }
+      p.waitFor(20, TimeUnit.MILLISECONDS);
     }
     return false;
   }

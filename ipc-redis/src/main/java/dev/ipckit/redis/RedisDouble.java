@@ -1,13 +1,67 @@
 package dev.ipckit.redis;
 
-abstract class RedisDouble extends RedisHandle implements dev.ipckit.SharedDouble {
+import dev.ipckit.SharedDouble;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * {@link SharedDouble} on Redis: one 8-byte cell of raw IEEE-754 bits ({@link Cells}). {@code compareAndSet}
+ * compares bits; an add is one script on the bits, {@code updateAndGet} a compare-and-exchange loop.
+ */
+final class RedisDouble extends Cells implements SharedDouble {
   private static final long serialVersionUID = 1L;
 
-  RedisDouble(RedisNamespace ns, String name) {
-    super(ns, Kind.INT, name);
+  private RedisDouble(RedisNamespace ns, String name) {
+    super(ns, Kind.DOUBLE, name, 1, 8);
   }
 
+  /** The value {@code name}, created holding {@code initial} or opened (and then left as it is). */
   static RedisDouble open(RedisNamespace ns, String name, double initial) {
-    throw new UnsupportedOperationException("not yet");
+    long bits = Double.doubleToRawLongBits(initial);
+    create(ns, Kind.DOUBLE, name, 1, 8, i -> bits);
+    return new RedisDouble(ns, name);
+  }
+
+  private static long bits(double v) {
+    return Double.doubleToRawLongBits(v);
+  }
+
+  private static double value(long bits) {
+    return Double.longBitsToDouble(bits);
+  }
+
+  @Override public double get() {
+    return value(load(0));
+  }
+
+  @Override public void set(double v) {
+    store(0, bits(v));
+  }
+
+  @Override public double getAndAdd(double d) {
+    return value(addFloating(0, bits(d))[0]);
+  }
+
+  @Override public double addAndGet(double d) {
+    return value(addFloating(0, bits(d))[1]);
+  }
+
+  @Override public boolean compareAndSet(double expect, double update) {
+    return cas(0, bits(expect), bits(update));
+  }
+
+  @Override public double updateAndGet(DoubleUnaryOperator f) {
+    return value(update(0, x -> bits(f.applyAsDouble(value(x))), true));
+  }
+
+  @Override public double getAndUpdate(DoubleUnaryOperator f) {
+    return value(update(0, x -> bits(f.applyAsDouble(value(x))), false));
+  }
+
+  @Override public double getAndSet(double v) {
+    return value(swap(0, bits(v)));
+  }
+
+  @Override public String toString() {
+    return show("SharedDouble", this::get);
   }
 }

@@ -1,13 +1,71 @@
 package dev.ipckit.redis;
 
-abstract class RedisInt extends RedisHandle implements dev.ipckit.SharedInt {
+import dev.ipckit.SharedInt;
+import java.util.function.IntUnaryOperator;
+
+/** {@link SharedInt} on Redis: one 4-byte cell ({@link Cells}); each method but the update loops is one round trip. */
+final class RedisInt extends Cells implements SharedInt {
   private static final long serialVersionUID = 1L;
 
-  RedisInt(RedisNamespace ns, String name) {
-    super(ns, Kind.INT, name);
+  private RedisInt(RedisNamespace ns, String name) {
+    super(ns, Kind.INT, name, 1, 4);
   }
 
+  /** The value {@code name}, created holding {@code initial} or opened (and then left as it is). */
   static RedisInt open(RedisNamespace ns, String name, int initial) {
-    throw new UnsupportedOperationException("not yet");
+    create(ns, Kind.INT, name, 1, 4, i -> initial);
+    return new RedisInt(ns, name);
+  }
+
+  @Override public int get() {
+    return (int) load(0);
+  }
+
+  @Override public void set(int v) {
+    store(0, v);
+  }
+
+  @Override public int getAndAdd(int d) {
+    return (int) getAndAddBits(0, d);
+  }
+
+  @Override public int addAndGet(int d) {
+    return getAndAdd(d) + d;
+  }
+
+  @Override public int incrementAndGet() {
+    return getAndAdd(1) + 1;
+  }
+
+  @Override public int getAndIncrement() {
+    return getAndAdd(1);
+  }
+
+  @Override public int decrementAndGet() {
+    return getAndAdd(-1) - 1;
+  }
+
+  @Override public int getAndDecrement() {
+    return getAndAdd(-1);
+  }
+
+  @Override public boolean compareAndSet(int expect, int update) {
+    return cas(0, expect, update);
+  }
+
+  @Override public int updateAndGet(IntUnaryOperator f) {
+    return (int) update(0, x -> f.applyAsInt((int) x), true);
+  }
+
+  @Override public int getAndUpdate(IntUnaryOperator f) {
+    return (int) update(0, x -> f.applyAsInt((int) x), false);
+  }
+
+  @Override public int getAndSet(int v) {
+    return (int) swap(0, v);
+  }
+
+  @Override public String toString() {
+    return show("SharedInt", this::get);
   }
 }

@@ -1,13 +1,71 @@
 package dev.ipckit.redis;
 
-abstract class RedisLong extends RedisHandle implements dev.ipckit.SharedLong {
+import dev.ipckit.SharedLong;
+import java.util.function.LongUnaryOperator;
+
+/** {@link SharedLong} on Redis: one 8-byte cell ({@link Cells}); each method but the update loops is one round trip. */
+final class RedisLong extends Cells implements SharedLong {
   private static final long serialVersionUID = 1L;
 
-  RedisLong(RedisNamespace ns, String name) {
-    super(ns, Kind.INT, name);
+  private RedisLong(RedisNamespace ns, String name) {
+    super(ns, Kind.LONG, name, 1, 8);
   }
 
+  /** The value {@code name}, created holding {@code initial} or opened (and then left as it is). */
   static RedisLong open(RedisNamespace ns, String name, long initial) {
-    throw new UnsupportedOperationException("not yet");
+    create(ns, Kind.LONG, name, 1, 8, i -> initial);
+    return new RedisLong(ns, name);
+  }
+
+  @Override public long get() {
+    return load(0);
+  }
+
+  @Override public void set(long v) {
+    store(0, v);
+  }
+
+  @Override public long getAndAdd(long d) {
+    return getAndAddBits(0, d);
+  }
+
+  @Override public long addAndGet(long d) {
+    return getAndAddBits(0, d) + d;
+  }
+
+  @Override public long incrementAndGet() {
+    return getAndAddBits(0, 1) + 1;
+  }
+
+  @Override public long getAndIncrement() {
+    return getAndAddBits(0, 1);
+  }
+
+  @Override public long decrementAndGet() {
+    return getAndAddBits(0, -1) - 1;
+  }
+
+  @Override public long getAndDecrement() {
+    return getAndAddBits(0, -1);
+  }
+
+  @Override public boolean compareAndSet(long expect, long update) {
+    return cas(0, expect, update);
+  }
+
+  @Override public long updateAndGet(LongUnaryOperator f) {
+    return update(0, f, true);
+  }
+
+  @Override public long getAndUpdate(LongUnaryOperator f) {
+    return update(0, f, false);
+  }
+
+  @Override public long getAndSet(long v) {
+    return swap(0, v);
+  }
+
+  @Override public String toString() {
+    return show("SharedLong", this::get);
   }
 }

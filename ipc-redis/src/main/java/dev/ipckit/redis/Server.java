@@ -198,6 +198,23 @@ final class Server {
     return call(j -> script.run(j, k, args));
   }
 
+  /**
+   * As {@link #call}, for a command that may run twice without harm (a read, a plain store): when its connection
+   * fails, the server may have dropped every connection of this pool ({@code CLIENT KILL}, a restart), so the idle
+   * ones are discarded and the command runs once more, on a new connection.
+   */
+  <T> T callIdempotent(Function<Jedis, T> f) {
+    try {
+      return call(f);
+    } catch (IpcException e) {
+      if (closed || !(e.getCause() instanceof JedisConnectionException)) {
+        throw e;
+      }
+      pool.clear();
+      return call(f);
+    }
+  }
+
   // ---- liveness
 
   /**

@@ -159,4 +159,28 @@ class RedisBackendTest {
     assertTrue(SERVER.command("EXISTS", "ipckit:{" + ns + "-other}:meta").contains(":1"));
     assertEquals(0, RedisBackend.delete(where));
   }
+
+  @Test
+  void aNamespaceOfAnotherLayoutVersionIsRefusedNamingBoth() {
+    URI where = SERVER.newNamespace("version");
+    String ns = where.getPath().substring(1);
+    SERVER.command("HSET", "ipckit:{" + ns + "}:meta", "@version", "99");
+    try (Ipc ipc = Ipc.open(where)) {
+      IpcException e = assertThrows(IpcException.class, () -> ipc.sharedLong("v", 0));
+      assertTrue(e.getMessage().contains("layout version 99") && e.getMessage().contains("reads 1"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aNameOpenedAsAnotherKindIsAnErrorNamingTheObjectAndBothKinds() {
+    try (Ipc ipc = Ipc.open(SERVER.newNamespace("kinds"))) {
+      ipc.longArray("a", 4);
+      IllegalArgumentException kind = assertThrows(IllegalArgumentException.class, () -> ipc.sharedLong("a", 0));
+      assertTrue(kind.getMessage().contains("\"a\"") && kind.getMessage().contains("longArray of length 4")
+          && kind.getMessage().contains("not a SharedLong"), kind.getMessage());
+      IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> ipc.longArray("a", 5));
+      assertTrue(size.getMessage().contains("not a longArray of length 5"), size.getMessage());
+      assertEquals(java.util.Set.of("a"), ipc.names());
+    }
+  }
 }

@@ -1,18 +1,130 @@
 package dev.ipckit.redis;
 
-abstract class RedisPipe<E> extends RedisHandle implements dev.ipckit.Pipe<E> {
+import dev.ipckit.Codec;
+import dev.ipckit.Connection;
+import dev.ipckit.IpcException;
+import dev.ipckit.Pipe;
+import dev.ipckit.spi.HandleRef;
+
+/**
+ * {@link dev.ipckit.Ipc#pipe} on Redis: two connected ends ({@link RedisPipeEnd}) over the pipe's hash at the
+ * object key and one list of messages per direction ({@code KEY:to0} into the left end, {@code KEY:to1} into the
+ * right end; a half-duplex pipe uses {@code to0} alone). The meta descriptor is {@code pipe/true} or
+ * {@code pipe/false}: the duplex flag is the pipe's shape, so that opening it with the other flag is refused.
+ *
+ * <p>A pipe handle serializes as a {@link HandleRef} with {@code arg} 2 (the whole pipe) and the duplex flag and
+ * codec; an end's reference has {@code arg} 0 (left) or 1 (right), as in the shared-memory backend.
+ *
+ * <p><b>Thread safety.</b> Safe for any number of threads; see {@link RedisPipeEnd}.
+ */
+final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
   private static final long serialVersionUID = 1L;
+  /** The {@code arg} of a whole pipe's reference; an end's is the end (0 left, 1 right). */
+  static final long WHOLE = 2;
 
-  RedisPipe(RedisNamespace ns, String name) {
-    super(ns, Kind.INT, name);
+  private final transient boolean duplex;
+  private final transient Codec<E> codec;
+  private final transient RedisPipeEnd<E> left;
+  private final transient RedisPipeEnd<E> right;
+
+  private RedisPipe(RedisNamespace ns, String name, boolean duplex, Codec<E> codec) {
+    super(ns, Kind.PIPE, name);
+    this.duplex = duplex;
+    this.codec = codec;
+    this.left = new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.LEFT);
+    this.right = new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.RIGHT);
   }
 
-  static <E> RedisPipe<E> open(RedisNamespace ns, String name, boolean duplex, dev.ipckit.Codec<E> codec) {
-    throw new UnsupportedOperationException("not yet");
+  /** Creates the pipe {@code name}, or opens the existing one (which must have the same duplex flag). */
+  static <E> RedisPipe<E> open(RedisNamespace ns, String name, boolean duplex, Codec<E> codec) {
+    create(ns, name, duplex);
+    return new RedisPipe<>(ns, name, duplex, codec);
   }
 
-  /** Reopens the pipe or pipe end a deserialized reference names (claiming an end for this process). */
-  static RedisHandle reopen(RedisNamespace ns, dev.ipckit.spi.HandleRef ref) {
-    throw new UnsupportedOperationException("not yet");
+  /**
+   * Records the pipe in the namespace, or checks the one recorded there.
+   *
+   * @throws IllegalArgumentException if the name holds another kind, or a pipe with the other duplex flag
+   */
+  private static void create(RedisNamespace ns, String name, boolean duplex) {
+    try {
+      ns.create(Kind.PIPE, name, duplex);
+    } catch (IllegalArgumentException e) {
+      if (Kind.PIPE.descriptor(!duplex).equals(ns.descriptorOf(name))) {
+        throw new IllegalArgumentException("\"" + name + "\" in " + ns.location() + " is a pipe with duplex="
+            + !duplex + ", not duplex=" + duplex + " as opened here", e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Reopens the pipe or pipe end a deserialized reference names. An end is claimed for this process at once (as
+   * one that arrived from another JVM), so that this process's death is an end-of-file for the peer even if it
+   * never uses the end; an end another live process owns is left alone here, and using it says so.
+   */
+  static RedisHandle reopen(RedisNamespace ns, HandleRef ref) {
+    Codec<?> codec = ref.codec();
+    if (codec == null) {
+      throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ns.location() + " carries no codec");
+    }
+    long arg = ref.arg();
+    if (arg == WHOLE) {
+      return open(ns, ref.name(), ref.flag(), codec);
+    }
+    if (arg != RedisPipeEnd.LEFT && arg != RedisPipeEnd.RIGHT) {
+      throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ns.location() + " names end " + arg
+          + "; ends are 0 (left) and 1 (right)");
+    }
+    create(ns, ref.name(), ref.flag());
+    RedisPipeEnd<?> end = new RedisPipeEnd<>(ns, ref.name(), ref.flag(), codec, (int) arg);
+    end.claimOnArrival();
+    return end;
+  }
+
+  @Override
+  public Connection<E> left() {
+    checkOpen();
+    return left;
+  }
+
+  @Override
+  public Connection<E> right() {
+    checkOpen();
+    return right;
+  }
+
+  @Override
+  public boolean duplex() {
+    return duplex;
+  }
+
+  /** Closes this handle and both its connections (releasing the ends this JVM used through no other). */
+  @Override
+  public void close() {
+    super.close();
+    left.close();
+    right.close();
+  }
+
+  @Override
+  long refArg() {
+    return WHOLE;
+  }
+
+  @Override
+  boolean refFlag() {
+    return duplex;
+  }
+
+  @Override
+  Codec<?> refCodec() {
+    return codec;
+  }
+
+  @Override
+  public String toString() {
+    return "Pipe[\"" + name + "\" in " + ns.location() + (duplex ? ", duplex" : ", half-duplex")
+        + (isClosed() ? ", closed]" : "]");
   }
 }

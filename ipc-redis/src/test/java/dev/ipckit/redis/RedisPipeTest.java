@@ -21,12 +21,6 @@ class RedisPipeTest extends PipeSuite {
     return Ipc.open(RedisTestServer.shared().newNamespace(hint));
   }
 
-  /** Records a SharedLong in the namespace directly, whatever state the SharedLong handle is in. */
-  @Override
-  protected void createSharedLong(Ipc ipc, String name) {
-    ((RedisNamespace) ipc.namespace()).create(Kind.LONG, name, null, "s", "0");
-  }
-
   @Test
   void aMessageOverTheServersLimitIsRefusedBeforeAnythingIsSent() {
     String label = "pipe \"big\" in redis://h:1/ns";

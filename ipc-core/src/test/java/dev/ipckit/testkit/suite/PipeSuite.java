@@ -59,11 +59,6 @@ public abstract class PipeSuite {
   /** A namespace of the backend under test that no other test uses; the suite closes it after each test. */
   protected abstract Ipc newNamespace(String hint);
 
-  /** Creates a {@code SharedLong} called {@code name} in {@code ipc}: an object of another kind than a pipe. */
-  protected void createSharedLong(Ipc ipc, String name) {
-    ipc.sharedLong(name, 0);
-  }
-
   @BeforeEach
   void openNamespace() {
     ipc = newNamespace("pipe");
@@ -434,7 +429,7 @@ public abstract class PipeSuite {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ipc.pipe("bad", false, Codec.string()));
     assertTrue(e.getMessage().contains("\"bad\"") && e.getMessage().contains("duplex=true"), e.getMessage());
-    createSharedLong(ipc, "a-long");
+    ipc.sharedLong("a-long", 0);
     e = assertThrows(IllegalArgumentException.class, () -> ipc.pipe("a-long", true, Codec.string()));
     assertTrue(e.getMessage().contains("SharedLong"), e.getMessage());
 

@@ -189,6 +189,19 @@ final class Server {
     }
   }
 
+  /**
+   * Closes every idle pooled connection, so that the next call opens a fresh one: after a call failed on a
+   * connection the server had closed ({@code CLIENT KILL}, its idle {@code timeout}), the other idle ones are
+   * likely closed too. For a caller that retries such a call.
+   */
+  void dropIdleConnections() {
+    try {
+      pool.clear();
+    } catch (RuntimeException ignored) {
+      // closing a dead connection may fail: it is gone either way
+    }
+  }
+
   /** Runs {@code script} with {@code keys} (strings) and {@code args}. */
   Object run(Script script, List<String> keys, Object... args) {
     List<byte[]> k = new ArrayList<>(keys.size());

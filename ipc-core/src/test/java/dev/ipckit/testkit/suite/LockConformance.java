@@ -1,6 +1,5 @@
-package dev.ipckit.shm.lock;
+package dev.ipckit.testkit.suite;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,18 +26,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The {@link Lock} and {@link Condition} behaviour of {@link ReentrantLock} (after the JSR-166 TCK's
  * ReentrantLockTest and LockTest), run over {@code ReentrantLock} and ipckit's reentrant {@code rlock}; the cases
- * that need no reentrancy also over the plain {@code lock} and the {@code fileLock}.
+ * that need no reentrancy also over the plain {@code lock} and the {@code fileLock}. A backend runs it with a
+ * subclass that says where its namespaces live ({@link #newNamespace}).
  */
 @Tag("unit")
-class LockConformanceTest {
+public abstract class LockConformance {
   static final long SHORT_MS = 50;
   static final long LONG_S = 20;
 
   private Ipc ipc;
 
+  /** A new, empty namespace of the backend under test; closed after each test. */
+  protected abstract Ipc newNamespace(String hint);
+
   private Ipc ipc() {
     if (ipc == null) {
-      ipc = Ipc.temp();
+      ipc = newNamespace("lock-conformance");
     }
     return ipc;
   }
@@ -47,19 +50,20 @@ class LockConformanceTest {
   void close() {
     if (ipc != null) {
       ipc.close();
+      ipc = null;
     }
   }
 
   static Stream<Arguments> reentrant() {
-    Function<LockConformanceTest, Lock> jdk = t -> new ReentrantLock();
-    Function<LockConformanceTest, Lock> rlock = t -> t.ipc().rlock("r");
+    Function<LockConformance, Lock> jdk = t -> new ReentrantLock();
+    Function<LockConformance, Lock> rlock = t -> t.ipc().rlock("r");
     return Stream.of(Arguments.of("ReentrantLock", jdk), Arguments.of("rlock", rlock));
   }
 
   /** With the locks that are not reentrant (locking one twice in a thread is an IllegalStateException). */
   static Stream<Arguments> all() {
-    Function<LockConformanceTest, Lock> plain = t -> t.ipc().lock("l");
-    Function<LockConformanceTest, Lock> file = t -> t.ipc().fileLock("f");
+    Function<LockConformance, Lock> plain = t -> t.ipc().lock("l");
+    Function<LockConformance, Lock> file = t -> t.ipc().fileLock("f");
     return Stream.concat(reentrant(), Stream.of(Arguments.of("lock", plain), Arguments.of("fileLock", file)));
   }
 
@@ -92,7 +96,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void lockUnlockAndTryLockWhenFree(String impl, Function<LockConformanceTest, Lock> f) {
+  void lockUnlockAndTryLockWhenFree(String impl, Function<LockConformance, Lock> f) {
     Lock lock = f.apply(this);
     lock.lock();
     lock.unlock();
@@ -101,13 +105,13 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void unlockWithoutHoldingIsIllegalMonitorState(String impl, Function<LockConformanceTest, Lock> f) {
+  void unlockWithoutHoldingIsIllegalMonitorState(String impl, Function<LockConformance, Lock> f) {
     Lock lock = f.apply(this);
     assertThrows(IllegalMonitorStateException.class, lock::unlock);
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void unlockByAnotherThreadIsIllegalMonitorState(String impl, Function<LockConformanceTest, Lock> f)
+  void unlockByAnotherThreadIsIllegalMonitorState(String impl, Function<LockConformance, Lock> f)
       throws Exception {
     Lock lock = f.apply(this);
     lock.lock();
@@ -125,7 +129,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void tryLockFailsWhileAnotherThreadHoldsIt(String impl, Function<LockConformanceTest, Lock> f) throws Exception {
+  void tryLockFailsWhileAnotherThreadHoldsIt(String impl, Function<LockConformance, Lock> f) throws Exception {
     Lock lock = f.apply(this);
     CountDownLatch release = holdElsewhere(lock);
     try {
@@ -143,7 +147,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void aTimedTryLockSucceedsWhenReleasedMeanwhile(String impl, Function<LockConformanceTest, Lock> f)
+  void aTimedTryLockSucceedsWhenReleasedMeanwhile(String impl, Function<LockConformance, Lock> f)
       throws Exception {
     Lock lock = f.apply(this);
     CountDownLatch release = holdElsewhere(lock);
@@ -159,7 +163,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void interruptedBeforeLockInterruptiblyOrTimedTryLockThrows(String impl, Function<LockConformanceTest, Lock> f) {
+  void interruptedBeforeLockInterruptiblyOrTimedTryLockThrows(String impl, Function<LockConformance, Lock> f) {
     Lock lock = f.apply(this);
     Thread.currentThread().interrupt();
     assertThrows(InterruptedException.class, lock::lockInterruptibly);
@@ -172,7 +176,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void aBlockedLockInterruptiblyIsInterrupted(String impl, Function<LockConformanceTest, Lock> f) throws Exception {
+  void aBlockedLockInterruptiblyIsInterrupted(String impl, Function<LockConformance, Lock> f) throws Exception {
     Lock lock = f.apply(this);
     CountDownLatch release = holdElsewhere(lock);
     try {
@@ -195,7 +199,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("reentrant")
-  void theHolderReentersAndMustUnlockAsOften(String impl, Function<LockConformanceTest, Lock> f) throws Exception {
+  void theHolderReentersAndMustUnlockAsOften(String impl, Function<LockConformance, Lock> f) throws Exception {
     Lock lock = f.apply(this);
     lock.lock();
     assertTrue(lock.tryLock());
@@ -216,7 +220,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void conditionMethodsNeedTheLock(String impl, Function<LockConformanceTest, Lock> f) {
+  void conditionMethodsNeedTheLock(String impl, Function<LockConformance, Lock> f) {
     Lock lock = f.apply(this);
     Condition c = lock.newCondition();
     assertThrows(IllegalMonitorStateException.class, c::await);
@@ -227,7 +231,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void timedAwaitsTimeOutHoldingTheLockAgain(String impl, Function<LockConformanceTest, Lock> f)
+  void timedAwaitsTimeOutHoldingTheLockAgain(String impl, Function<LockConformance, Lock> f)
       throws Exception {
     Lock lock = f.apply(this);
     Condition c = lock.newCondition();
@@ -244,7 +248,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void signalWakesAWaiterThatThenHoldsTheLock(String impl, Function<LockConformanceTest, Lock> f)
+  void signalWakesAWaiterThatThenHoldsTheLock(String impl, Function<LockConformance, Lock> f)
       throws Exception {
     Lock lock = f.apply(this);
     Condition c = lock.newCondition();
@@ -276,7 +280,7 @@ class LockConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("all")
-  void anInterruptedAwaitThrowsHoldingTheLockAgain(String impl, Function<LockConformanceTest, Lock> f)
+  void anInterruptedAwaitThrowsHoldingTheLockAgain(String impl, Function<LockConformance, Lock> f)
       throws Exception {
     Lock lock = f.apply(this);
     Condition c = lock.newCondition();

@@ -1,7 +1,6 @@
 package dev.ipckit.redis;
 
 import dev.ipckit.IpcException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -181,6 +180,9 @@ final class Server {
     try (Jedis j = pool.getResource()) {
       return f.apply(j);
     } catch (JedisConnectionException e) {
+      // the server may have closed every connection of the pool (CLIENT KILL, a restart, its idle timeout): the
+      // next call gets fresh ones instead of failing once per stale idle connection
+      dropIdleConnections();
       throw new IpcException("the Redis server at " + location.address() + " cannot be reached: " + e.getMessage(),
           e);
     } catch (JedisDataException e) {
@@ -223,7 +225,6 @@ final class Server {
       if (closed || !(e.getCause() instanceof JedisConnectionException)) {
         throw e;
       }
-      pool.clear();
       return call(f);
     }
   }
@@ -242,22 +243,28 @@ final class Server {
       return t;
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.timeoutMillis);
-    synchronized (tokenLock) {
-      while ((t = token) == null) {
-        long left = deadline - System.nanoTime();
-        if (closed || left <= 0) {
-          throw new IpcException("no connection to the Redis server at " + location.address()
-              + (lastFailure == null ? "" : ": " + lastFailure));
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(tokenLock, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IpcException("interrupted while connecting to the Redis server at " + location.address());
+    boolean interrupted = false;               // the wait is bounded: the caller sees the interrupt afterwards
+    try {
+      synchronized (tokenLock) {
+        while ((t = token) == null) {
+          long left = deadline - System.nanoTime();
+          if (closed || left <= 0) {
+            throw new IpcException("no connection to the Redis server at " + location.address()
+                + (lastFailure == null ? "" : ": " + lastFailure));
+          }
+          try {
+            TimeUnit.NANOSECONDS.timedWait(tokenLock, left);
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
         }
       }
+      return t;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    return t;
   }
 
   /** Changes whenever this process loses its token (and with it everything it held). */

@@ -14,7 +14,7 @@ import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
 import dev.ipckit.Task;
 import dev.ipckit.internal.task.DirectTask;
-import dev.ipckit.shm.queue.QueueCodecs;
+import dev.ipckit.testkit.suite.QueueCodecs;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;

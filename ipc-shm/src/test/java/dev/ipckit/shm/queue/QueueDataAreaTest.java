@@ -21,6 +21,7 @@ import dev.ipckit.shm.format.Mem;
 import dev.ipckit.testkit.Await;
 import dev.ipckit.testkit.Children;
 import dev.ipckit.testkit.Crash;
+import dev.ipckit.testkit.suite.QueueCodecs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;

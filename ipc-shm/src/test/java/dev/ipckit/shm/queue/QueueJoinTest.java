@@ -75,18 +75,4 @@ class QueueJoinTest {
       assertTrue(q.poll() != null);
     }
   }
-
-  @Test
-  void aTimedJoinReturnsFalseUntilEveryTaskIsDone() throws Exception {
-    try (Ipc ipc = Ipc.temp()) {
-      IpcQueue<String> q = ipc.queue("timed", 4, Codec.string());
-      assertTrue(q.join(0, java.util.concurrent.TimeUnit.SECONDS), "nothing put: done at once");
-      q.put("a");
-      q.take();
-      assertFalse(q.join(20, java.util.concurrent.TimeUnit.MILLISECONDS), "one task is not done");
-      assertFalse(q.join(Long.MIN_VALUE, java.util.concurrent.TimeUnit.DAYS), "looks once");
-      q.taskDone();
-      assertTrue(q.join(Long.MAX_VALUE, java.util.concurrent.TimeUnit.DAYS));
-    }
-  }
 }

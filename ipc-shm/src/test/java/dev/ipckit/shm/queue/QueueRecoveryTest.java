@@ -12,6 +12,7 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.testkit.Children;
 import dev.ipckit.testkit.Crash;
+import dev.ipckit.testkit.suite.QueueCodecs;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

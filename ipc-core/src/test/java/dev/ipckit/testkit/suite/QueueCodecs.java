@@ -1,17 +1,17 @@
-package dev.ipckit.shm.queue;
+package dev.ipckit.testkit.suite;
 
 import dev.ipckit.Codec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Small codecs for the queue tests. */
+/** Small codecs for the queue and pipe tests of every backend, and the messages of the queue suites. */
 public final class QueueCodecs {
   private QueueCodecs() {
   }
 
   /** Integers as 4 bytes. */
-  static final class Ints implements Codec<Integer> {
+  public static final class Ints implements Codec<Integer> {
     private static final long serialVersionUID = 1L;
 
     @Override public byte[] encode(Integer m) {
@@ -60,12 +60,12 @@ public final class QueueCodecs {
   }
 
   /** The first 8 bytes of a message as a little-endian long (messages may be longer). */
-  static long id(byte[] m) {
+  public static long id(byte[] m) {
     return ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
   /** A message of {@code length} bytes (at least 8) starting with {@code id}. */
-  static byte[] message(long id, int length) {
+  public static byte[] message(long id, int length) {
     byte[] b = new byte[Math.max(8, length)];
     ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(id);
     for (int i = 8; i < b.length; i++) {

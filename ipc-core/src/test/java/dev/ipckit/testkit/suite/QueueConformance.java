@@ -1,4 +1,4 @@
-package dev.ipckit.shm.queue;
+package dev.ipckit.testkit.suite;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,52 +18,52 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The {@link BlockingQueue} behaviour of {@link ArrayBlockingQueue} (after the JSR-166 TCK's
- * ArrayBlockingQueueTest and BlockingQueueTest), run over both {@code ArrayBlockingQueue} and {@code IpcQueue}.
+ * ArrayBlockingQueueTest and BlockingQueueTest), run over both {@code ArrayBlockingQueue}, the reference, and the
+ * {@code IpcQueue} of the backend of the subclass's {@link #newNamespace}.
  */
 @Tag("unit")
-class QueueConformanceTest {
+public abstract class QueueConformance {
   static final int SIZE = 20;
   static final long SHORT_MS = 50;
   static final long LONG_S = 20;
 
   private final List<AutoCloseable> resources = new ArrayList<>();
 
-  static Stream<Arguments> impls() {
-    Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> abq =
-        t -> cap -> new ArrayBlockingQueue<>(cap);
-    Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> ipc = t -> cap -> {
-      Ipc ns = Ipc.temp();
-      t.resources.add(ns);
-      return ns.queue("q", cap, new QueueCodecs.Ints());
-    };
-    return Stream.of(Arguments.of("ArrayBlockingQueue", abq), Arguments.of("IpcQueue", ipc));
+  /** The queues compared: the JDK's reference and the backend's. */
+  public enum Impl {
+    ArrayBlockingQueue, IpcQueue
   }
+
+  /** A new namespace of the backend under test, which the suite closes after each test. */
+  protected abstract Ipc newNamespace(String hint);
 
   @AfterEach
   void closeAll() throws Exception {
     for (AutoCloseable c : resources) {
       c.close();
     }
+    resources.clear();
   }
 
-  private static BlockingQueue<Integer> make(QueueConformanceTest t,
-      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f, int cap) {
-    return f.apply(t).apply(cap);
+  /** A new empty queue of {@code impl} and capacity {@code cap}. */
+  private BlockingQueue<Integer> make(Impl impl, int cap) {
+    if (impl == Impl.ArrayBlockingQueue) {
+      return new ArrayBlockingQueue<>(cap);
+    }
+    Ipc ns = newNamespace("conformance");
+    resources.add(ns);
+    return ns.queue("q", cap, new QueueCodecs.Ints());
   }
 
-  private BlockingQueue<Integer> populated(Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f,
-      int n) {
-    BlockingQueue<Integer> q = make(this, f, SIZE);
+  private BlockingQueue<Integer> populated(Impl impl, int n) {
+    BlockingQueue<Integer> q = make(impl, SIZE);
     for (int i = 0; i < n; i++) {
       assertTrue(q.offer(i));
     }
@@ -73,9 +73,9 @@ class QueueConformanceTest {
     return q;
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void emptyAndFull(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = make(this, f, 2);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void emptyAndFull(Impl impl) {
+    BlockingQueue<Integer> q = make(impl, 2);
     assertTrue(q.isEmpty());
     assertEquals(2, q.remainingCapacity());
     q.add(1);
@@ -88,10 +88,9 @@ class QueueConformanceTest {
   }
 
   /** As the JSR-166 TCK and Guava's testlib assert: {@code toString()} lists the elements, head first. */
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void toStringListsTheElementsAsEveryCollectionDoes(String impl,
-      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = make(this, f, 4);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void toStringListsTheElementsAsEveryCollectionDoes(Impl impl) {
+    BlockingQueue<Integer> q = make(impl, 4);
     assertEquals("[]", q.toString());
     q.add(3);
     q.add(1);
@@ -100,9 +99,9 @@ class QueueConformanceTest {
     assertEquals(List.of(3, 1, 2).toString(), q.toString());
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void remainingCapacityAndSize(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = populated(f, SIZE);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void remainingCapacityAndSize(Impl impl) {
+    BlockingQueue<Integer> q = populated(impl, SIZE);
     for (int i = 0; i < SIZE; i++) {
       assertEquals(i, q.remainingCapacity());
       assertEquals(SIZE, q.size() + q.remainingCapacity());
@@ -115,9 +114,9 @@ class QueueConformanceTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void nullsRejected(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = make(this, f, SIZE);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void nullsRejected(Impl impl) {
+    BlockingQueue<Integer> q = make(impl, SIZE);
     assertThrows(NullPointerException.class, () -> q.offer(null));
     assertThrows(NullPointerException.class, () -> q.add(null));
     assertThrows(NullPointerException.class, () -> q.put(null));
@@ -131,17 +130,16 @@ class QueueConformanceTest {
     assertFalse(q.contains(null));
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void addAllBeyondCapacityThrows(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = make(this, f, 1);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void addAllBeyondCapacityThrows(Impl impl) {
+    BlockingQueue<Integer> q = make(impl, 1);
     assertThrows(IllegalStateException.class, () -> q.addAll(List.of(1, 2, 3)));
     assertEquals(1, q.size());
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void offerPollPeekElementRemoveFifo(String impl,
-      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = populated(f, SIZE);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void offerPollPeekElementRemoveFifo(Impl impl) {
+    BlockingQueue<Integer> q = populated(impl, SIZE);
     for (int i = 0; i < SIZE; i++) {
       assertEquals(i, (int) q.peek());
       assertEquals(i, (int) q.element());
@@ -154,10 +152,9 @@ class QueueConformanceTest {
     assertThrows(NoSuchElementException.class, q::remove);
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void putTakeFifo(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f)
-      throws InterruptedException {
-    BlockingQueue<Integer> q = make(this, f, SIZE);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void putTakeFifo(Impl impl) throws InterruptedException {
+    BlockingQueue<Integer> q = make(impl, SIZE);
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < SIZE; i++) {
         q.put(i);
@@ -169,10 +166,9 @@ class QueueConformanceTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void timedOfferOnFullAndPollOnEmptyTimeOut(String impl,
-      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) throws InterruptedException {
-    BlockingQueue<Integer> q = make(this, f, 2);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void timedOfferOnFullAndPollOnEmptyTimeOut(Impl impl) throws InterruptedException {
+    BlockingQueue<Integer> q = make(impl, 2);
     assertNull(q.poll(0, TimeUnit.MILLISECONDS));
     long t0 = System.nanoTime();
     assertNull(q.poll(SHORT_MS, TimeUnit.MILLISECONDS));
@@ -188,10 +184,9 @@ class QueueConformanceTest {
     assertEquals(2, q.size());
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void interruptStatusMakesBlockingCallsThrow(String impl,
-      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = make(this, f, 1);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void interruptStatusMakesBlockingCallsThrow(Impl impl) {
+    BlockingQueue<Integer> q = make(impl, 1);
     Thread.currentThread().interrupt();
     assertThrows(InterruptedException.class, q::take);
     Thread.currentThread().interrupt();
@@ -205,10 +200,9 @@ class QueueConformanceTest {
     assertEquals(1, q.size());
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void blockedPutAndTakeAreInterruptible(String impl,
-      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) throws Exception {
-    BlockingQueue<Integer> q = make(this, f, 1);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void blockedPutAndTakeAreInterruptible(Impl impl) throws Exception {
+    BlockingQueue<Integer> q = make(impl, 1);
     q.put(1);
     assertInterruptedWhileBlocked(() -> q.put(2));
     q.take();
@@ -241,10 +235,9 @@ class QueueConformanceTest {
     assertTrue(outcome.get() instanceof InterruptedException, "got " + outcome.get());
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void blockedPutAndTakeResumeWhenOtherThreadMakesRoom(String impl,
-      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) throws Exception {
-    BlockingQueue<Integer> q = make(this, f, 2);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void blockedPutAndTakeResumeWhenOtherThreadMakesRoom(Impl impl) throws Exception {
+    BlockingQueue<Integer> q = make(impl, 2);
     Thread producer = new Thread(() -> {
       try {
         for (int i = 0; i < 100; i++) {
@@ -263,9 +256,9 @@ class QueueConformanceTest {
     assertTrue(q.isEmpty());
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void drainToAll(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = populated(f, SIZE);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void drainToAll(Impl impl) {
+    BlockingQueue<Integer> q = populated(impl, SIZE);
     List<Integer> l = new ArrayList<>();
     assertEquals(SIZE, q.drainTo(l));
     assertEquals(0, q.size());
@@ -281,9 +274,9 @@ class QueueConformanceTest {
     assertEquals(0, q.drainTo(l));
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void drainToWithMaxElements(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = make(this, f, SIZE * 2);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void drainToWithMaxElements(Impl impl) {
+    BlockingQueue<Integer> q = make(impl, SIZE * 2);
     for (int i = -1; i < SIZE + 2; i++) {
       for (int j = 0; j < SIZE; j++) {
         assertTrue(q.offer(j));
@@ -301,10 +294,9 @@ class QueueConformanceTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void containsToArrayIteratorAreSnapshotsInOrder(String impl,
-      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = populated(f, SIZE);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void containsToArrayIteratorAreSnapshotsInOrder(Impl impl) {
+    BlockingQueue<Integer> q = populated(impl, SIZE);
     for (int i = 0; i < SIZE; i++) {
       assertTrue(q.contains(i));
     }
@@ -330,9 +322,9 @@ class QueueConformanceTest {
     assertEquals(List.of(2, 3, 4), q.stream().limit(3).collect(java.util.stream.Collectors.toList()));
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void clearEmpties(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = populated(f, SIZE);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void clearEmpties(Impl impl) {
+    BlockingQueue<Integer> q = populated(impl, SIZE);
     q.clear();
     assertTrue(q.isEmpty());
     assertEquals(0, q.size());
@@ -343,9 +335,9 @@ class QueueConformanceTest {
     assertTrue(q.isEmpty());
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void wrapsAroundManyTimes(String impl, Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) {
-    BlockingQueue<Integer> q = make(this, f, 3);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void wrapsAroundManyTimes(Impl impl) {
+    BlockingQueue<Integer> q = make(impl, 3);
     int next = 0;
     int expect = 0;
     for (int round = 0; round < 1000; round++) {
@@ -362,10 +354,9 @@ class QueueConformanceTest {
     assertEquals(next, expect);
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void hugeTimeoutsMeanWaitingNotOverflow(String impl,
-      Function<QueueConformanceTest, Function<Integer, BlockingQueue<Integer>>> f) throws Exception {
-    BlockingQueue<Integer> q = make(this, f, 1);
+  @ParameterizedTest(name = "{0}") @EnumSource(Impl.class)
+  void hugeTimeoutsMeanWaitingNotOverflow(Impl impl) throws Exception {
+    BlockingQueue<Integer> q = make(impl, 1);
     assertTrue(q.offer(1, Long.MAX_VALUE, TimeUnit.DAYS));
     assertEquals(1, (int) q.poll(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
     AtomicReference<Object> got = new AtomicReference<>();

@@ -292,6 +292,18 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
     for (;;) {
       long w = (long) Mem.LONG.getAcquire(buf, STATE);
       long gen = w >>> 32;
+      if ((w & COUNT_MASK) == 0) {
+        // nobody arrived in this generation, so no waiter needs telling: RESET_GEN keeps naming the last reset
+        // generation that had waiters (a second reset in a row must not hide the first from its late waiters)
+        if ((w & BROKEN) == 0) {
+          return;                 // an empty generation that is not broken is as good as a new one
+        }
+        if (Mem.LONG.compareAndSet(buf, STATE, w, ((gen + 1) & 0xFFFF_FFFFL) << 32)) {
+          sleep.wake();
+          return;
+        }
+        continue;
+      }
       if ((w & BROKEN) == 0) {
         if (!Mem.LONG.compareAndSet(buf, STATE, w, w | BROKEN)) {
           continue;

@@ -70,8 +70,8 @@ import java.nio.ByteBuffer;
  *  +---------------------------------------------------------------+
  *  |  Reserved up to 192                                           |  136
  *  +---------------------------------------------------------------+
- *  |  Reset generation (8 bytes): the last generation ended by     |  192
- *  |  reset(), or -1                                               |
+ *  |  Reset generation (8 bytes): the last generation that had     |  192
+ *  |  parties and was ended by reset(), or -1                      |
  *  +---------------------------------------------------------------+
  *  |  Entries in use (8 bytes)                                     |  200
  *  +---------------------------------------------------------------+
@@ -143,7 +143,7 @@ public final class SyncDescriptor {
       entries(f, buf, "held", "permits this process holds");
     } else if (kind == Kind.BARRIER) {
       f.longAt("state", STATE_OFFSET, "generation (high 32) | broken (bit 31) | arrived (low 31)")
-          .longAt("resetGeneration", RESET_GENERATION_OFFSET, "the generation last ended by reset(), or -1")
+          .longAt("resetGeneration", RESET_GENERATION_OFFSET, "the last reset() generation that had parties, or -1")
           .longAt("entriesInUse", BARRIER_IN_USE_OFFSET, "waiting entries 0 .. this - 1 may be in use");
       entries(f, buf, "generation", "the generation this process's parties last arrived in");
     } else {

@@ -7,35 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcException;
-import dev.ipckit.IpcSemaphore;
 import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.liveness.Liveness;
-import dev.ipckit.testkit.Children;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A semaphore's holdings in one JVM: what acquiring, releasing, draining and disowning record, and what happens to the
- * permits of a process that is gone, played by writing into the file what such a process leaves there (its entry,
- * the lock word it held, a journal it wrote before it was killed). The real kills are in {@link SemaphoreCrashTest}.
+ * A semaphore's holdings as its file records them: a process killed inside an update, played by writing into the
+ * file what such a process leaves there (its entry, the lock word it held, a journal it wrote before it was killed),
+ * a damaged journal, and the decoder. What the holdings mean, whatever the backend, is in
+ * {@link dev.ipckit.testkit.suite.SyncSuite} ({@link ShmSyncTest}, whose dead holders this class writes); the real
+ * kills are in {@link dev.ipckit.testkit.suite.SyncCrashSuite}.
  */
 @Tag("unit")
 class SemaphoreHoldingsTest {
   /** A slot nobody in this test has: its process is "dead" (the registry never gave the slot this generation). */
-  private static final int DEAD_SLOT = Liveness.SLOTS - 1;
-  private static final long DEAD = 0x5EADL << 16 | DEAD_SLOT + 1;
-  private static final long OTHER_DEAD = 0x0BADL << 16 | DEAD_SLOT;
+  static final int DEAD_SLOT = Liveness.SLOTS - 1;
+  static final long DEAD = 0x5EADL << 16 | DEAD_SLOT + 1;
+  static final long OTHER_DEAD = 0x0BADL << 16 | DEAD_SLOT;
 
   private static ShmSemaphore open(Ipc ipc, String name, int permits, boolean bounded) {
     return (ShmSemaphore) (bounded ? ipc.boundedSemaphore(name, permits) : ipc.semaphore(name, permits));
   }
 
   /** Writes what a dead process that held {@code held} permits of {@code s} leaves in its entry. */
-  private static void deadHolder(ShmSemaphore s, long token, int slot, long held) {
+  static void deadHolder(ShmSemaphore s, long token, int slot, long held) {
     ByteBuffer b = s.buffer();
     int at = SlotTable.entryOffset(SyncDescriptor.TABLE_OFFSET, slot);
     Mem.LONG.setRelease(b, at + SlotTable.TOKEN_OFFSET, token);
@@ -56,113 +54,9 @@ class SemaphoreHoldingsTest {
     Mem.LONG.setRelease(s.buffer(), offset, value);
   }
 
-  private static long entryHeld(ShmSemaphore s, int slot) {
+  static long entryHeld(ShmSemaphore s, int slot) {
     return (long) Mem.LONG.getAcquire(s.buffer(),
         SlotTable.entryOffset(SyncDescriptor.TABLE_OFFSET, slot) + SlotTable.VALUE_OFFSET);
-  }
-
-  @Test
-  void acquiringAddsToThisProcesssHoldingsAndReleasingTakesFromThemFirst() throws Exception {
-    try (Ipc ipc = Ipc.temp()) {
-      ShmSemaphore s = open(ipc, "s", 3, false);
-      Semaphore ref = new Semaphore(3);
-      s.acquire(2);
-      ref.acquire(2);
-      assertEquals(2, s.heldByThisProcess());
-      s.release(1);
-      ref.release(1);
-      assertEquals(1, s.heldByThisProcess());
-      s.release(3);                                 // one of its own, two anonymous
-      ref.release(3);
-      assertEquals(0, s.heldByThisProcess());
-      assertEquals(ref.availablePermits(), s.availablePermits(), "as java.util.concurrent.Semaphore counts");
-      assertEquals(5, s.availablePermits());
-      assertFalse(s.reclaimed(), "nothing was reclaimed");
-    }
-  }
-
-  /** As the JSR-166 TCK's release-before-acquire tests: a release needs no acquire, in any amount. */
-  @Test
-  void releasingWithoutAcquiringKeepsWorking() throws Exception {
-    try (Ipc ipc = Ipc.temp()) {
-      ShmSemaphore s = open(ipc, "s", 0, false);
-      s.release();
-      assertEquals(1, s.availablePermits());
-      assertTrue(s.tryAcquire());
-      s.release(3);
-      assertEquals(3, s.availablePermits());
-      s.acquire(3);
-      assertEquals(0, s.availablePermits());
-      assertEquals(3, s.heldByThisProcess(), "what it acquired, it holds");
-      s.release(4);
-      assertEquals(4, s.availablePermits());
-      assertEquals(0, s.heldByThisProcess());
-    }
-  }
-
-  @Test
-  void drainingAddsToTheHoldingsAndDisowningTakesThemOutForGood() throws Exception {
-    try (Ipc ipc = Ipc.temp()) {
-      ShmSemaphore s = open(ipc, "s", 4, false);
-      assertEquals(4, s.drainPermits());
-      assertEquals(4, s.heldByThisProcess());
-      assertEquals(3, s.disown(3));
-      assertEquals(1, s.heldByThisProcess());
-      assertEquals(1, s.disown(5), "no more than it holds");
-      assertEquals(0, s.disown(1));
-      assertEquals(0, s.heldByThisProcess());
-      assertThrows(IllegalArgumentException.class, () -> s.disown(-1));
-      assertEquals(0, s.availablePermits(), "disowned permits stay taken");
-    }
-  }
-
-  @Test
-  void aDeadHoldersPermitsComeBackToAnAcquireThatFindsTooFewAndItSaysSo() throws Exception {
-    try (Ipc ipc = Ipc.temp()) {
-      ShmSemaphore s = open(ipc, "s", 2, false);
-      assertEquals(2, s.drainPermits());
-      s.disown(2);                                  // as if a process now dead had taken them:
-      deadHolder(s, DEAD, DEAD_SLOT, 2);            // its entry says it holds two
-      assertEquals(0, s.availablePermits(), "not counted before they are reclaimed");
-
-      assertTrue(s.tryAcquire(), "a tryAcquire that finds none reclaims the dead holder's");
-      assertTrue(s.reclaimed(), "and this acquisition took a reclaimed permit");
-      assertEquals(1, s.reclaims());
-      assertEquals(0, entryHeld(s, DEAD_SLOT), "the dead holder's entry is empty");
-      AtomicBoolean other = new AtomicBoolean();
-      Thread t = new Thread(() -> other.set(s.tryAcquire() && s.reclaimed()));
-      t.start();
-      t.join(Children.START.toMillis());
-      assertTrue(other.get(), "the second reclaimed permit is reported by whoever takes it");
-      assertTrue(s.reclaimed(), "another thread's acquisition changes nothing for this one");
-      s.release(1);
-      assertTrue(s.tryAcquire());
-      assertFalse(s.reclaimed(), "a permit that was not reclaimed");
-      assertFalse(s.tryAcquire(), "exactly the two came back");
-      assertEquals(1, s.reclaims(), "and the entry was reclaimed once");
-    }
-  }
-
-  @Test
-  void aBoundedSemaphoreNeverPassesItsBoundByReclaiming() throws Exception {
-    try (Ipc ipc = Ipc.temp()) {
-      ShmSemaphore s = open(ipc, "b", 2, true);
-      deadHolder(s, DEAD, DEAD_SLOT, 1);            // its permit was made up for already: the count is at the bound
-      assertFalse(s.tryAcquire(3), "more than the bound is never there");
-      assertEquals(1, s.reclaims(), "the dead entry was looked at");
-      assertEquals(2, s.availablePermits(), "and gave nothing back past the bound");
-      assertEquals(0, entryHeld(s, DEAD_SLOT));
-
-      assertTrue(s.tryAcquire());
-      deadHolder(s, OTHER_DEAD, DEAD_SLOT - 1, 3);
-      assertTrue(s.tryAcquire(2), "one permit left, one reclaimed up to the bound");
-      assertTrue(s.reclaimed());
-      assertEquals(3, s.heldByThisProcess());
-      s.release(2);
-      assertEquals(2, s.availablePermits());
-      assertThrows(IllegalStateException.class, s::release, "at the bound: the third cannot be returned");
-      assertEquals(2, s.availablePermits());
-    }
   }
 
   /** Killed after its commit (the count word's store), before its entry's: the update is finished by the taker. */

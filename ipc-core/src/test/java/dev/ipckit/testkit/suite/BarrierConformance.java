@@ -1,4 +1,4 @@
-package dev.ipckit.shm.sync;
+package dev.ipckit.testkit.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,10 +28,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The behaviour of {@link CyclicBarrier} (after the JSR-166 TCK's CyclicBarrierTest: arrival indexes, reuse,
- * breaking by timeout, interrupt and reset, and recovery), run over {@code CyclicBarrier} and {@link IpcBarrier}.
+ * breaking by timeout, interrupt and reset, and recovery), run over {@code CyclicBarrier} and the {@link IpcBarrier}
+ * of the backend of {@link #newNamespace}.
  */
 @Tag("unit")
-class BarrierConformanceTest {
+public abstract class BarrierConformance {
   static final long SHORT_MS = 50;
   static final long LONG_S = 20;
 
@@ -53,6 +54,9 @@ class BarrierConformanceTest {
   private Ipc ipc;
   private int made;
 
+  /** A new, empty namespace of the backend under test. */
+  protected abstract Ipc newNamespace(String hint);
+
   @AfterEach
   void close() {
     if (ipc != null) {
@@ -61,7 +65,7 @@ class BarrierConformanceTest {
   }
 
   static Stream<Arguments> impls() {
-    BiFunction<BarrierConformanceTest, Integer, Barrier> jdk = (t, n) -> {
+    BiFunction<BarrierConformance, Integer, Barrier> jdk = (t, n) -> {
       CyclicBarrier b = new CyclicBarrier(n);
       return new Barrier() {
         public int await() throws InterruptedException, BrokenBarrierException {
@@ -90,9 +94,9 @@ class BarrierConformanceTest {
         }
       };
     };
-    BiFunction<BarrierConformanceTest, Integer, Barrier> ours = (t, n) -> {
+    BiFunction<BarrierConformance, Integer, Barrier> ours = (t, n) -> {
       if (t.ipc == null) {
-        t.ipc = Ipc.temp();
+        t.ipc = t.newNamespace("barrier-conformance");
       }
       IpcBarrier b = t.ipc.barrier("b" + (t.made++), n);
       return new Barrier() {
@@ -135,7 +139,7 @@ class BarrierConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void aSinglePartyTripsAtOnceEveryTime(String impl, BiFunction<BarrierConformanceTest, Integer, Barrier> f)
+  void aSinglePartyTripsAtOnceEveryTime(String impl, BiFunction<BarrierConformance, Integer, Barrier> f)
       throws Exception {
     Barrier b = f.apply(this, 1);
     assertEquals(1, b.getParties());
@@ -148,7 +152,7 @@ class BarrierConformanceTest {
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
   void arrivalIndexesAreDistinctAndTheBarrierIsReusable(String impl,
-      BiFunction<BarrierConformanceTest, Integer, Barrier> f) throws Exception {
+      BiFunction<BarrierConformance, Integer, Barrier> f) throws Exception {
     Barrier b = f.apply(this, 3);
     for (int round = 0; round < 3; round++) {
       CompletableFuture<Integer> x = other(() -> b.await(LONG_S, TimeUnit.SECONDS), null);
@@ -165,7 +169,7 @@ class BarrierConformanceTest {
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
   void aTimeoutBreaksTheBarrierForEveryoneUntilReset(String impl,
-      BiFunction<BarrierConformanceTest, Integer, Barrier> f) throws Exception {
+      BiFunction<BarrierConformance, Integer, Barrier> f) throws Exception {
     Barrier b = f.apply(this, 3);
     CompletableFuture<Integer> waiter = other(() -> b.await(LONG_S, TimeUnit.SECONDS), null);
     Await.until("one party waits", Duration.ofSeconds(LONG_S), () -> b.getNumberWaiting() == 1);
@@ -180,7 +184,7 @@ class BarrierConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void anInterruptedWaiterBreaksItForTheOthers(String impl, BiFunction<BarrierConformanceTest, Integer, Barrier> f)
+  void anInterruptedWaiterBreaksItForTheOthers(String impl, BiFunction<BarrierConformance, Integer, Barrier> f)
       throws Exception {
     Barrier b = f.apply(this, 3);
     Thread[] first = new Thread[1];
@@ -194,7 +198,7 @@ class BarrierConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void anInterruptBeforeAwaitBreaksIt(String impl, BiFunction<BarrierConformanceTest, Integer, Barrier> f) {
+  void anInterruptBeforeAwaitBreaksIt(String impl, BiFunction<BarrierConformance, Integer, Barrier> f) {
     Barrier b = f.apply(this, 2);
     Thread.currentThread().interrupt();
     assertThrows(InterruptedException.class, b::await);
@@ -205,7 +209,7 @@ class BarrierConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void resetBreaksTheWaitersAndStartsAfresh(String impl, BiFunction<BarrierConformanceTest, Integer, Barrier> f)
+  void resetBreaksTheWaitersAndStartsAfresh(String impl, BiFunction<BarrierConformance, Integer, Barrier> f)
       throws Exception {
     Barrier b = f.apply(this, 3);
     CompletableFuture<Integer> x = other(b::await, null);
@@ -225,7 +229,7 @@ class BarrierConformanceTest {
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
   void aZeroOrNegativeTimeoutStillTripsAsTheLastParty(String impl,
-      BiFunction<BarrierConformanceTest, Integer, Barrier> f) throws Exception {
+      BiFunction<BarrierConformance, Integer, Barrier> f) throws Exception {
     Barrier b = f.apply(this, 2);
     CompletableFuture<Integer> x = other(() -> b.await(LONG_S, TimeUnit.SECONDS), null);
     Await.until("one party waits", Duration.ofSeconds(LONG_S), () -> b.getNumberWaiting() == 1);

@@ -1,4 +1,4 @@
-package dev.ipckit.shm.sync;
+package dev.ipckit.testkit.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,11 +23,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The behaviour of {@link Semaphore} (after the JSR-166 TCK's SemaphoreTest: blocking, timed and interrupted
- * acquisition, releases without acquisition, argument checks), run over {@code Semaphore} and
- * {@link IpcSemaphore}.
+ * acquisition, releases without acquisition, argument checks), run over {@code Semaphore} and the
+ * {@link IpcSemaphore} of the backend of {@link #newNamespace}.
  */
 @Tag("unit")
-class SemaphoreConformanceTest {
+public abstract class SemaphoreConformance {
   static final long SHORT_MS = 50;
   static final long LONG_S = 20;
 
@@ -56,6 +56,9 @@ class SemaphoreConformanceTest {
 
   private Ipc ipc;
 
+  /** A new, empty namespace of the backend under test. */
+  protected abstract Ipc newNamespace(String hint);
+
   @AfterEach
   void close() {
     if (ipc != null) {
@@ -64,10 +67,10 @@ class SemaphoreConformanceTest {
   }
 
   static Stream<Arguments> impls() {
-    BiFunction<SemaphoreConformanceTest, Integer, Sem> jdk = (t, n) -> jdk(new Semaphore(n));
-    BiFunction<SemaphoreConformanceTest, Integer, Sem> ours = (t, n) -> {
+    BiFunction<SemaphoreConformance, Integer, Sem> jdk = (t, n) -> jdk(new Semaphore(n));
+    BiFunction<SemaphoreConformance, Integer, Sem> ours = (t, n) -> {
       if (t.ipc == null) {
-        t.ipc = Ipc.temp();
+        t.ipc = t.newNamespace("semaphore-conformance");
       }
       return ipc(t.ipc.semaphore("s" + n, n));
     };
@@ -167,7 +170,7 @@ class SemaphoreConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void acquireAndReleaseCountPermits(String impl, BiFunction<SemaphoreConformanceTest, Integer, Sem> f)
+  void acquireAndReleaseCountPermits(String impl, BiFunction<SemaphoreConformance, Integer, Sem> f)
       throws Exception {
     Sem s = f.apply(this, 2);
     assertEquals(2, s.availablePermits());
@@ -184,7 +187,7 @@ class SemaphoreConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void releasingWithoutAcquiringAddsPermits(String impl, BiFunction<SemaphoreConformanceTest, Integer, Sem> f) {
+  void releasingWithoutAcquiringAddsPermits(String impl, BiFunction<SemaphoreConformance, Integer, Sem> f) {
     Sem s = f.apply(this, 0);
     assertFalse(s.tryAcquire());
     s.release();
@@ -196,7 +199,7 @@ class SemaphoreConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void timedTryAcquireTimesOutThenSucceedsOnRelease(String impl, BiFunction<SemaphoreConformanceTest, Integer, Sem> f)
+  void timedTryAcquireTimesOutThenSucceedsOnRelease(String impl, BiFunction<SemaphoreConformance, Integer, Sem> f)
       throws Exception {
     Sem s = f.apply(this, 0);
     long t0 = System.nanoTime();
@@ -215,7 +218,7 @@ class SemaphoreConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void interruptsAreHonouredAndTakeNothing(String impl, BiFunction<SemaphoreConformanceTest, Integer, Sem> f)
+  void interruptsAreHonouredAndTakeNothing(String impl, BiFunction<SemaphoreConformance, Integer, Sem> f)
       throws Exception {
     Sem s = f.apply(this, 0);
     Thread.currentThread().interrupt();
@@ -238,7 +241,7 @@ class SemaphoreConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void negativeArgumentsAreRefused(String impl, BiFunction<SemaphoreConformanceTest, Integer, Sem> f) {
+  void negativeArgumentsAreRefused(String impl, BiFunction<SemaphoreConformance, Integer, Sem> f) {
     Sem s = f.apply(this, 3);
     assertThrows(IllegalArgumentException.class, () -> s.acquire(-1));
     assertThrows(IllegalArgumentException.class, () -> s.tryAcquire(-1));
@@ -248,7 +251,7 @@ class SemaphoreConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void drainTakesAllAvailable(String impl, BiFunction<SemaphoreConformanceTest, Integer, Sem> f) throws Exception {
+  void drainTakesAllAvailable(String impl, BiFunction<SemaphoreConformance, Integer, Sem> f) throws Exception {
     Sem s = f.apply(this, 5);
     s.acquire(2);
     assertEquals(3, s.drainPermits());
@@ -259,7 +262,7 @@ class SemaphoreConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("impls")
-  void zeroPermitsAreAlwaysAvailable(String impl, BiFunction<SemaphoreConformanceTest, Integer, Sem> f)
+  void zeroPermitsAreAlwaysAvailable(String impl, BiFunction<SemaphoreConformance, Integer, Sem> f)
       throws Exception {
     Sem s = f.apply(this, 0);
     assertTrue(s.tryAcquire(0));

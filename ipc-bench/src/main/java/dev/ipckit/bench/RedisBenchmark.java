@@ -68,9 +68,14 @@ public class RedisBenchmark {
     SharedInt stop;
 
     @Setup(Level.Trial)
-    public void open() {
+    public void open(org.openjdk.jmh.infra.BenchmarkParams params) {
       ipc = open(this);
       stop = ipc.sharedInt("stop", 0);
+      prepare(params.getBenchmark());
+    }
+
+    /** Opens the benchmark's objects and starts the child (after the namespace is open). */
+    void prepare(String benchmark) {
     }
 
     static Ipc open(Ns ns) {
@@ -122,11 +127,11 @@ public class RedisBenchmark {
     SharedLong v;
     IpcLock lock;
 
-    @Setup(Level.Trial)
-    public void child(org.openjdk.jmh.infra.BenchmarkParams params) {
+    @Override
+    void prepare(String benchmark) {
       v = ipc.sharedLong("v", 0);
       lock = ipc.lock("lock");
-      boolean locked = params.getBenchmark().endsWith("lockedCounter");
+      boolean locked = benchmark.endsWith("lockedCounter");
       SharedLong cv = v;
       IpcLock cl = lock;
       SharedInt s = stop;
@@ -170,8 +175,8 @@ public class RedisBenchmark {
   public static class Drained extends Ns {
     IpcQueue<byte[]> q;
 
-    @Setup(Level.Trial)
-    public void child() {
+    @Override
+    void prepare(String benchmark) {
       IpcQueue<byte[]> queue = ipc.queue("q", 1024, Codec.bytes());
       q = queue;
       startChild("consumer", () -> {
@@ -200,8 +205,8 @@ public class RedisBenchmark {
     IpcQueue<byte[]> ping;
     IpcQueue<byte[]> pong;
 
-    @Setup(Level.Trial)
-    public void child() {
+    @Override
+    void prepare(String benchmark) {
       IpcQueue<byte[]> in = ipc.queue("ping", 16, Codec.bytes());
       IpcQueue<byte[]> out = ipc.queue("pong", 16, Codec.bytes());
       ping = in;
@@ -232,8 +237,8 @@ public class RedisBenchmark {
   public static class PipeEcho extends Ns {
     Connection<byte[]> mine;
 
-    @Setup(Level.Trial)
-    public void child() {
+    @Override
+    void prepare(String benchmark) {
       Pipe<byte[]> pipe = ipc.pipe("p", true, Codec.bytes());
       Connection<byte[]> theirs = pipe.right();
       mine = pipe.left();

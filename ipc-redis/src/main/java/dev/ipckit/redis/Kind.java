@@ -30,7 +30,7 @@ enum Kind {
   EVENT("event", null),
   /** Hash of the barrier's state; {@code KEY:arrived} the tokens of the parties waiting in this generation. */
   BARRIER("barrier", "parties", List.of("arrived"), List.of()),
-  /** {@code KEY:list} the messages, {@code KEY:tasks} the task counts (unfinished, per consumer token owed). */
+  /** {@code KEY:list} the messages; {@code KEY:tasks} the task counts (see {@link RedisQueue}). */
   QUEUE("queue", "capacity", List.of("list", "tasks"), List.of()),
   /** Hash of both ends' state ({@code o0}, {@code o1} owner tokens); {@code KEY:to0}, {@code KEY:to1} the messages. */
   PIPE("pipe", "duplex", List.of("to0", "to1"), List.of("o0", "o1"));

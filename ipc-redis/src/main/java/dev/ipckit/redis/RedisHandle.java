@@ -99,6 +99,8 @@ abstract class RedisHandle implements Handle, Serializable, AutoCloseable {
       throw new InterruptedException();
     }
     checkOpen();
+    Signal s = subscribedSignal();            // once subscribed, a message after this read is never missed
+    long seen = s == null ? 0 : s.seq();
     T r = attempt.get();
     if (r != null || nanos <= 0) {
       return r;
@@ -106,27 +108,39 @@ abstract class RedisHandle implements Handle, Serializable, AutoCloseable {
     boolean forever = Deadline.isForever(nanos);
     long start = System.nanoTime();
     long deadline = Deadline.after(nanos);
-    Signal s = signal();
-    server.awaitSubscribed(s);
+    if (s == null) {                          // the first wait of this handle: subscribe, then look again
+      s = signal();
+      server.awaitSubscribed(s);
+      seen = s.seq() - 1;                     // makes the first pass of the loop look again at once
+    }
     long probe = server.probeNanos();
+    long spin = server.spinNanos();
     while (true) {
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-      checkOpen();
-      long seen = s.seq();
-      r = attempt.get();
-      if (r != null) {
-        return r;
-      }
       long left = forever ? Long.MAX_VALUE : Deadline.remaining(deadline);
       if (left <= 0) {
         return null;
       }
-      // a long wait looks again on its own less often (a takeover still within ~5 probes)
-      long step = System.nanoTime() - start > 1_000_000_000L ? 5 * probe : probe;
-      s.await(seen, Math.min(left, step));
+      long waited = System.nanoTime() - start;
+      if (waited >= spin) {
+        // a long wait looks again on its own less often (a takeover still within ~5 probes)
+        long step = waited > 1_000_000_000L ? 5 * probe : probe;
+        s.await(seen, Math.min(left, step));
+      }                                       // else look again at once: what a peer answers comes that fast
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      checkOpen();
+      seen = s.seq();
+      r = attempt.get();
+      if (r != null) {
+        return r;
+      }
     }
+  }
+
+  /** This handle's signal if it is subscribed already, else null. */
+  private synchronized Signal subscribedSignal() {
+    return signal != null && signal.subscribed() ? signal : null;
   }
 
   /** This object's wake-up channel, subscribed on first use until {@link #close()}. */

@@ -272,6 +272,11 @@ final class Server {
     return epoch;
   }
 
+  /** How long a waiter keeps looking again without parking (a reply from a peer arrives within that). */
+  long spinNanos() {
+    return config.spin.toNanos();
+  }
+
   /** The longest a waiter waits before it looks again on its own. */
   long probeNanos() {
     return config.probe.toNanos();

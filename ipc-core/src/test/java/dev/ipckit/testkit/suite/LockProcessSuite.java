@@ -205,6 +205,14 @@ public abstract class LockProcessSuite {
    * A process blocked for seconds on a held lock uses under 2 % of a core: each child JVM does nothing but
    * wait, and its whole CPU time (every thread) is measured over 3 s by the kernel's accounting.
    */
+  /**
+   * The most of a core, in percent, that a process blocked in {@code lock()} on a held lock may use. 2 by default
+   * (the shared-memory waiter parks and its liveness probe is a system call).
+   */
+  protected double idleCpuLimit() {
+    return 2.0;
+  }
+
   @Test
   void aProcessBlockedOnAHeldLockStaysIdle() throws Exception {
     Words w = words;                                  // 0: waiting, 1: got
@@ -242,7 +250,7 @@ public abstract class LockProcessSuite {
       double share = 100 * used / window;
       report.append(String.format("%s waiter: %.1f ms CPU in %.2f s = %.2f %% of a core; ",
           kind.label(), used * 1e3, window, share));
-      ok &= share < 2.0;
+      ok &= share < idleCpuLimit();
     }
     System.out.println(report);
     assertEquals(0, w.get(1), "nobody got a held lock");

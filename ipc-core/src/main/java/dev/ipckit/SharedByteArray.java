@@ -74,7 +74,9 @@ public interface SharedByteArray extends Serializable, AutoCloseable {
    * @return the updated value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  byte addAndGet(int i, byte delta);
+  default byte addAndGet(int i, byte delta) {
+    return (byte) (getAndAdd(i, delta) + delta);
+  }
 
   /**
    * Atomically adds one to element {@code i}.
@@ -83,7 +85,9 @@ public interface SharedByteArray extends Serializable, AutoCloseable {
    * @return the updated value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  byte incrementAndGet(int i);
+  default byte incrementAndGet(int i) {
+    return (byte) (getAndAdd(i, (byte) 1) + 1);
+  }
 
   /**
    * Atomically adds one to element {@code i}.
@@ -92,7 +96,9 @@ public interface SharedByteArray extends Serializable, AutoCloseable {
    * @return the previous value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  byte getAndIncrement(int i);
+  default byte getAndIncrement(int i) {
+    return getAndAdd(i, (byte) 1);
+  }
 
   /**
    * Atomically subtracts one from element {@code i}.
@@ -101,7 +107,9 @@ public interface SharedByteArray extends Serializable, AutoCloseable {
    * @return the updated value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  byte decrementAndGet(int i);
+  default byte decrementAndGet(int i) {
+    return (byte) (getAndAdd(i, (byte) -1) - 1);
+  }
 
   /**
    * Atomically sets element {@code i} to {@code update} if it is {@code expect}.

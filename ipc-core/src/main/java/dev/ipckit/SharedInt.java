@@ -50,35 +50,45 @@ public interface SharedInt extends Serializable, AutoCloseable {
    * @param delta the value to add
    * @return the updated value
    */
-  int addAndGet(int delta);
+  default int addAndGet(int delta) {
+    return getAndAdd(delta) + delta;
+  }
 
   /**
    * Atomically adds one to the value.
    *
    * @return the updated value
    */
-  int incrementAndGet();
+  default int incrementAndGet() {
+    return getAndAdd(1) + 1;
+  }
 
   /**
    * Atomically adds one to the value.
    *
    * @return the previous value
    */
-  int getAndIncrement();
+  default int getAndIncrement() {
+    return getAndAdd(1);
+  }
 
   /**
    * Atomically subtracts one from the value.
    *
    * @return the updated value
    */
-  int decrementAndGet();
+  default int decrementAndGet() {
+    return getAndAdd(-1) - 1;
+  }
 
   /**
    * Atomically subtracts one from the value.
    *
    * @return the previous value
    */
-  int getAndDecrement();
+  default int getAndDecrement() {
+    return getAndAdd(-1);
+  }
 
   /**
    * Atomically sets the value to {@code update} if it is {@code expect}.

@@ -72,7 +72,9 @@ public interface SharedIntArray extends Serializable, AutoCloseable {
    * @return the updated value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  int addAndGet(int i, int delta);
+  default int addAndGet(int i, int delta) {
+    return getAndAdd(i, delta) + delta;
+  }
 
   /**
    * Atomically adds one to element {@code i}.
@@ -81,7 +83,9 @@ public interface SharedIntArray extends Serializable, AutoCloseable {
    * @return the updated value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  int incrementAndGet(int i);
+  default int incrementAndGet(int i) {
+    return getAndAdd(i, 1) + 1;
+  }
 
   /**
    * Atomically adds one to element {@code i}.
@@ -90,7 +94,9 @@ public interface SharedIntArray extends Serializable, AutoCloseable {
    * @return the previous value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  int getAndIncrement(int i);
+  default int getAndIncrement(int i) {
+    return getAndAdd(i, 1);
+  }
 
   /**
    * Atomically subtracts one from element {@code i}.
@@ -99,7 +105,9 @@ public interface SharedIntArray extends Serializable, AutoCloseable {
    * @return the updated value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  int decrementAndGet(int i);
+  default int decrementAndGet(int i) {
+    return getAndAdd(i, -1) - 1;
+  }
 
   /**
    * Atomically sets element {@code i} to {@code update} if it is {@code expect}.

@@ -53,35 +53,45 @@ public interface SharedLong extends Serializable, AutoCloseable {
    * @param delta the value to add
    * @return the updated value
    */
-  long addAndGet(long delta);
+  default long addAndGet(long delta) {
+    return getAndAdd(delta) + delta;
+  }
 
   /**
    * Atomically adds one to the value.
    *
    * @return the updated value
    */
-  long incrementAndGet();
+  default long incrementAndGet() {
+    return getAndAdd(1) + 1;
+  }
 
   /**
    * Atomically adds one to the value.
    *
    * @return the previous value
    */
-  long getAndIncrement();
+  default long getAndIncrement() {
+    return getAndAdd(1);
+  }
 
   /**
    * Atomically subtracts one from the value.
    *
    * @return the updated value
    */
-  long decrementAndGet();
+  default long decrementAndGet() {
+    return getAndAdd(-1) - 1;
+  }
 
   /**
    * Atomically subtracts one from the value.
    *
    * @return the previous value
    */
-  long getAndDecrement();
+  default long getAndDecrement() {
+    return getAndAdd(-1);
+  }
 
   /**
    * Atomically sets the value to {@code update} if it is {@code expect}.

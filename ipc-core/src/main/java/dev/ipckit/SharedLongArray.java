@@ -73,7 +73,9 @@ public interface SharedLongArray extends Serializable, AutoCloseable {
    * @return the updated value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  long addAndGet(int i, long delta);
+  default long addAndGet(int i, long delta) {
+    return getAndAdd(i, delta) + delta;
+  }
 
   /**
    * Atomically adds one to element {@code i}.
@@ -82,7 +84,9 @@ public interface SharedLongArray extends Serializable, AutoCloseable {
    * @return the updated value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  long incrementAndGet(int i);
+  default long incrementAndGet(int i) {
+    return getAndAdd(i, 1) + 1;
+  }
 
   /**
    * Atomically adds one to element {@code i}.
@@ -91,7 +95,9 @@ public interface SharedLongArray extends Serializable, AutoCloseable {
    * @return the previous value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  long getAndIncrement(int i);
+  default long getAndIncrement(int i) {
+    return getAndAdd(i, 1);
+  }
 
   /**
    * Atomically subtracts one from element {@code i}.
@@ -100,7 +106,9 @@ public interface SharedLongArray extends Serializable, AutoCloseable {
    * @return the updated value
    * @throws IndexOutOfBoundsException if {@code i} is negative or not less than {@link #length()}
    */
-  long decrementAndGet(int i);
+  default long decrementAndGet(int i) {
+    return getAndAdd(i, -1) - 1;
+  }
 
   /**
    * Atomically sets element {@code i} to {@code update} if it is {@code expect}.

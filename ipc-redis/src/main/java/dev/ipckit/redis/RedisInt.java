@@ -29,26 +29,6 @@ final class RedisInt extends Cells implements SharedInt {
     return (int) getAndAddBits(0, d);
   }
 
-  @Override public int addAndGet(int d) {
-    return getAndAdd(d) + d;
-  }
-
-  @Override public int incrementAndGet() {
-    return getAndAdd(1) + 1;
-  }
-
-  @Override public int getAndIncrement() {
-    return getAndAdd(1);
-  }
-
-  @Override public int decrementAndGet() {
-    return getAndAdd(-1) - 1;
-  }
-
-  @Override public int getAndDecrement() {
-    return getAndAdd(-1);
-  }
-
   @Override public boolean compareAndSet(int expect, int update) {
     return cas(0, expect, update);
   }

@@ -30,22 +30,6 @@ final class RedisIntArray extends Cells implements SharedIntArray {
     return (int) getAndAddBits(i, d);
   }
 
-  @Override public int addAndGet(int i, int d) {
-    return getAndAdd(i, d) + d;
-  }
-
-  @Override public int incrementAndGet(int i) {
-    return getAndAdd(i, 1) + 1;
-  }
-
-  @Override public int getAndIncrement(int i) {
-    return getAndAdd(i, 1);
-  }
-
-  @Override public int decrementAndGet(int i) {
-    return getAndAdd(i, -1) - 1;
-  }
-
   @Override public boolean compareAndSet(int i, int expect, int update) {
     return cas(i, expect, update);
   }

@@ -29,26 +29,6 @@ final class RedisLong extends Cells implements SharedLong {
     return getAndAddBits(0, d);
   }
 
-  @Override public long addAndGet(long d) {
-    return getAndAddBits(0, d) + d;
-  }
-
-  @Override public long incrementAndGet() {
-    return getAndAddBits(0, 1) + 1;
-  }
-
-  @Override public long getAndIncrement() {
-    return getAndAddBits(0, 1);
-  }
-
-  @Override public long decrementAndGet() {
-    return getAndAddBits(0, -1) - 1;
-  }
-
-  @Override public long getAndDecrement() {
-    return getAndAddBits(0, -1);
-  }
-
   @Override public boolean compareAndSet(long expect, long update) {
     return cas(0, expect, update);
   }

@@ -30,22 +30,6 @@ final class RedisLongArray extends Cells implements SharedLongArray {
     return getAndAddBits(i, d);
   }
 
-  @Override public long addAndGet(int i, long d) {
-    return getAndAddBits(i, d) + d;
-  }
-
-  @Override public long incrementAndGet(int i) {
-    return getAndAddBits(i, 1) + 1;
-  }
-
-  @Override public long getAndIncrement(int i) {
-    return getAndAddBits(i, 1);
-  }
-
-  @Override public long decrementAndGet(int i) {
-    return getAndAddBits(i, -1) - 1;
-  }
-
   @Override public boolean compareAndSet(int i, long expect, long update) {
     return cas(i, expect, update);
   }

@@ -5,19 +5,16 @@ import dev.ipckit.DecodeException;
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.spi.Deadline;
+import dev.ipckit.spi.QueueViews;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Spliterator;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 /**
  * {@link dev.ipckit.Ipc#queue} on a Redis server: the messages in a Redis list, every change one Lua script, so
@@ -62,7 +59,7 @@ import java.util.function.Predicate;
  *
  * <p><b>Thread safety.</b> Safe for any number of threads and processes: every change is one atomic script.
  */
-final class RedisQueue<E> extends RedisHandle implements IpcQueue<E> {
+final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
   private static final long serialVersionUID = 1L;
   /** The longest message: Redis's bulk-string limit ({@code proto-max-bulk-len}, 512 MiB by default). */
   static final long MAX_MESSAGE_BYTES = 512L << 20;
@@ -236,19 +233,6 @@ final class RedisQueue<E> extends RedisHandle implements IpcQueue<E> {
     throw new IllegalStateException("queue \"" + name + "\" is full: capacity=" + capacity + " messages");
   }
 
-  @Override
-  public boolean addAll(Collection<? extends E> c) {
-    Objects.requireNonNull(c, "c");
-    if (c == this) {
-      throw new IllegalArgumentException("cannot add a queue to itself");
-    }
-    boolean modified = false;
-    for (E e : c) {
-      modified |= add(e);
-    }
-    return modified;
-  }
-
   private boolean enqueue(E e, long nanos) throws InterruptedException {
     Objects.requireNonNull(e, "null elements are not accepted");
     if (Thread.interrupted()) {
@@ -316,24 +300,6 @@ final class RedisQueue<E> extends RedisHandle implements IpcQueue<E> {
     return dequeue(Deadline.nanos(timeout, unit));
   }
 
-  @Override
-  public E remove() {
-    return present(poll());
-  }
-
-  @Override
-  public E element() {
-    return present(peek());
-  }
-
-  /** {@code e}, or NoSuchElementException for the head of an empty queue. */
-  private E present(E e) {
-    if (e == null) {
-      throw new NoSuchElementException("queue \"" + name + "\" is empty");
-    }
-    return e;
-  }
-
   private E dequeue(long nanos) throws InterruptedException {
     byte[] b = await(nanos, () -> {
       List<byte[]> m = tryTake(1);
@@ -392,11 +358,6 @@ final class RedisQueue<E> extends RedisHandle implements IpcQueue<E> {
   }
 
   @Override
-  public int drainTo(Collection<? super E> c) {
-    return drainTo(c, Integer.MAX_VALUE);
-  }
-
-  @Override
   public int drainTo(Collection<? super E> c, int maxElements) {
     Objects.requireNonNull(c, "c");
     if (c == this) {
@@ -440,7 +401,8 @@ final class RedisQueue<E> extends RedisHandle implements IpcQueue<E> {
   }
 
   /** The messages in the queue at one instant, head first, decoded, read without taking them. */
-  private List<E> decodedSnapshot() {
+  @Override
+  public List<E> snapshot() {
     checkOpen();
     List<byte[]> raw = server.call(j -> j.lrange(keys.get(1), 0, -1));
     List<E> out = new ArrayList<>(raw.size());
@@ -467,16 +429,6 @@ final class RedisQueue<E> extends RedisHandle implements IpcQueue<E> {
     checkOpen();
     long n = server.call(j -> j.llen(keys.get(1)));
     return (int) Math.min(Integer.MAX_VALUE, n);
-  }
-
-  @Override
-  public boolean isEmpty() {
-    return size() == 0;
-  }
-
-  @Override
-  public int remainingCapacity() {
-    return Math.max(0, capacity - size());
   }
 
   @Override
@@ -549,90 +501,6 @@ final class RedisQueue<E> extends RedisHandle implements IpcQueue<E> {
 
   // ------------------------------------------------------------------ snapshot views, no removal from the middle
 
-  @Override
-  public boolean contains(Object o) {
-    if (o == null) {
-      return false;
-    }
-    for (E e : decodedSnapshot()) {
-      if (o.equals(e)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  @Override
-  public boolean containsAll(Collection<?> c) {
-    List<E> snap = decodedSnapshot();
-    for (Object o : c) {
-      if (o == null || !snap.contains(o)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  @Override
-  public Object[] toArray() {
-    return decodedSnapshot().toArray();
-  }
-
-  @Override
-  public <T> T[] toArray(T[] a) {
-    return decodedSnapshot().toArray(a);
-  }
-
-  /** A snapshot of the messages in the queue, head first; its {@code remove()} is unsupported. */
-  @Override
-  public Iterator<E> iterator() {
-    Iterator<E> it = decodedSnapshot().iterator();
-    return new Iterator<E>() {
-      @Override public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override public E next() {
-        return it.next();
-      }
-
-      @Override public void remove() {
-        throw unsupported("iterator().remove()");
-      }
-    };
-  }
-
-  /** Over a snapshot, as {@link #iterator()}. */
-  @Override
-  public Spliterator<E> spliterator() {
-    return decodedSnapshot().spliterator();
-  }
-
-  @Override
-  public boolean remove(Object o) {
-    throw unsupported("remove(Object)");
-  }
-
-  @Override
-  public boolean removeAll(Collection<?> c) {
-    throw unsupported("removeAll");
-  }
-
-  @Override
-  public boolean retainAll(Collection<?> c) {
-    throw unsupported("retainAll");
-  }
-
-  @Override
-  public boolean removeIf(Predicate<? super E> filter) {
-    throw unsupported("removeIf");
-  }
-
-  private UnsupportedOperationException unsupported(String what) {
-    return new UnsupportedOperationException(what + " is not supported by queue \"" + name + "\": across processes"
-        + " only the head is taken (use poll/take/drainTo)");
-  }
-
   // ------------------------------------------------------------------ handle
 
   @Override
@@ -651,17 +519,7 @@ final class RedisQueue<E> extends RedisHandle implements IpcQueue<E> {
    */
   @Override
   public String toString() {
-    if (isClosed()) {
-      return super.toString();
-    }
-    StringBuilder b = new StringBuilder("[");
-    for (E e : this) {
-      if (b.length() > 1) {
-        b.append(", ");
-      }
-      b.append(e == this ? "(this Collection)" : String.valueOf(e));
-    }
-    return b.append(']').toString();
+    return isClosed() ? super.toString() : QueueViews.elements(this);
   }
 
   @Override

@@ -203,7 +203,9 @@ public abstract class ValueProcessSuite {
     long lost = 2L * m - total;
     System.out.printf("unlocked get/set, 2 processes x %,d: counter %,d, lost updates %,d (%.1f %%)%n",
         m, total, lost, 100.0 * lost / (2.0 * m));
-    assertTrue(total >= m && total <= 2L * m, "each increment is at most lost, never invented: " + total);
+    // a racing process may overwrite many increments of the other with one stale store: the least final count of
+    // two processes racing this way is 2, the most 2m (nothing lost); anything else was invented or torn
+    assertTrue(total >= 2 && total <= 2L * m, "each increment is at most lost, never invented: " + total);
     assertEquals(2L * m, guarded.get(), "under the value's lock, get-then-set loses nothing");
     assertFalse(guarded.getLock().isLocked(), "and the lock is free again");
   }

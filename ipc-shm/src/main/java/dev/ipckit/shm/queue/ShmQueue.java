@@ -5,12 +5,14 @@ import dev.ipckit.DecodeException;
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.shm.core.NamespaceView;
+import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.wait.AdaptiveSpin;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
 import dev.ipckit.spi.Deadline;
+import dev.ipckit.spi.QueueViews;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +54,7 @@ import java.util.function.Supplier;
  * {@code iterator().remove()}. {@link #iterator()}, {@link #toArray()} and {@link #contains} work on a snapshot
  * taken under the consumer lock (decoding every message: costly for a large queue).
  */
-public final class ShmQueue<E> extends AbstractShmQueue<E> {
+public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
   private static final long serialVersionUID = 1L;
   /** Most messages taken under one hold of the consumer lock by drainTo. */
   private static final int DRAIN_BATCH = 256;
@@ -78,7 +80,7 @@ public final class ShmQueue<E> extends AbstractShmQueue<E> {
   }
 
   private ShmQueue(NamespaceView ns, String name, MappedFile file, int capacity, Codec<E> codec, State st) {
-    super(ns, name);
+    super(ns, name, Kind.QUEUE);
     this.buf = file.buffer;
     this.capacity = capacity;
     this.codec = codec;
@@ -359,7 +361,7 @@ public final class ShmQueue<E> extends AbstractShmQueue<E> {
   }
 
   @Override
-  List<E> decodedSnapshot() {
+  public List<E> snapshot() {
     checkOpen();
     List<byte[]> raw = ring.snapshot(Integer.MAX_VALUE);
     List<E> out = new ArrayList<>(raw.size());
@@ -482,17 +484,7 @@ public final class ShmQueue<E> extends AbstractShmQueue<E> {
    */
   @Override
   public String toString() {
-    if (isClosed()) {
-      return super.toString();
-    }
-    StringBuilder b = new StringBuilder("[");
-    for (E e : this) {
-      if (b.length() > 1) {
-        b.append(", ");
-      }
-      b.append(e == this ? "(this Collection)" : String.valueOf(e));
-    }
-    return b.append(']').toString();
+    return isClosed() ? super.toString() : QueueViews.elements(this);
   }
 
   @Override

@@ -39,22 +39,6 @@ public final class ShmByteArray extends ShmArray implements SharedByteArray {
     return (byte) getAndAddBits(i, d);
   }
 
-  @Override public byte addAndGet(int i, byte d) {
-    return (byte) (getAndAdd(i, d) + d);
-  }
-
-  @Override public byte incrementAndGet(int i) {
-    return (byte) (getAndAddBits(i, 1) + 1);
-  }
-
-  @Override public byte getAndIncrement(int i) {
-    return (byte) getAndAddBits(i, 1);
-  }
-
-  @Override public byte decrementAndGet(int i) {
-    return (byte) (getAndAddBits(i, -1) - 1);
-  }
-
   @Override public boolean compareAndSet(int i, byte expect, byte update) {
     return cas(i, expect, update);
   }

@@ -39,26 +39,6 @@ public final class ShmInt extends ShmHandle implements SharedInt {
     return (int) Mem.INT.getAndAdd(buf, AT, d);
   }
 
-  @Override public int addAndGet(int d) {
-    return getAndAdd(d) + d;
-  }
-
-  @Override public int incrementAndGet() {
-    return getAndAdd(1) + 1;
-  }
-
-  @Override public int getAndIncrement() {
-    return getAndAdd(1);
-  }
-
-  @Override public int decrementAndGet() {
-    return getAndAdd(-1) - 1;
-  }
-
-  @Override public int getAndDecrement() {
-    return getAndAdd(-1);
-  }
-
   @Override public boolean compareAndSet(int expect, int update) {
     checkOpen();
     return Mem.INT.compareAndSet(buf, AT, expect, update);

@@ -39,26 +39,6 @@ public final class ShmLong extends ShmHandle implements SharedLong {
     return (long) Mem.LONG.getAndAdd(buf, AT, d);
   }
 
-  @Override public long addAndGet(long d) {
-    return getAndAdd(d) + d;
-  }
-
-  @Override public long incrementAndGet() {
-    return getAndAdd(1L) + 1L;
-  }
-
-  @Override public long getAndIncrement() {
-    return getAndAdd(1L);
-  }
-
-  @Override public long decrementAndGet() {
-    return getAndAdd(-1L) - 1L;
-  }
-
-  @Override public long getAndDecrement() {
-    return getAndAdd(-1L);
-  }
-
   @Override public boolean compareAndSet(long expect, long update) {
     checkOpen();
     return Mem.LONG.compareAndSet(buf, AT, expect, update);

@@ -36,22 +36,6 @@ public final class ShmLongArray extends ShmArray implements SharedLongArray {
     return getAndAddBits(i, d);
   }
 
-  @Override public long addAndGet(int i, long d) {
-    return getAndAdd(i, d) + d;
-  }
-
-  @Override public long incrementAndGet(int i) {
-    return getAndAdd(i, 1L) + 1L;
-  }
-
-  @Override public long getAndIncrement(int i) {
-    return getAndAdd(i, 1L);
-  }
-
-  @Override public long decrementAndGet(int i) {
-    return getAndAdd(i, -1L) - 1L;
-  }
-
   @Override public boolean compareAndSet(int i, long expect, long update) {
     return cas(i, expect, update);
   }

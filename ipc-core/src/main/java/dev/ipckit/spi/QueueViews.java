@@ -1,0 +1,174 @@
+package dev.ipckit.spi;
+
+import dev.ipckit.IpcQueue;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.function.Predicate;
+
+/**
+ * What a backend's queue derives from its primitives ({@code offer}, {@code add}, {@code poll}, {@code peek},
+ * {@code drainTo(c, max)}, {@code size}, {@code capacity}) and a decoded {@link #snapshot()}, as {@link
+ * java.util.AbstractQueue} does inside one JVM, so that every backend's queue behaves alike: {@code remove()} and
+ * {@code element()} of an empty queue throw {@link NoSuchElementException}, {@code addAll} of the queue itself is
+ * refused, {@code iterator()}, {@code toArray} and {@code contains} work on a snapshot, and removal from the middle
+ * ({@code remove(Object)}, {@code removeAll}, {@code retainAll}, {@code removeIf}, {@code iterator().remove()})
+ * is an {@link UnsupportedOperationException} naming the queue.
+ *
+ * <p><b>Thread safety.</b> As the implementation's primitives: every method here is one or more calls to them.
+ *
+ * @param <E> the type of the messages
+ */
+public interface QueueViews<E> extends IpcQueue<E> {
+  /** The messages in the queue at one instant, head first, decoded, read without taking them. */
+  List<E> snapshot();
+
+  @Override
+  default boolean addAll(Collection<? extends E> c) {
+    Objects.requireNonNull(c, "c");
+    if (c == this) {
+      throw new IllegalArgumentException("cannot add a queue to itself");
+    }
+    boolean modified = false;
+    for (E e : c) {
+      modified |= add(e);
+    }
+    return modified;
+  }
+
+  @Override
+  default E remove() {
+    return present(poll());
+  }
+
+  @Override
+  default E element() {
+    return present(peek());
+  }
+
+  /** {@code e}, or NoSuchElementException for the head of an empty queue. */
+  private E present(E e) {
+    if (e == null) {
+      throw new NoSuchElementException("queue \"" + name() + "\" is empty");
+    }
+    return e;
+  }
+
+  @Override
+  default int drainTo(Collection<? super E> c) {
+    return drainTo(c, Integer.MAX_VALUE);
+  }
+
+  @Override
+  default boolean isEmpty() {
+    return size() == 0;
+  }
+
+  @Override
+  default int remainingCapacity() {
+    return capacity() - size();
+  }
+
+  @Override
+  default boolean contains(Object o) {
+    if (o == null) {
+      return false;
+    }
+    for (E e : snapshot()) {
+      if (o.equals(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  default boolean containsAll(Collection<?> c) {
+    List<E> snap = snapshot();
+    for (Object o : c) {
+      if (o == null || !snap.contains(o)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  default Object[] toArray() {
+    return snapshot().toArray();
+  }
+
+  @Override
+  default <T> T[] toArray(T[] a) {
+    return snapshot().toArray(a);
+  }
+
+  /** A snapshot of the messages in the queue, head first; its {@code remove()} is unsupported. */
+  @Override
+  default Iterator<E> iterator() {
+    Iterator<E> it = snapshot().iterator();
+    return new Iterator<E>() {
+      @Override public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override public E next() {
+        return it.next();
+      }
+
+      @Override public void remove() {
+        throw unsupportedRemoval("iterator().remove()");
+      }
+    };
+  }
+
+  /** Over a snapshot, as {@link #iterator()}. */
+  @Override
+  default Spliterator<E> spliterator() {
+    return snapshot().spliterator();
+  }
+
+  @Override
+  default boolean remove(Object o) {
+    throw unsupportedRemoval("remove(Object)");
+  }
+
+  @Override
+  default boolean removeAll(Collection<?> c) {
+    throw unsupportedRemoval("removeAll");
+  }
+
+  @Override
+  default boolean retainAll(Collection<?> c) {
+    throw unsupportedRemoval("retainAll");
+  }
+
+  @Override
+  default boolean removeIf(Predicate<? super E> filter) {
+    throw unsupportedRemoval("removeIf");
+  }
+
+  /** What a removal from the middle of the queue throws: naming the queue and what to use instead. */
+  private UnsupportedOperationException unsupportedRemoval(String what) {
+    return new UnsupportedOperationException(what + " is not supported by queue \"" + name() + "\": across"
+        + " processes only the head is taken (use poll/take/drainTo)");
+  }
+
+  /**
+   * The messages of {@code q}, head first, as every {@link Collection} prints them ({@code [e1, e2]}): a snapshot,
+   * as {@link #iterator()}. For a queue's {@code toString()}.
+   */
+  static String elements(QueueViews<?> q) {
+    StringBuilder b = new StringBuilder("[");
+    for (Object e : q.snapshot()) {
+      if (b.length() > 1) {
+        b.append(", ");
+      }
+      b.append(e == q ? "(this Collection)" : String.valueOf(e));
+    }
+    return b.append(']').toString();
+  }
+}

@@ -32,12 +32,14 @@ public final class RedisTestServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final String binary;
+  private final List<String> command;
 
-  private RedisTestServer(Process process, int port, Path dir, String binary) {
+  private RedisTestServer(Process process, int port, Path dir, String binary, List<String> command) {
     this.process = process;
     this.port = port;
     this.dir = dir;
     this.binary = binary;
+    this.command = command;
   }
 
   /** The server every test of this JVM shares, started on first use. */
@@ -72,7 +74,7 @@ public final class RedisTestServer implements AutoCloseable {
         Path log = dir.resolve("redis-" + port + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (tls ? awaitListening(port, p, 10_000) : awaitPing(port, p, 10_000)) {
-          return new RedisTestServer(p, port, dir, binary);
+          return new RedisTestServer(p, port, dir, binary, cmd);
         }
         p.destroyForcibly();
         p.waitFor(5, TimeUnit.SECONDS);
@@ -97,6 +99,27 @@ public final class RedisTestServer implements AutoCloseable {
   public static RedisTestServer startTls(Path cert, Path key) {
     return start(true, "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(), "--tls-auth-clients",
         "no");
+  }
+
+  /**
+   * Kills this server ({@code SIGKILL}: its data is gone, as after a crash without persistence) and starts a new one
+   * on the same port with the same arguments; returns it once it answers.
+   */
+  public RedisTestServer crashAndRestart() throws IOException, InterruptedException {
+    kill();
+    Path log = dir.resolve("redis-" + port + "-restarted.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {                                    // the port may take a moment to be free again
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      if (awaitPing(port, p, 5_000)) {
+        return new RedisTestServer(p, port, dir, binary, command);
+      }
+      p.destroyForcibly();
+      p.waitFor(5, TimeUnit.SECONDS);
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("redis-server did not restart on port " + port + ":\n" + Files.readString(log));
+      }
+    }
   }
 
   public int port() {

@@ -210,7 +210,17 @@ final class Server {
     for (String key : keys) {
       k.add(key.getBytes(StandardCharsets.UTF_8));
     }
-    return call(j -> script.run(j, k, args));
+    try {
+      return call(j -> script.run(j, k, args));
+    } catch (IpcException e) {
+      Throwable c = e.getCause();
+      if (c instanceof JedisDataException && String.valueOf(c.getMessage()).contains("WRONGTYPE")) {
+        throw new IpcException("a key of " + keys + " on the Redis server at " + location.address() + " holds a value"
+            + " of another type than ipckit wrote there (changed by something other than ipckit?): "
+            + e.getCause().getMessage(), e.getCause());
+      }
+      throw e;
+    }
   }
 
   /**

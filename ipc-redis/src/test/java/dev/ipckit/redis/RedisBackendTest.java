@@ -183,4 +183,21 @@ class RedisBackendTest {
       assertEquals(java.util.Set.of("a"), ipc.names());
     }
   }
+
+  @Test
+  void aKeyChangedToAnotherTypeBySomethingElseIsAnErrorNamingIt() {
+    URI where = SERVER.newNamespace("damaged");
+    String ns = where.getPath().substring(1);
+    try (Ipc ipc = Ipc.open(where)) {
+      dev.ipckit.IpcLock lock = ipc.lock("l");
+      SERVER.command("SET", "ipckit:{" + ns + "}:lock:l", "not a hash");
+      IpcException e = assertThrows(IpcException.class, lock::tryLock);
+      assertTrue(e.getMessage().contains("ipckit:{" + ns + "}:lock:l") && e.getMessage().contains("another type"),
+          e.getMessage());
+      SERVER.command("DEL", "ipckit:{" + ns + "}:meta");
+      SERVER.command("SET", "ipckit:{" + ns + "}:meta", "x");
+      IpcException meta = assertThrows(IpcException.class, () -> ipc.sharedLong("v", 0));
+      assertTrue(meta.getMessage().contains("ipckit:{" + ns + "}:meta"), meta.getMessage());
+    }
+  }
 }

@@ -7,7 +7,8 @@ import java.time.Duration;
  * in a location: {@code ipckit.redis.user} / {@code IPCKIT_REDIS_USER} and {@code ipckit.redis.password} /
  * {@code IPCKIT_REDIS_PASSWORD} (Redis 6 ACL user and password, or the {@code requirepass} password alone). A
  * child JVM started by {@code IpcProcess} inherits both the properties given on its parent's command line and the
- * environment.
+ * environment. Prefer the environment for the password: a {@code -D} flag on a command line is visible to every
+ * local user ({@code ps}).
  *
  * <ul>
  *   <li>{@code ipckit.redis.leaseMillis} (10000): how long a process counts as alive without renewing its lease;

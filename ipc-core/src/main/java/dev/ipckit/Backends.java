@@ -2,6 +2,8 @@ package dev.ipckit;
 
 import dev.ipckit.spi.Backend;
 import dev.ipckit.spi.Locations;
+import dev.ipckit.spi.RemotePools;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +84,29 @@ final class Backends {
           + " dependency " + artifact(scheme) + " next to dev.ipckit:ipc-core");
     }
     return b;
+  }
+
+  /**
+   * The {@link RemotePools} service of highest priority on the class path that serves the scheme of
+   * {@code location}, for a remote {@link Pool} and {@link PoolWorker}.
+   *
+   * @throws IllegalArgumentException if the location is malformed
+   * @throws IllegalStateException    naming the artifact to add, if no service on the class path serves the scheme
+   */
+  static RemotePools remotePools(URI location) {
+    Locations.check(location);
+    String scheme = Locations.scheme(location);
+    RemotePools best = null;
+    for (RemotePools candidate : ServiceLoader.load(RemotePools.class, Ipc.class.getClassLoader())) {
+      if (candidate.schemes().contains(scheme) && (best == null || candidate.priority() > best.priority())) {
+        best = candidate;
+      }
+    }
+    if (best == null) {
+      throw new IllegalStateException("nothing on the class path serves a remote pool at " + scheme + ": locations:"
+          + " add the dependency " + artifact(scheme) + " next to dev.ipckit:ipc-core");
+    }
+    return best;
   }
 
   /** Which artifact serves {@code scheme}, for the message when none is on the class path. */

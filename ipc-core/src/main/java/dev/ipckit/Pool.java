@@ -4,12 +4,15 @@ import dev.ipckit.internal.pool.Dispatcher;
 import dev.ipckit.internal.pool.LazyMap;
 import dev.ipckit.internal.pool.PoolMessages.Chunk;
 import dev.ipckit.internal.pool.PoolMessages.Job;
+import dev.ipckit.internal.pool.RemoteJobs;
 import dev.ipckit.internal.pool.Spread;
 import dev.ipckit.internal.pool.WorkerSpec;
 import dev.ipckit.internal.process.ChildClassPath;
 import dev.ipckit.internal.process.ShippedClasses;
 import dev.ipckit.internal.process.TaskWriter;
 import dev.ipckit.spi.Deadline;
+import dev.ipckit.spi.Locations;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -51,6 +54,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * worker; every other task goes on. A task that throws fails its own future with the exception (rebuilt from
  * text when it is not serializable).
  *
+ * <p><b>Across machines.</b> {@link Builder#remote(URI, String)} makes a pool whose tasks run in workers started
+ * on any machine that reaches a location ({@code java -cp <app> dev.ipckit.PoolWorker <location> <poolName>}, see
+ * {@link PoolWorker}), with the same methods, results and exceptions. A worker that dies fails exactly the task it
+ * was running with a {@link WorkerDiedException}; the task is not run again.
+ *
  * <p><b>Thread safety.</b> All methods may be called from any thread.
  */
 public final class Pool implements AutoCloseable {
@@ -81,10 +89,21 @@ public final class Pool implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final Object stateLock = new Object();
   private volatile State state = State.RUNNING;
-  /** Where the workers find classes; a task's classes beyond it travel with the task. */
+  /** Where the workers find classes; a task's classes beyond it travel with the task. Null for a remote pool. */
   private final ChildClassPath classPath;
+  /** A remote pool's connection to its workers; null for a local pool. */
+  private final RemoteJobs remote;
 
   private Pool(Builder b) {
+    if (b.remoteLocation != null) {
+      this.poolName = b.remoteName + "@" + Locations.display(b.remoteLocation);
+      this.ipc = null;
+      this.classPath = null;
+      this.remote = new RemoteJobs(Backends.remotePools(b.remoteLocation), b.remoteLocation, b.remoteName);
+      this.processes = b.processesSet ? b.processes : remote.workerThreads();
+      return;
+    }
+    this.remote = null;
     this.processes = b.processes;
     this.poolName = "Pool-" + POOLS.incrementAndGet();
     this.ipc = Ipc.temp();
@@ -123,7 +142,11 @@ public final class Pool implements AutoCloseable {
     return new Builder();
   }
 
-  /** Number of worker processes. */
+  /**
+   * Number of worker processes; for a remote pool, the number {@link Builder#processes(int)} gave, else the worker
+   * threads alive when it connected (at least 1): the chunk sizes of {@code map} and the bounds of {@code imap}
+   * follow it.
+   */
   public int processes() {
     return processes;
   }
@@ -377,19 +400,27 @@ public final class Pool implements AutoCloseable {
         return;
       }
       state = State.SHUT_DOWN;
-      for (int i = 0; i < processes; i++) {
+      for (int i = 0; remote == null && i < processes; i++) {
         jobs.add(Job.POISON);
       }
     }
   }
 
-  /** Stops the workers now (SIGKILL); tasks not yet finished fail with {@link CancellationException}. */
+  /**
+   * Stops the workers now (SIGKILL); tasks not yet finished fail with {@link CancellationException}. A remote pool's
+   * workers serve others too: its tasks no worker has taken are removed, and those running finish unheeded.
+   */
   public void terminate() {
     synchronized (stateLock) {
       if (state == State.TERMINATED) {
         return;
       }
       state = State.TERMINATED;
+    }
+    if (remote != null) {
+      remote.cancelAll();
+      remote.close();
+      return;
     }
     for (Dispatcher d : dispatchers) {
       d.thread().interrupt();
@@ -415,6 +446,18 @@ public final class Pool implements AutoCloseable {
 
   /** Waits for the workers to finish after {@link #shutdown()} (Python's {@code join()}); true if they have. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    if (remote != null) {
+      if (!remote.awaitIdle(Deadline.nanos(timeout))) {
+        return false;
+      }
+      synchronized (stateLock) {
+        if (state == State.SHUT_DOWN) {
+          state = State.TERMINATED;
+          remote.close();
+        }
+      }
+      return true;
+    }
     long deadline = Deadline.after(Deadline.nanos(timeout));
     for (Dispatcher d : dispatchers) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -464,6 +507,17 @@ public final class Pool implements AutoCloseable {
     // serialized once, here in the caller: a task that cannot travel fails now, and the dispatcher sends the bytes
     TaskWriter.Written w = TaskWriter.write(job, callable);
     job.serialized(w.bytes());
+    if (remote != null) {                             // the workers' class path is their own: nothing is shipped
+      synchronized (stateLock) {
+        if (state != State.RUNNING) {
+          throw noNewTasks();
+        }
+        remote.submit(job);
+      }
+      @SuppressWarnings("unchecked")
+      CompletableFuture<R> f = (CompletableFuture<R>) job.future();
+      return f;
+    }
     List<Class<?>> missing = IpcProcess.uncovered(classPath, w.classes());
     if (!missing.isEmpty()) {
       job.classes(ShippedClasses.collect(missing));   // the source launcher's classes, a later plugin's
@@ -512,6 +566,9 @@ public final class Pool implements AutoCloseable {
     private final List<String> jvmOptions = new ArrayList<>();
     private int maxTasksPerWorker;
     private final List<ClassLoader> classLoaders = new ArrayList<>();
+    private boolean processesSet;
+    private URI remoteLocation;
+    private String remoteName;
 
     private Builder() {
       // the loader of the code that makes the pool: its classes are what the tasks will use
@@ -539,6 +596,7 @@ public final class Pool implements AutoCloseable {
         throw new IllegalArgumentException("processes must be positive: processes=" + processes);
       }
       this.processes = processes;
+      this.processesSet = true;
       return this;
     }
 
@@ -565,8 +623,33 @@ public final class Pool implements AutoCloseable {
       return this;
     }
 
-    /** Starts the workers of a pool so configured. */
+    /**
+     * Sends the tasks to the workers of pool {@code poolName} at {@code location} instead of starting workers: the
+     * processes that run {@code java -cp <app> dev.ipckit.PoolWorker <location> <poolName>} on any machine that
+     * reaches it, and find the tasks' classes on their own class path ({@code <app>}); nothing is shipped. The
+     * location's scheme needs its service on the class path ({@code redis://host:port/ns}: {@code ipc-redis}).
+     * {@link #processes(int)}, if given, only sizes the chunks; {@link #classLoader} is not used; {@link #initializer},
+     * {@link #jvmOptions} and {@link #maxTasksPerWorker} belong to the workers' command and make {@link #build()}
+     * throw.
+     */
+    public Builder remote(URI location, String poolName) {
+      this.remoteLocation = Objects.requireNonNull(location, "location");
+      this.remoteName = Ipc.checkName(Objects.requireNonNull(poolName, "poolName"));
+      return this;
+    }
+
+    /**
+     * Starts the workers of a pool so configured, or, for a {@link #remote} pool, connects to its workers.
+     *
+     * @throws IllegalStateException if a remote pool is given an initializer, JVM options or worker recycling (they
+     *                               are the workers' own), if its workers speak another version of the wire format,
+     *                               or if no service on the class path serves its location's scheme
+     */
     public Pool build() {
+      if (remoteLocation != null && (initializer != null || !jvmOptions.isEmpty() || maxTasksPerWorker != 0)) {
+        throw new IllegalStateException("a remote pool's workers are started by dev.ipckit.PoolWorker with their own"
+            + " JVM options: initializer, jvmOptions and maxTasksPerWorker do not apply to Pool.builder().remote()");
+      }
       return new Pool(this);
     }
   }

@@ -158,7 +158,7 @@ public interface IpcQueue<E> extends BlockingQueue<E>, Serializable, AutoCloseab
 
   /**
    * What this queue is and where it lives, for logs and debugging: its name, namespace, depth, capacity and
-   * codec (e.g. {@code queue["jobs" in /dev/shm/…, 3/1000, Codec.string()]}). {@link #toString()} prints the
+   * codec (e.g. {@code queue["jobs" in /dev/shm/…, 3/1000, Codec.string()]}). {@code toString()} prints the
    * messages, as every {@link java.util.Collection} does.
    *
    * @return a one-line description of the queue

@@ -39,7 +39,7 @@ final class Launch {
   /** The line a sample program prints once its child process and its pool have done their work. */
   static final String OK_LINE = "OK v=40 map=[1, 4, 9] cube=27";
   /** The automatic module name of ipc-core. */
-  static final String CORE_MODULE = "dev.ipckit";
+  static final String CORE_MODULE = "dev.ipckit.core";
   /** The automatic module name of ipc-shm. */
   static final String SHM_MODULE = "dev.ipckit.shm";
 

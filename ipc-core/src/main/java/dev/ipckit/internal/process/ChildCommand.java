@@ -11,8 +11,9 @@ import java.util.List;
  * caller's options, where the classes are ({@link ChildClassPath}, and this JVM's module path when it has one)
  * and {@link ChildMain}.
  *
- * <p>When ipckit itself is a named module (an application launched with {@code java -p ... -m app/...}), the child
- * runs {@code ChildMain} as {@code -m} of that module with the same module path and every module on it resolved
+ * <p>When ipckit itself is a named module (an application launched with {@code java -p ... -m app/...}: ipc-core's
+ * jar is then the automatic module {@code dev.ipckit.core}), the child runs {@code ChildMain} as {@code -m} of that
+ * module, by the name this JVM gave it, with the same module path and every module on it resolved
  * ({@code --add-modules ALL-MODULE-PATH}), so the task's module is in the child's boot layer as in the parent's.
  */
 public final class ChildCommand {

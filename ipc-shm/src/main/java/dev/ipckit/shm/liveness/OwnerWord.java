@@ -99,7 +99,7 @@ public final class OwnerWord {
    * Acquires, waiting while a live owner keeps the word and taking it over from a dead one: {@link #ACQUIRED},
    * {@link #TOOK_OVER}, or {@link #FAILED} (timed out) or {@link #INTERRUPTED} (interruptible {@code spec} only).
    *
-   * @param nanos timeout, {@link dev.ipckit.shm.wait.Deadline#FOREVER} for none
+   * @param nanos timeout, {@link dev.ipckit.spi.Deadline#FOREVER} for none
    * @param check run at every checkpoint of the wait (a closed handle throws), or null
    */
   public int acquire(Waiter.Spec spec, SleepWord sleep, long nanos, Runnable check) {

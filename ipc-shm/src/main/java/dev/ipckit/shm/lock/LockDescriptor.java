@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  *  |                  Header (128 bytes, FileHeader)                |  0
  *  +---------------------------------------------------------------+
  *  |  Owner token (8 bytes): 0 when free, else the holder's        |  128
- *  |  registry token (generation << 16 | slot + 1)                 |
+ *  |  registry token (generation * 65536 + slot + 1)               |
  *  +---------------------------------------------------------------+
  *  |  Takeovers (8 bytes): times the lock was taken from the dead  |  136
  *  +---------------------------------------------------------------+

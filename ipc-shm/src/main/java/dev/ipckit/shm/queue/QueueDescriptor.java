@@ -27,7 +27,7 @@ import java.nio.ByteBuffer;
  *  |  Consumer lock (8 bytes): 0 free, else the holder's token     |  384
  *  |  Take record: taker's token (8 bytes; 0 none)                 |  392
  *  |  Take record: head before the take (8 bytes)                  |  400
- *  |  Take record: messages << 1 | entry toggle before (8 bytes)   |  408
+ *  |  Take record: 2 * messages + entry toggle before (8 bytes)    |  408
  *  |  Recoveries (8 bytes): take records repaired, ever            |  416
  *  |  Reserved up to 512                                           |
  *  +---------------------------------------------------------------+

@@ -6,6 +6,7 @@
  *
  * <pre>
  * format  &lt;- wait &lt;- liveness &lt;- core &lt;- {value, lock, sync, queue, pipe} &lt;- shm
+ *                                            {value, lock, sync, queue, pipe} &lt;- inspect
  * </pre>
  *
  * <ul>

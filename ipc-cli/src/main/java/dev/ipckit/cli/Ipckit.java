@@ -1,6 +1,7 @@
 package dev.ipckit.cli;
 
 import dev.ipckit.shm.core.Leftovers;
+import dev.ipckit.shm.core.TempNamespaces;
 import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.inspect.Holder;
 import dev.ipckit.shm.inspect.Inspector;
@@ -28,7 +29,8 @@ import java.util.StringJoiner;
  *   ipckit ps DIR [--json]          the registry's processes: slot, generation, pid, alive/dead/unknown
  *   ipckit watch DIR [NAME] [--count N]   ls (or stat) again every second until interrupted
  *   ipckit rm DIR NAME [--force]    removes an object, refused while the namespace has live processes
- *   ipckit gc DIR                   removes the temporary files of creators that died
+ *   ipckit gc DIR                   removes the temporary files of creators that died, and the dead temporary
+ *                                   namespaces when DIR is their base
  * </pre>
  *
  * Exit codes: 0 done, 1 usage, 2 the namespace (or the object) cannot be read, 3 refused.
@@ -241,6 +243,9 @@ public final class Ipckit {
     Inspector.processes(dir);                 // an unreadable directory is exit 2, like every command
     int n = Leftovers.sweep(dir);
     out.println("removed " + n + " temporary " + (n == 1 ? "file" : "files") + " of creators that died");
+    int ns = TempNamespaces.sweepDead(dir);    // DIR as the base of temporary namespaces: those whose processes died
+    out.println("removed " + ns + " temporary " + (ns == 1 ? "namespace" : "namespaces") + " whose processes are"
+        + " all dead");
     return OK;
   }
 

@@ -1,11 +1,12 @@
 package dev.ipckit.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ipckit.Ipc;
+import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedLong;
+import dev.ipckit.testkit.Await;
 import dev.ipckit.testkit.Children;
+import dev.ipckit.testkit.Crash;
+import dev.ipckit.testkit.TextFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,17 +14,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * {@code ipckit rm} and {@code gc} run as a process of their own against a namespace this test's JVM has open (a
  * live process): removal refused with exit 3 unless forced; gc removes only a dead creator's old temporary file.
  */
-@Tag("process")
+@Tag("crash")
 class IpckitRemoveTest {
   @RegisterExtension
   final Children children = new Children();
@@ -90,5 +95,31 @@ class IpckitRemoveTest {
   private Path temp(String name) throws Exception {
     return Files.createFile(ipc.dir().resolve(name), PosixFilePermissions.asFileAttribute(
         PosixFilePermissions.fromString("rw-------")));
+  }
+
+  @Test
+  void gcOfTheTemporaryBaseRemovesTheNamespacesOfDeadProcessesOnly() throws Exception {
+    ipc = Ipc.temp();                                   // this JVM's: alive, kept
+    Path base = ipc.dir().getParent();
+    String published = scratch.resolve("dead-namespace").toString();
+    IpcProcess owner = children.start(() -> {
+      Ipc mine = Ipc.temp();
+      mine.sharedLong("left-behind", 1);
+      TextFiles.publish(published, mine.dir().toString());
+      new java.util.concurrent.CountDownLatch(1).await();   // until killed: never closed
+    });
+    Await.until("the child's namespace", Children.START, () -> !TextFiles.read(Path.of(published)).isEmpty());
+    Path dead = Path.of(TextFiles.read(Path.of(published)));
+    Crash.kill(owner);
+    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+    for (Path d : List.of(dead, ipc.dir())) {            // both old enough: only liveness decides
+      Files.setLastModifiedTime(d.resolve(".registry"), old);
+    }
+
+    Cli.Run gc = Cli.run(children, scratch, "gc", base.toString());
+    assertEquals(Ipckit.OK, gc.exit, gc.toString());
+    assertTrue(gc.out.contains("removed 1 temporary namespace "), gc.toString());
+    assertTrue(!Files.exists(dead), "the dead process's namespace is gone");
+    assertTrue(Files.isDirectory(ipc.dir()), "the live one stays");
   }
 }

@@ -285,6 +285,15 @@ public final class TempNamespaces {
     return n;
   }
 
+  /**
+   * Removes the temporary namespaces in {@code base} that are provably ours, older than {@link #MIN_AGE_MILLIS} and
+   * whose registry has no live process, for a process that has none of them open (the {@code ipckit gc} command);
+   * returns how many.
+   */
+  public static int sweepDead(Path base) {
+    return sweep(base, d -> false);
+  }
+
   /** Removes namespaces in {@code base} that are provably ours, old enough, and whose registry has no live process. */
   static int sweep(Path base, Predicate<Path> openHere) {
     if (!SafeFiles.isOwnPrivateDirectory(base)) {

@@ -85,7 +85,9 @@ public interface IpcSemaphore extends Serializable, AutoCloseable {
    *     taken then
    * @throws IllegalStateException if this handle is closed
    */
-  void acquire() throws InterruptedException;
+  default void acquire() throws InterruptedException {
+    acquire(1);
+  }
 
   /**
    * Takes a permit if one is available now, without waiting (Python's {@code acquire(block=False)}). When none is,
@@ -95,7 +97,9 @@ public interface IpcSemaphore extends Serializable, AutoCloseable {
    * @return {@code true} if a permit was taken, {@code false} if none was available
    * @throws IllegalStateException if this handle is closed
    */
-  boolean tryAcquire();
+  default boolean tryAcquire() {
+    return tryAcquire(1);
+  }
 
   /**
    * Takes a permit, waiting at most {@code timeout} for one (Python's {@code acquire(timeout=...)}).
@@ -107,7 +111,9 @@ public interface IpcSemaphore extends Serializable, AutoCloseable {
    *     taken then
    * @throws IllegalStateException if this handle is closed
    */
-  boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException;
+  default boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+    return tryAcquire(1, timeout, unit);
+  }
 
   /**
    * Returns a permit: adds one to the count, and lets a waiting thread of any process take it (Python's
@@ -117,7 +123,9 @@ public interface IpcSemaphore extends Serializable, AutoCloseable {
    * @throws IllegalStateException if this is a bounded semaphore whose count is already at its bound (the count is
    *     left unchanged), or if this handle is closed
    */
-  void release();
+  default void release() {
+    release(1);
+  }
 
   /**
    * Returns the number of permits available now: a snapshot, for monitoring, that other threads and processes may

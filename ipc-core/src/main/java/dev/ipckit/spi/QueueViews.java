@@ -1,5 +1,7 @@
 package dev.ipckit.spi;
 
+import dev.ipckit.Codec;
+import dev.ipckit.DecodeException;
 import dev.ipckit.IpcQueue;
 import java.util.Collection;
 import java.util.Iterator;
@@ -155,6 +157,51 @@ public interface QueueViews<E> extends IpcQueue<E> {
   private UnsupportedOperationException unsupportedRemoval(String what) {
     return new UnsupportedOperationException(what + " is not supported by queue \"" + name() + "\": across"
         + " processes only the head is taken (use poll/take/drainTo)");
+  }
+
+  /**
+   * {@code e} as the bytes {@code codec} makes of it, for the queue {@code queue}: what every queue's put does first.
+   *
+   * @throws NullPointerException     if {@code e} is null
+   * @throws IllegalArgumentException if the codec throws or returns null (nothing is put), naming the queue
+   */
+  static <E> byte[] encode(Codec<E> codec, E e, String queue) {
+    Objects.requireNonNull(e, "null elements are not accepted");
+    byte[] b;
+    try {
+      b = codec.encode(e);
+    } catch (RuntimeException ex) {
+      throw new IllegalArgumentException("cannot encode a " + e.getClass().getName() + " for queue \"" + queue
+          + "\" with " + codec + ": " + ex, ex);
+    }
+    if (b == null) {
+      throw new IllegalArgumentException(codec + " encoded a " + e.getClass().getName() + " as null for queue \""
+          + queue + "\"");
+    }
+    return b;
+  }
+
+  /**
+   * The message {@code codec} reads from {@code b}, which was {@code removed} from the queue {@code queue} (taken)
+   * or is still in it (peeked, iterated).
+   *
+   * @throws DecodeException carrying {@code b} if the codec throws or returns null, saying where the message is
+   */
+  static <E> E decode(Codec<E> codec, byte[] b, String queue, boolean removed) {
+    E e;
+    try {
+      e = codec.decode(b, 0, b.length);
+    } catch (RuntimeException ex) {
+      throw new DecodeException("cannot decode a message of " + b.length + " bytes " + (removed ? "taken from"
+          : "at the head of") + " queue \"" + queue + "\" with " + codec + ": " + ex + (removed
+          ? " (the message has left the queue, its bytes are in this exception; the others are intact)"
+          : " (the message stays in the queue; its bytes are in this exception)"), b, ex);
+    }
+    if (e == null) {
+      throw new DecodeException(codec + " decoded a message of " + b.length + " bytes from queue \"" + queue
+          + "\" as null (its bytes are in this exception)", b, null);
+    }
+    return e;
   }
 
   /**

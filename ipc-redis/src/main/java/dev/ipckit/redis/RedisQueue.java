@@ -1,7 +1,6 @@
 package dev.ipckit.redis;
 
 import dev.ipckit.Codec;
-import dev.ipckit.DecodeException;
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.spi.Deadline;
@@ -261,18 +260,7 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
   }
 
   private byte[] encode(E e) {
-    Objects.requireNonNull(e, "null elements are not accepted");
-    byte[] b;
-    try {
-      b = codec.encode(e);
-    } catch (RuntimeException ex) {
-      throw new IllegalArgumentException("cannot encode a " + e.getClass().getName() + " for queue \"" + name
-          + "\" with " + codec + ": " + ex, ex);
-    }
-    if (b == null) {
-      throw new IllegalArgumentException(codec + " encoded a " + e.getClass().getName() + " as null for queue \""
-          + name + "\"");
-    }
+    byte[] b = QueueViews.encode(codec, e, name);
     long limit = maxMessageBytes;
     if (b.length > limit) {
       throw new IllegalArgumentException("cannot put a message of " + b.length + " bytes on queue \"" + name
@@ -341,21 +329,9 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
 
   /** The message of {@code b}; {@code removed}: whether the call took it out of the queue (for the message). */
   private E decode(byte[] b, boolean removed) {
-    E e;
-    try {
-      e = codec.decode(b, 0, b.length);
-    } catch (RuntimeException ex) {
-      throw new DecodeException("cannot decode a message of " + b.length + " bytes " + (removed ? "taken from"
-          : "at the head of") + " queue \"" + name + "\" with " + codec + ": " + ex + (removed
-          ? " (the message has left the queue, its bytes are in this exception; the others are intact)"
-          : " (the message stays in the queue; its bytes are in this exception)"), b, ex);
-    }
-    if (e == null) {
-      throw new DecodeException(codec + " decoded a message of " + b.length + " bytes from queue \"" + name
-          + "\" as null (its bytes are in this exception)", b, null);
-    }
-    return e;
+    return QueueViews.decode(codec, b, name, removed);
   }
+
 
   @Override
   public int drainTo(Collection<? super E> c, int maxElements) {

@@ -299,19 +299,8 @@ final class RedisSemaphore extends RedisHandle implements IpcSemaphore {
   }
 
   @Override
-  public void acquire() throws InterruptedException {
-    await(1, Deadline.FOREVER);
-  }
-
-  @Override
   public void acquire(int permits) throws InterruptedException {
     await(checkPermits(permits), Deadline.FOREVER);
-  }
-
-  @Override
-  public boolean tryAcquire() {
-    checkOpen();
-    return take(1) != null;
   }
 
   @Override
@@ -319,11 +308,6 @@ final class RedisSemaphore extends RedisHandle implements IpcSemaphore {
     checkPermits(permits);
     checkOpen();
     return permits == 0 || take(permits) != null;
-  }
-
-  @Override
-  public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
-    return await(1, Deadline.nanos(timeout, unit));
   }
 
   @Override
@@ -346,11 +330,6 @@ final class RedisSemaphore extends RedisHandle implements IpcSemaphore {
   }
 
   // ---- releasing
-
-  @Override
-  public void release() {
-    release(1);
-  }
 
   @Override
   public void release(int permits) {

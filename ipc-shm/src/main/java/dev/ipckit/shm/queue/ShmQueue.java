@@ -1,7 +1,6 @@
 package dev.ipckit.shm.queue;
 
 import dev.ipckit.Codec;
-import dev.ipckit.DecodeException;
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.shm.core.NamespaceView;
@@ -202,20 +201,9 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
   }
 
   private byte[] encode(E e) {
-    Objects.requireNonNull(e, "null elements are not accepted");
-    byte[] b;
-    try {
-      b = codec.encode(e);
-    } catch (RuntimeException ex) {
-      throw new IllegalArgumentException("cannot encode a " + e.getClass().getName() + " for queue \"" + name
-          + "\" with " + codec + ": " + ex, ex);
-    }
-    if (b == null) {
-      throw new IllegalArgumentException(codec + " encoded a " + e.getClass().getName() + " as null for queue \""
-          + name + "\"");
-    }
-    return b;
+    return QueueViews.encode(codec, e, name);
   }
+
 
   // ------------------------------------------------------------------ consumer side
 
@@ -292,23 +280,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
       throw (IpcException) m;
     }
     byte[] b = m instanceof byte[] ? (byte[]) m : spills.readAndDelete((SpillFiles.Spilled) m);
-    return decodeBytes(b);
-  }
-
-  private E decodeBytes(byte[] b) {
-    E e;
-    try {
-      e = codec.decode(b, 0, b.length);
-    } catch (RuntimeException ex) {
-      throw new DecodeException("cannot decode a message of " + b.length + " bytes taken from queue \"" + name
-          + "\" with " + codec + ": " + ex + " (the message has left the queue, its bytes are in this exception;"
-          + " the others are intact)", b, ex);
-    }
-    if (e == null) {
-      throw new DecodeException(codec + " decoded a message of " + b.length + " bytes from queue \"" + name
-          + "\" as null (its bytes are in this exception)", b, null);
-    }
-    return e;
+    return QueueViews.decode(codec, b, name, true);
   }
 
   @Override
@@ -357,7 +329,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
   public E peek() {
     checkOpen();
     List<byte[]> one = ring.snapshot(1);
-    return one.isEmpty() ? null : decodeBytes(one.get(0));
+    return one.isEmpty() ? null : QueueViews.decode(codec, one.get(0), name, false);
   }
 
   @Override
@@ -366,7 +338,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
     List<byte[]> raw = ring.snapshot(Integer.MAX_VALUE);
     List<E> out = new ArrayList<>(raw.size());
     for (byte[] b : raw) {
-      out.add(decodeBytes(b));
+      out.add(QueueViews.decode(codec, b, name, false));
     }
     return out;
   }

@@ -359,19 +359,8 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
   }
 
   @Override
-  public void acquire() throws InterruptedException {
-    await(1, Deadline.FOREVER);
-  }
-
-  @Override
   public void acquire(int permits) throws InterruptedException {
     await(checkPermits(permits), Deadline.FOREVER);
-  }
-
-  @Override
-  public boolean tryAcquire() {
-    checkOpen();
-    return tryTake(1);
   }
 
   @Override
@@ -384,11 +373,6 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
   /** Takes {@code n} permits without waiting; when too few are there, reclaims the dead's and looks again. */
   private boolean tryTake(int n) {
     return n == 0 || take(n) || reclaimDead() && take(n);
-  }
-
-  @Override
-  public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
-    return await(1, Deadline.nanos(timeout, unit));
   }
 
   @Override
@@ -437,11 +421,6 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
   }
 
   // ------------------------------------------------------------------ releasing
-
-  @Override
-  public void release() {
-    release(1);
-  }
 
   @Override
   public void release(int permits) {

@@ -1,10 +1,5 @@
 package dev.ipckit.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.ipckit.Ipc;
 import dev.ipckit.shm.ShmBackend;
 import java.io.IOException;
@@ -18,11 +13,16 @@ import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * The jars the library modules package, as the reactor hands them to this module under {@code mvn verify}: the
  * main jar carries its {@code Automatic-Module-Name}, and the {@code -sources} and {@code -javadoc} jars beside it
- * hold the sources and the API pages of its classes. Under {@code mvn test} nothing is packaged and the classes
- * come from {@code target/classes}: the tests are then skipped.
+ * hold the sources and the API pages of its classes. The jars exist only once the library modules are packaged,
+ * so this class runs in this module's {@code integration-test} phase (its own surefire execution, see the pom),
+ * never in {@code test}: under {@code mvn verify} a missing jar fails it.
  */
 @Tag("unit")
 class ArtifactsTest {
@@ -40,7 +40,7 @@ class ArtifactsTest {
 
   private static void checkJars(Class<?> c, String moduleName) throws IOException, URISyntaxException {
     Path jar = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-    assumeTrue(Files.isRegularFile(jar), () -> c.getName() + " comes from " + jar + ", not a packaged jar");
+    assertTrue(Files.isRegularFile(jar), () -> c.getName() + " comes from " + jar + ", not a packaged jar");
     String base = jar.getFileName().toString().replaceFirst("\\.jar$", "");
     String classPath = c.getName().replace('.', '/');
     String packagePath = c.getPackageName().replace('.', '/');

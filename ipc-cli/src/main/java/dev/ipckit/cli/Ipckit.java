@@ -1,6 +1,9 @@
 package dev.ipckit.cli;
 
+import dev.ipckit.IpcException;
+import dev.ipckit.shm.ShmBackend;
 import dev.ipckit.shm.core.Leftovers;
+import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.TempNamespaces;
 import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.inspect.Holder;
@@ -10,6 +13,8 @@ import dev.ipckit.shm.inspect.ProcessSlot;
 import dev.ipckit.shm.inspect.Refused;
 import dev.ipckit.shm.inspect.Removal;
 import dev.ipckit.shm.inspect.Snapshot;
+import dev.ipckit.shm.queue.ShmQueue;
+import dev.ipckit.spi.Namespace;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code ipckit} command: what is inside a shared-memory namespace directory, read from outside it with
@@ -29,8 +35,9 @@ import java.util.StringJoiner;
  *   ipckit ps DIR [--json]          the registry's processes: slot, generation, pid, alive/dead/unknown
  *   ipckit watch DIR [NAME] [--count N]   ls (or stat) again every second until interrupted
  *   ipckit rm DIR NAME [--force]    removes an object, refused while the namespace has live processes
- *   ipckit gc DIR                   removes the temporary files of creators that died, and the dead temporary
- *                                   namespaces when DIR is their base
+ *   ipckit gc DIR                   removes the temporary files of creators that died, the side files of queue
+ *                                   messages that dead producers or consumers left (never one a queued message
+ *                                   names), and the dead temporary namespaces when DIR is their base
  * </pre>
  *
  * Exit codes: 0 done, 1 usage, 2 the namespace (or the object) cannot be read, 3 refused.
@@ -49,6 +56,12 @@ public final class Ipckit {
       "       ipckit rm DIR NAME [--force]",
       "       ipckit gc DIR",
       "exit codes: 0 ok, 1 usage, 2 unreadable namespace or no such object, 3 refused");
+
+  /**
+   * How long gc waits for a queue's consumer lock. A live consumer holds it for microseconds; one that holds it
+   * longer is stopped or stuck, and its lock is never taken from it: the queue is left for a later gc.
+   */
+  private static final long QUEUE_LOCK_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final PrintStream out;
   private final PrintStream err;
@@ -240,13 +253,64 @@ public final class Ipckit {
   }
 
   private int gc(Path dir) throws IOException {
-    Inspector.processes(dir);                 // an unreadable directory is exit 2, like every command
+    Snapshot s = Inspector.inspect(dir);      // an unreadable directory is exit 2, like every command
     int n = Leftovers.sweep(dir);
     out.println("removed " + n + " temporary " + (n == 1 ? "file" : "files") + " of creators that died");
+    sweepQueues(dir, s);
     int ns = TempNamespaces.sweepDead(dir);    // DIR as the base of temporary namespaces: those whose processes died
     out.println("removed " + ns + " temporary " + (ns == 1 ? "namespace" : "namespaces") + " whose processes are"
         + " all dead");
     return OK;
+  }
+
+  /**
+   * The orphan side files of every queue of {@code dir} that has side files, removed by the queue's own recovery
+   * ({@link ShmQueue#sweepOrphans(NamespaceView, String, int, long)}), which keeps every file a queued message
+   * names. It runs under the queue's consumer lock, so this process joins the namespace for the sweep (after the
+   * inspection: the inspector refuses a namespace this process is in) and leaves it before returning.
+   */
+  private void sweepQueues(Path dir, Snapshot s) {
+    List<ObjectInfo> queues = new ArrayList<>();
+    for (ObjectInfo o : s.objects()) {
+      if ("queue".equals(o.kind()) && o.problem() == null && o.state().get("spillFiles") instanceof Long
+          && (Long) o.state().get("spillFiles") > 0 && o.state().get("capacity") instanceof Long) {
+        queues.add(o);
+      }
+    }
+    if (queues.isEmpty()) {
+      return;                                   // nothing to sweep: DIR is not joined (it may not be a namespace)
+    }
+    try (Namespace joined = new ShmBackend().attach(dir)) {
+      NamespaceView view = (NamespaceView) joined; // the shared-memory backend's namespaces are their own view
+      for (ObjectInfo q : queues) {
+        int removed;
+        try {
+          removed = ShmQueue.sweepOrphans(view, q.name(), ((Long) q.state().get("capacity")).intValue(),
+              QUEUE_LOCK_WAIT_NANOS);
+        } catch (IpcException | IllegalArgumentException e) {
+          err.println("ipckit: queue " + q.name() + ": not swept: " + e.getMessage());
+          continue;
+        }
+        if (removed < 0) {
+          out.println("queue " + q.name() + ": consumer busy" + consumerOf(q) + ", spill files left");
+        } else {
+          out.println("removed " + removed + " orphan spill " + (removed == 1 ? "file" : "files") + " of queue "
+              + q.name());
+        }
+      }
+    } catch (IpcException | IllegalArgumentException e) {
+      err.println("ipckit: cannot join the namespace " + dir + " to sweep its queues: " + e.getMessage());
+    }
+  }
+
+  /** " (pid P)" for the consumer lock's holder as inspected, or "". */
+  private static String consumerOf(ObjectInfo q) {
+    for (Holder h : q.holders()) {
+      if (h.role().equals("consumer") && h.pid() >= 0) {
+        return " (pid " + h.pid() + ")";
+      }
+    }
+    return "";
   }
 
   // ------------------------------------------------------------------ formatting

@@ -13,6 +13,8 @@ import dev.ipckit.shm.wait.Waiter;
 import dev.ipckit.spi.Deadline;
 import dev.ipckit.spi.QueueViews;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -477,6 +479,35 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
 
   /** Recovery, run once per JVM at open: deletes side files left by dead processes. */
   void sweepOrphans() {
-    spills.sweepOrphans(ring);
+    spills.sweepOrphans(ring, Deadline.FOREVER);
+  }
+
+  /**
+   * Recovery from outside the queue's users ({@code ipckit gc}): deletes the side files of the queue {@code name}
+   * of {@code capacity} in {@code ns} that dead processes left, as the first open of the queue in a JVM does
+   * ({@link SpillFiles#sweepOrphans}): spilled and never published, or claimed and never deleted; never one that a
+   * message in the queue still names. No message is decoded (there is no codec) and no handle is made. A live
+   * process holding the consumer lock is waited for at most {@code nanos}, never taken over: a live consumer's
+   * hold is microseconds, so one that keeps it longer is stopped or stuck, and its queue is left to a later sweep.
+   *
+   * @return the side files deleted; -1 when a live process held the consumer lock all that time (none deleted)
+   * @throws IpcException when there is no such queue file or it is not a queue of {@code capacity} slots
+   * @throws IllegalArgumentException for a name no object can have, or a capacity no queue can have
+   */
+  public static int sweepOrphans(NamespaceView ns, String name, int capacity, long nanos) {
+    dev.ipckit.Ipc.checkName(name);               // a name from outside: never a separator, "..", a dot file
+    if (capacity < 1 || capacity > QueueDescriptor.MAX_CAPACITY) {
+      throw new IllegalArgumentException("capacity must be 1 to " + QueueDescriptor.MAX_CAPACITY
+          + ": capacity=" + capacity + " for queue \"" + name + "\"");
+    }
+    Path path = ns.dir().resolve(name);
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      // never create: a sweep must not stand a fresh empty queue in for one removed meanwhile
+      throw new IpcException("no queue \"" + name + "\" to sweep: " + path + " does not exist");
+    }
+    MappedFile file = ns.file(name, spec(capacity));
+    SpillFiles spills = new SpillFiles(ns.dir(), name, ns.liveness());
+    SlotRing ring = new SlotRing(file.buffer, capacity, ns.liveness(), new SlotRing.Cache(), spills, name, ns.dir());
+    return spills.sweepOrphans(ring, nanos);
   }
 }

@@ -20,6 +20,8 @@ import dev.ipckit.IpcException;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.liveness.OwnerWord;
+import dev.ipckit.shm.wait.Waiter;
+import dev.ipckit.spi.Deadline;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +78,12 @@ final class SlotRing {
     long tail;
     final DataArea.Cache data = new DataArea.Cache();
   }
+
+  /**
+   * How {@link #withSpilled} waits for the consumer lock: as {@link OwnerWord#acquireBriefly()} (uninterruptible,
+   * unannounced), with the caller's deadline.
+   */
+  private static final Waiter.Spec SWEEP_WAIT = Waiter.Spec.interruptible().uninterruptible();
 
   private final ByteBuffer buf;
   private final int capacity;
@@ -288,11 +296,19 @@ final class SlotRing {
 
   /**
    * Recovery of side files: runs {@code action} under the consumer lock, so that no slot is freed meanwhile, with
-   * the side files that the messages in the ring still name.
+   * the side files that the messages in the ring still name. Waits at most {@code nanos} ({@link Deadline#FOREVER}:
+   * as every consumer does) while a live process holds the lock, and takes it over from a dead one as
+   * {@link #lockConsumers()} does. False, {@code action} not run, when a live holder kept it all that time.
    */
-  void withSpilled(Consumer<Set<SpillRef>> action) {
+  boolean withSpilled(Consumer<Set<SpillRef>> action, long nanos) {
     ByteBuffer buf = this.buf;
-    lockConsumers();
+    int got = consumerLock.acquire(SWEEP_WAIT, null, nanos, null);
+    if (got == OwnerWord.FAILED) {
+      return false;                               // a live consumer held it throughout: left to the next sweep
+    }
+    if (got == OwnerWord.TOOK_OVER) {
+      tasks.recover();                            // as lockConsumers(): repair the dead holder's take first
+    }
     try {
       Set<SpillRef> live = new HashSet<>();
       long h = (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET);
@@ -308,6 +324,7 @@ final class SlotRing {
     } finally {
       consumerLock.release();
     }
+    return true;
   }
 
   /**

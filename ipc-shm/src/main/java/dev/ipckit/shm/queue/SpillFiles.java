@@ -216,9 +216,12 @@ final class SpillFiles implements SlotRing.Spills {
   /**
    * Recovery: deletes side files left by dead processes: spilled by a producer that died before publishing, or
    * claimed by a consumer that died after freeing the slot. A file whose message is still in the ring is kept. The
-   * files are deleted under the consumer lock ({@link SlotRing#withSpilled}), so no slot is freed meanwhile.
+   * files are deleted under the consumer lock ({@link SlotRing#withSpilled}), so no slot is freed meanwhile; a live
+   * holder of that lock is waited for at most {@code nanos}.
+   *
+   * @return the files deleted, or -1 when a live process held the consumer lock all that time (none deleted)
    */
-  void sweepOrphans(SlotRing ring) {
+  int sweepOrphans(SlotRing ring, long nanos) {
     Map<Path, SlotRing.SpillRef> dead = new HashMap<>();
     for (Path p : list(name + "@")) {
       String f = p.getFileName().toString();
@@ -236,20 +239,23 @@ final class SpillFiles implements SlotRing.Spills {
       }
     }
     if (dead.isEmpty()) {
-      return;
+      return 0;
     }
-    ring.withSpilled(live -> dead.forEach((p, ref) -> {
-      if (!live.contains(ref)) {
-        deleteQuietly(p);
+    int[] deleted = new int[1];
+    boolean swept = ring.withSpilled(live -> dead.forEach((p, ref) -> {
+      if (!live.contains(ref) && deleteQuietly(p)) {
+        deleted[0]++;
       }
-    }));
+    }), nanos);
+    return swept ? deleted[0] : -1;
   }
 
-  private static void deleteQuietly(Path p) {
+  /** Deletes {@code p} if it is there: true if this call deleted it. */
+  private static boolean deleteQuietly(Path p) {
     try {
-      Files.deleteIfExists(p);
+      return Files.deleteIfExists(p);
     } catch (IOException ignored) {
-      // a leftover side file is swept when its owner is gone
+      return false; // a leftover side file is swept when its owner is gone
     }
   }
 }

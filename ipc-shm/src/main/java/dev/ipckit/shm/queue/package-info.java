@@ -98,7 +98,8 @@
  *       {@code DataArea.tryReserve}</td></tr>
  *     <tr><td>spill: writing the side file, or after it before the publish</td>
  *       <td>a {@code name@spill-<dead>-<n>} file that no slot names</td>
- *       <td>{@code SpillFiles.sweepOrphans} (at the first open of the queue in a JVM)</td></tr>
+ *       <td>{@code SpillFiles.sweepOrphans} (at the first open of the queue in a JVM, and by
+ *       {@code ipckit gc})</td></tr>
  *     <tr><td>take: reading the slot or copying the data bytes out, before setRelease(head)</td>
  *       <td>head unchanged: the message is still there; the next consumer takes it</td>
  *       <td>{@code SlotRing.tryTake} (always reads slot {@code head})</td></tr>

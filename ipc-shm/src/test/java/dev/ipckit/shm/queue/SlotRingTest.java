@@ -12,12 +12,14 @@ import dev.ipckit.IpcException;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.liveness.Liveness;
+import dev.ipckit.spi.Deadline;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -299,9 +301,28 @@ class SlotRingTest {
     assertTrue(r.tryPut(message(2, QueueDescriptor.DATA_MAX + 1), 6));
     r.tryTake();
     Set<SlotRing.SpillRef> seen = new HashSet<>();
-    r.withSpilled(seen::addAll);
+    assertTrue(r.withSpilled(seen::addAll, Deadline.FOREVER));
     assertEquals(Set.of(new SlotRing.SpillRef(ME, 6)), seen);
     assertEquals(0L, r.consumerLock().owner());
+  }
+
+  @Test
+  void sweepGivesUpOnALiveConsumerAndTakesOverFromADeadOne() {
+    ByteBuffer buf = queueFile(4);
+    long other = 0x30001L;
+    SlotRing holder = ring(buf, 4, new FakeLiveness(other), new FakeSpills());
+    assertTrue(holder.tryPut(message(0, QueueDescriptor.DATA_MAX + 1), 7));
+    assertTrue(holder.consumerLock().tryAcquireFree());  // a live consumer, mid-take
+    SlotRing sweeper = ring(buf, 4, new FakeLiveness(ME), new FakeSpills());
+    Set<SlotRing.SpillRef> seen = new HashSet<>();
+    assertFalse(sweeper.withSpilled(seen::addAll, TimeUnit.MILLISECONDS.toNanos(20)), "the live holder keeps it");
+    assertTrue(seen.isEmpty());
+    assertEquals(other, sweeper.consumerLock().owner());
+
+    SlotRing survivor = ring(buf, 4, new FakeLiveness(ME, other), new FakeSpills()); // the holder died
+    assertTrue(survivor.withSpilled(seen::addAll, TimeUnit.MILLISECONDS.toNanos(20)));
+    assertEquals(Set.of(new SlotRing.SpillRef(other, 7)), seen);
+    assertEquals(0L, survivor.consumerLock().owner());
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -70,6 +71,13 @@ public class CounterBenchmark {
    */
   static final int BATCH = 100;
 
+  /**
+   * Where the counter and the locks live: {@code slab} (the default for names up to 48 characters) or {@code file}
+   * (a file of their own each, a longer name); the figures must not differ by more than 5 %.
+   */
+  @Param({"slab", "file"})
+  public String layout;
+
   private Ipc ipc;
   private IpcProcess child;
   SharedLong counter;
@@ -89,12 +97,12 @@ public class CounterBenchmark {
     String bench = params.getBenchmark();
     Op op = Op.valueOf(bench.substring(bench.lastIndexOf('.') + 1));
     ipc = Ipc.temp();
-    counter = ipc.sharedLong("counter", 0);
+    counter = ipc.sharedLong(SmallObjectBenchmark.named("counter", layout), 0);
     childOps = ipc.sharedLong("child-ops", 0);
     stop = ipc.sharedInt("stop", 0);
     SharedInt ready = ipc.sharedInt("ready", 0);
-    lock = ipc.lock("lock");
-    rlock = ipc.rlock("rlock");
+    lock = ipc.lock(SmallObjectBenchmark.named("lock", layout));
+    rlock = ipc.rlock(SmallObjectBenchmark.named("rlock", layout));
     fileLock = ipc.fileLock("fileLock");
     SharedLong v = counter;
     SharedLong published = childOps;

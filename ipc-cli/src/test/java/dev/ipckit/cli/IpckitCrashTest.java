@@ -126,8 +126,13 @@ class IpckitCrashTest {
 
     Cli.Run stat = Cli.run(children, scratch, "stat", dir, "orphan", "--json");
     assertEquals(0, stat.exit, stat.toString());
-    assertTrue(stat.out.contains("{\"name\":\"creatorPid\",\"offset\":40,\"value\":" + me), stat.toString());
-    assertTrue(stat.out.contains("{\"name\":\"owner\",\"offset\":128,\"value\":"), stat.toString());
+    // a lock is a slot of the slab: its meta record's words, then its body's (offsets from the body's start)
+    assertTrue(stat.out.contains("{\"name\":\"meta.state\",\"offset\":0,\"value\":"), stat.toString());
+    assertTrue(stat.out.contains("{\"name\":\"owner\",\"offset\":0,\"value\":")
+        && !stat.out.contains("{\"name\":\"owner\",\"offset\":0,\"value\":0,"), "held: " + stat);
+    Cli.Run statFile = Cli.run(children, scratch, "stat", dir, "slots", "--json");
+    assertTrue(statFile.out.contains("{\"name\":\"creatorPid\",\"offset\":40,\"value\":" + me),
+        statFile.toString());
     Cli.Run statText = Cli.run(children, scratch, "stat", dir, "jobs");
     assertEquals(0, statText.exit, statText.toString());
     assertTrue(statText.out.contains("consumerLock") && statText.out.contains("magic"), statText.toString());

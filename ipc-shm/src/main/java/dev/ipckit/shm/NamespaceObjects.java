@@ -3,6 +3,7 @@ package dev.ipckit.shm;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcException;
 import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.shm.format.Cell;
 import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
@@ -10,6 +11,7 @@ import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.lock.LockDescriptor;
 import dev.ipckit.shm.pipe.PipeDescriptor;
 import dev.ipckit.shm.queue.QueueDescriptor;
+import dev.ipckit.shm.slab.Slab;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
@@ -30,7 +32,8 @@ import java.util.function.Predicate;
  * dev.ipckit.Ipc#remove(String)}: which files are objects, which belong to one object, and whether an object is in
  * use.
  *
- * <p>An object is the file named as the object; its side files are named {@code name@...} (a value's lock {@code
+ * <p>A small object (value, lock, rlock, event, a value's lock) with a name of up to 48 characters is a slot of the
+ * namespace's slab ({@link Slab}); any other object is the file named as the object; its side files are named {@code name@...} (a value's lock {@code
  * name@lock}, a queue's spilled messages {@code name@spill-...} and {@code name@taken-...}), which no object name can
  * be, since object names hold no {@code '@'}. Internal files ({@code .registry}, {@code .bell}, {@code .live-...},
  * {@code .tmp-...}, the temp marker) start with {@code '.'}, which no object name can either.
@@ -68,6 +71,20 @@ final class NamespaceObjects {
   }
 
   private NamespaceObjects() {
+  }
+
+  /** The object names of {@code core}'s namespace: its objects' files and its slab's live objects, sorted. */
+  static SortedSet<String> names(ShmNamespace.Core core) {
+    SortedSet<String> out = new TreeSet<>(names(core.dir));
+    Slab slab = core.slabIfExists();
+    if (slab != null) {
+      for (Slab.Entry e : slab.entries()) {
+        if (isObjectName(e.name)) {
+          out.add(e.name);
+        }
+      }
+    }
+    return Collections.unmodifiableSortedSet(out);
   }
 
   /** The object names of {@code dir}: its regular files whose names are object names, sorted. */
@@ -108,6 +125,11 @@ final class NamespaceObjects {
    */
   static boolean remove(ShmNamespace.Core core, String name) {
     synchronized (core) {
+      Slab slab = core.slabIfExists();
+      Cell small = slab != null && Slab.fits(name) ? slab.cellOf(name) : null;
+      if (small != null) {
+        return removeSmall(core, slab, name, small);
+      }
       ByteBuffer words = core.snapshot(name);
       if (words == null) {
         return false;
@@ -121,18 +143,69 @@ final class NamespaceObjects {
             + (open.size() == 1 ? " handle" : " handles") + "); close it there first");
       }
       checkOwners(what, OWNERS.get(kind), words, core.registry);
-      ByteBuffer lock = core.snapshot(name + VALUE_LOCK);
-      if (lock != null) {
-        checkOwners(what + " (its lock " + name + VALUE_LOCK + ")", OWNERS.get(Kind.RLOCK), lock, core.registry);
-      }
+      checkValueLock(core, slab, name, what);
       delete(path);
       for (Path side : sideFiles(core.dir, name)) {
         delete(side);
+      }
+      if (slab != null && Slab.fits(name + VALUE_LOCK)) {
+        slab.remove(name + VALUE_LOCK);
       }
       ShmNamespace.closeHandles(core, fileOf(name));   // what remains: the value's lock handles, none held
       core.forget(name);
       return true;
     }
+  }
+
+  /**
+   * Removes the small object {@code name}, a slot of {@code slab} at {@code cell}, and its value lock, unless in
+   * use; as {@link #remove} for a file. The slot is marked removed first and the handles registered here are looked
+   * for after, so a handle opened meanwhile is either found here or finds the removal itself.
+   */
+  private static boolean removeSmall(ShmNamespace.Core core, Slab slab, String name, Cell cell) {
+    Kind kind = Slab.kindOf(cell.stamp);
+    String what = (kind == null ? "object" : kind.label()) + " \"" + name + "\" in " + core.dir;
+    List<ShmHandle> open = ShmNamespace.openHandles(core, name::equals);
+    if (!open.isEmpty()) {
+      throw new IllegalStateException(what + " is in use: open in this process (" + open.size()
+          + (open.size() == 1 ? " handle" : " handles") + "); close it there first");
+    }
+    if (kind == Kind.LOCK || kind == Kind.RLOCK) {
+      checkOwners(what, LOCK_BODY.apply(cell), core.registry);
+    }
+    checkValueLock(core, slab, name, what);
+    slab.remove(name);
+    if (Slab.fits(name + VALUE_LOCK)) {
+      slab.remove(name + VALUE_LOCK);
+    } else {
+      delete(core.dir.resolve(name + VALUE_LOCK));
+    }
+    ShmNamespace.closeHandles(core, fileOf(name));   // opened meanwhile, or the value's lock handles, none held
+    core.forget(name);
+    return true;
+  }
+
+  /** What a slab lock's words say: its owner word. */
+  private static final Function<Cell, Owners> LOCK_BODY = c -> new Owners(
+      b -> LockDescriptor.body(new Fields(c.buf), c.body), "owner", "holds it");
+
+  /** Throws IllegalStateException when the value lock of {@code name} (slot or file) is held by a live process. */
+  private static void checkValueLock(ShmNamespace.Core core, Slab slab, String name, String what) {
+    String lockName = name + VALUE_LOCK;
+    Cell small = slab != null && Slab.fits(lockName) ? slab.cellOf(lockName) : null;
+    what = what + " (its lock " + lockName + ")";
+    if (small != null) {
+      checkOwners(what, LOCK_BODY.apply(small), core.registry);
+      return;
+    }
+    ByteBuffer lock = core.snapshot(lockName);
+    if (lock != null) {
+      checkOwners(what, OWNERS.get(Kind.RLOCK), lock, core.registry);
+    }
+  }
+
+  private static void checkOwners(String what, Owners owners, Liveness liveness) {
+    checkOwners(what, owners, null, liveness);
   }
 
   /** The kind of a file this library made, of this layout version; else an IpcException naming the file. */

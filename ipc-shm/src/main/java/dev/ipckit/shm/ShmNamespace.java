@@ -23,6 +23,7 @@ import dev.ipckit.shm.core.Leftovers;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.core.TempNamespaces;
+import dev.ipckit.shm.format.Cell;
 import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
@@ -34,6 +35,7 @@ import dev.ipckit.shm.lock.ShmFileLock;
 import dev.ipckit.shm.lock.ShmLock;
 import dev.ipckit.shm.pipe.ShmPipe;
 import dev.ipckit.shm.queue.ShmQueue;
+import dev.ipckit.shm.slab.Slab;
 import dev.ipckit.shm.sync.ShmBarrier;
 import dev.ipckit.shm.sync.ShmEvent;
 import dev.ipckit.shm.sync.ShmSemaphore;
@@ -46,7 +48,6 @@ import dev.ipckit.shm.value.ShmInt;
 import dev.ipckit.shm.value.ShmIntArray;
 import dev.ipckit.shm.value.ShmLong;
 import dev.ipckit.shm.value.ShmLongArray;
-import dev.ipckit.shm.value.ValueDescriptor;
 import dev.ipckit.shm.wait.Bell;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.spi.HandleRef;
@@ -63,6 +64,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -70,7 +72,7 @@ import java.util.function.Predicate;
  * One open namespace of the shared-memory backend (one per {@link dev.ipckit.Ipc} instance).
  *
  * <p>All instances of one directory in a JVM share a {@link Core}: one registry slot (one process identity),
- * one mapping per object file, one {@link LockState} per lock (so that threads of the JVM agree on who holds
+ * one mapping per object file and one {@link Slab} (its chunks mapped once), one {@link LockState} per lock (so that threads of the JVM agree on who holds
  * it) and one channel per file-lock file. The core is released, and the process leaves the registry, when the
  * last instance closes.
  *
@@ -231,26 +233,53 @@ public final class ShmNamespace implements Namespace, NamespaceView {
 
   // ---- values
 
-  private static MappedFile.Spec scalar(Kind kind, java.util.function.Consumer<ByteBuffer> init) {
-    return MappedFile.spec(kind, 0, 0, ValueDescriptor.SCALAR_BODY, init);
+  @Override
+  public Cell small(String name, Kind kind, Consumer<Cell> init) {
+    checkOpen();
+    return core.small(name, kind, init);
+  }
+
+  /** The namespace's slab, where its small objects live (opened, or created empty). */
+  public Slab slab() {
+    checkOpen();
+    return core.slab();
+  }
+
+  @Override
+  public boolean current(Cell c) {
+    return core.current(c);
+  }
+
+  /**
+   * A handle of a small object, made by {@code make} from its cell: made again if the slot was removed between
+   * the lookup and the handle's registration (a removal closes the handles it finds registered, and this finds the
+   * removal otherwise), so no handle of this JVM is ever left on a slot that may be reused.
+   */
+  private <H extends ShmHandle> H small(String name, Kind kind, Consumer<Cell> init, Function<Cell, H> make) {
+    for (;;) {
+      Cell c = small(name, kind, init);
+      H h = make.apply(c);
+      if (core.current(c)) {
+        return h;
+      }
+      h.close();
+    }
   }
 
   @Override
   public SharedInt sharedInt(String name, int initial) {
-    return new ShmInt(this, name, file(name, scalar(Kind.INT,
-        b -> b.putInt(ValueDescriptor.ELEMENTS_OFFSET, initial))));
+    return small(name, Kind.INT, c -> c.buf.putInt(c.body, initial), c -> new ShmInt(this, name, c));
   }
 
   @Override
   public SharedLong sharedLong(String name, long initial) {
-    return new ShmLong(this, name, file(name, scalar(Kind.LONG,
-        b -> b.putLong(ValueDescriptor.ELEMENTS_OFFSET, initial))));
+    return small(name, Kind.LONG, c -> c.buf.putLong(c.body, initial), c -> new ShmLong(this, name, c));
   }
 
   @Override
   public SharedDouble sharedDouble(String name, double initial) {
-    return new ShmDouble(this, name, file(name, scalar(Kind.DOUBLE,
-        b -> b.putLong(ValueDescriptor.ELEMENTS_OFFSET, Double.doubleToRawLongBits(initial)))));
+    return small(name, Kind.DOUBLE, c -> c.buf.putLong(c.body, Double.doubleToRawLongBits(initial)),
+        c -> new ShmDouble(this, name, c));
   }
 
   @Override
@@ -323,6 +352,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   @Override
   public SharedBuffer buffer(String name) {
     checkOpen();
+    core.checkNotInSlab(name, Kind.BUFFER);
     ByteBuffer header = core.snapshot(name);
     return ShmBuffer.openExisting(this, name, header == null ? null : Fields.header(header));
   }
@@ -355,7 +385,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   @Override
   public SortedSet<String> names() {
     checkOpen();
-    return NamespaceObjects.names(core.dir);
+    return NamespaceObjects.names(core);
   }
 
   @Override
@@ -408,7 +438,13 @@ public final class ShmNamespace implements Namespace, NamespaceView {
 
   @Override
   public IpcEvent event(String name) {
-    return ShmEvent.open(this, name);
+    for (;;) {
+      ShmEvent e = ShmEvent.open(this, name);
+      if (e.current()) {
+        return e;
+      }
+      e.close();
+    }
   }
 
   @Override
@@ -442,7 +478,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
           + ref.dir() + ": is the sender a newer ipckit?");
     }
     String n = checkReopenName(kind, ref);
-    if (!Files.exists(core.dir.resolve(n), LinkOption.NOFOLLOW_LINKS)) {
+    if (!core.exists(n)) {
       // never create on reopen: a fresh zero value would silently stand in for the sender's object
       throw new IpcException("cannot reopen " + kind.label() + " \"" + n + "\": " + core.dir.resolve(n)
           + " does not exist (was its namespace closed or removed?)");
@@ -561,6 +597,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     final Map<String, Object> shared = new HashMap<>();
     final List<java.io.Closeable> closeables = new ArrayList<>();
     final Bell bell;
+    private volatile Slab slab;
     int refs;
     /** The open instances of this directory in the JVM (guarded by {@code CORES}): whose handles are open here. */
     final Set<ShmNamespace> instances = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -580,9 +617,78 @@ public final class ShmNamespace implements Namespace, NamespaceView {
         MappedFile.checkFits(f.path, f.kind, f.arg0, f.arg1, spec);
         return f;
       }
+      checkNotInSlab(name, spec);
       f = MappedFile.openOrCreate(dir, dirKey, name, spec);
+      checkNotInSlab(name, spec);              // made meanwhile: the slab's creator checks for our file after
       files.put(name, f);
       return f;
+    }
+
+    /** IllegalArgumentException when {@code name} is an object of the slab (a file made for it is never used). */
+    private void checkNotInSlab(String name, MappedFile.Spec spec) {
+      checkNotInSlab(name, spec.kind());
+    }
+
+    /** IllegalArgumentException when {@code name} is an object of the slab, not the {@code kind} asked for. */
+    void checkNotInSlab(String name, Kind kind) {
+      if (!Slab.fits(name)) {
+        return;
+      }
+      Slab s = slabIfExists();
+      long state = s == null ? 0L : s.stateOf(name);
+      if (state != 0L) {
+        Kind found = Slab.kindOf(state);
+        throw new IllegalArgumentException("\"" + name + "\" in " + dir + " is a " + (found == null ? "slab object"
+            : found.label()) + ", not a " + kind.label());
+      }
+    }
+
+    /** The slab, opened (or created empty) on first use. */
+    Slab slab() {
+      Slab s = slab;
+      if (s == null) {
+        synchronized (this) {
+          s = slab;
+          if (s == null) {
+            s = Slab.open(dir, dirKey, registry, registry::othersAlive);
+            slab = s;
+          }
+        }
+      }
+      return s;
+    }
+
+    /** The slab if the namespace has one, else null (nothing is created). */
+    Slab slabIfExists() {
+      Slab s = slab;
+      return s != null ? s : Slab.exists(dir) ? slab() : null;
+    }
+
+    /** The words of a small object: a slot of the slab, or a file of its own when its name is too long for one. */
+    Cell small(String name, Kind kind, Consumer<Cell> init) {
+      if (Slab.fits(name)) {
+        Cell c = slab().open(name, kind, init);
+        if (c != null) {
+          return c;
+        }
+        // a file of that name: opened, and checked, as the file it is (another kind, foreign, damaged)
+      }
+      return Cell.ofFile(file(name, MappedFile.spec(kind, 0, 0, Cell.BODY,
+          init == null ? null : b -> init.accept(Cell.ofFile(b)))));
+    }
+
+    /** True while the slot behind {@code c} holds what it held when {@code c} was made (a file's cell: always). */
+    boolean current(Cell c) {
+      return c.slot < 0 || slab().current(c);
+    }
+
+    /** True when the object {@code name} exists: a file of that name, or a live slot. */
+    boolean exists(String name) {
+      if (Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        return true;
+      }
+      Slab s = Slab.fits(name) ? slabIfExists() : null;
+      return s != null && s.find(name) >= 0;
     }
 
     /**

@@ -1,5 +1,7 @@
 /**
- * The local backend: each named object is one memory-mapped file in the namespace directory. This package holds
+ * The local backend: each named object is one memory-mapped file in the namespace directory, or, for a small
+ * object (a value, lock, rlock or event with a name of up to 48 characters), a slot of the namespace's slab, where a
+ * million of them share a few mappings ({@code slab}; {@code docs/small-objects.md}). This package holds
  * the backend's entry point ({@link dev.ipckit.shm.ShmBackend}, found by {@link java.util.ServiceLoader}) and its
  * composition root ({@code ShmNamespace}); everything else lives in one package per concern, with dependencies
  * pointing one way:
@@ -7,6 +9,7 @@
  * <pre>
  * format  &lt;- wait &lt;- liveness &lt;- core &lt;- {value, lock, sync, queue, pipe} &lt;- shm
  *                                            {value, lock, sync, queue, pipe} &lt;- inspect
+ * format  &lt;- liveness &lt;- slab &lt;- {shm, inspect}
  * </pre>
  *
  * <ul>
@@ -18,6 +21,8 @@
  *   <li>{@code core}: what every handle shares, the narrow view of a namespace a handle needs, directories.</li>
  *   <li>{@code value}, {@code lock}, {@code sync}, {@code queue}, {@code pipe}: one package per kind, each with
  *   its layout descriptor(s), algorithm and facade.</li>
+ *   <li>{@code slab}: where small objects live, many to a mapping: chunks of slots, the name index, the journal
+ *   that a process killed at any instant leaves for the next to complete or undo.</li>
  * </ul>
  *
  * <p><b>Conventions.</b> Every shared word is read and written through the VarHandles of {@code Mem}

@@ -69,13 +69,13 @@ class DamagedFileTest {
 
   /** One kind: how to make its file, which words to damage, and how to use it afterwards. */
   enum Kind {
-    LONG("v", b -> ValueDescriptor.decode(b, false)),
-    LOCK("l", LockDescriptor::decode),
-    RLOCK("r", LockDescriptor::decode),
+    LONG("v-a-name-too-long-for-a-slab-slot-so-a-file-of-its-own", b -> ValueDescriptor.decode(b, false)),
+    LOCK("l-a-name-too-long-for-a-slab-slot-so-a-file-of-its-own", LockDescriptor::decode),
+    RLOCK("r-a-name-too-long-for-a-slab-slot-so-a-file-of-its-own", LockDescriptor::decode),
     FILE_LOCK("f", LockDescriptor::decode),
     SEMAPHORE("s", SyncDescriptor::decode),
     BOUNDED_SEMAPHORE("bs", SyncDescriptor::decode),
-    EVENT("e", SyncDescriptor::decode),
+    EVENT("e-a-name-too-long-for-a-slab-slot-so-a-file-of-its-own", SyncDescriptor::decode),
     BARRIER("b", SyncDescriptor::decode),
     QUEUE("q", QueueDescriptor::decode),
     PIPE("p", PipeDescriptor::decode);

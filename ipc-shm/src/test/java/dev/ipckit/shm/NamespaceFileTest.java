@@ -139,17 +139,20 @@ class NamespaceFileTest {
     assertEquals(dir.resolve("k") + " holds an object of unknown kind 999", refused("k").getMessage());
   }
 
+  private static final String CUT = "cut-a-value-whose-name-is-too-long-for-a-slab-slot";
+  private static final String HALF = "half-a-value-with-a-name-too-long-for-a-slab-slot";
+
   @Test
   void aTruncatedFile() throws IOException {
     try (Ipc ipc = Ipc.open(dir)) {
-      ipc.sharedLong("cut", 5);
+      ipc.sharedLong(CUT, 5);   // a name too long for a slab slot: a file of its own
       ipc.longArray("cut-array", 100);
     }
-    try (FileChannel ch = FileChannel.open(dir.resolve("cut"), StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(dir.resolve(CUT), StandardOpenOption.WRITE)) {
       ch.truncate(150);
     }
-    assertEquals(dir.resolve("cut") + " is damaged: header says " + LONG_FILE + " bytes, its SharedLong layout needs "
-        + LONG_FILE + ", the file has 150 (truncated?)", refused("cut").getMessage());
+    assertEquals(dir.resolve(CUT) + " is damaged: header says " + LONG_FILE + " bytes, its SharedLong layout needs "
+        + LONG_FILE + ", the file has 150 (truncated?)", refused(CUT).getMessage());
     try (FileChannel ch = FileChannel.open(dir.resolve("cut-array"), StandardOpenOption.WRITE)) {
       ch.truncate(FileHeader.LENGTH + 8 * 50);
     }
@@ -163,12 +166,12 @@ class NamespaceFileTest {
   @Test
   void aFileTruncatedIntoItsHeader() throws IOException {
     try (Ipc ipc = Ipc.open(dir)) {
-      ipc.sharedLong("half", 5);
+      ipc.sharedLong(HALF, 5);
     }
-    try (FileChannel ch = FileChannel.open(dir.resolve("half"), StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(dir.resolve(HALF), StandardOpenOption.WRITE)) {
       ch.truncate(64);
     }
-    assertTrue(refused("half").getMessage().startsWith(dir.resolve("half")
+    assertTrue(refused(HALF).getMessage().startsWith(dir.resolve(HALF)
         + " is not an ipckit SharedLong: the file is 64 bytes, shorter than the 128-byte header"));
   }
 

@@ -37,7 +37,7 @@ class NamespaceRemoveTest {
     try (Ipc ipc = Ipc.open(dir)) {
       assertTrue(ipc.names().isEmpty(), ipc.names().toString());
       ipc.sharedInt("int", 1);
-      ipc.sharedLong("long", 1).getLock().lock();     // its lock is a side file: v@lock
+      ipc.sharedLong("long", 1).getLock().lock();     // its lock is an internal rlock: long@lock
       ipc.sharedLong("long", 1).getLock().unlock();
       ipc.sharedDouble("double", 1);
       ipc.intArray("intArray", 1);
@@ -63,7 +63,7 @@ class NamespaceRemoveTest {
       assertEquals(expected, ipc.names());
       assertEquals(List.copyOf(expected), List.copyOf(ipc.names()), "sorted");
       Set<String> files = files();
-      assertTrue(files.contains("long@lock") && files.contains(".registry"), "internal files exist: " + files);
+      assertTrue(files.contains(".slab-0000") && files.contains(".registry"), "internal files exist: " + files);
       assertTrue(files.stream().anyMatch(f -> f.startsWith("queue@spill-")), "a side file exists: " + files);
       assertThrows(UnsupportedOperationException.class, () -> ipc.names().add("x"), "a snapshot, unmodifiable");
     }

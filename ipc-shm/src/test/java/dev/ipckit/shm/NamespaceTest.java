@@ -70,10 +70,10 @@ class NamespaceTest {
       try (Stream<Path> s = Files.list(dir)) {
         files = s.collect(Collectors.toList());
       }
-      assertEquals(List.of(TempNamespaces.MARKER, ".registry", "a", "f", "l", "r", "v"),
+      assertEquals(List.of(TempNamespaces.MARKER, ".registry", ".slab-0000", ".slab-index-0", "a", "f"),
           files.stream().map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(Registry.LIVE_PREFIX))
               .sorted().collect(Collectors.toList()),
-          "one file per object, no temporary names left behind");
+          "a file per large object, the slab for small ones, no temporary names left behind");
       for (Path f : files) {
         assertEquals("rw-------", mode(f), f.toString());
       }
@@ -320,13 +320,14 @@ class NamespaceTest {
 
     Path kept = base.resolve("kept");
     byte[] l;
+    String name = "l-a-name-too-long-for-a-slab-slot-so-a-file-of-its-own";   // (SlabTest: a slot's handle)
     try (Ipc open = Ipc.open(kept)) {
-      l = serialize(open.lock("l"));
+      l = serialize(open.lock(name));
       assertTrue(deserialize(l) instanceof IpcLock);
     }
-    Files.delete(kept.resolve("l"));
+    Files.delete(kept.resolve(name));
     IpcException gone = assertThrows(IpcException.class, () -> deserialize(l));
-    assertEquals("cannot reopen lock \"l\": " + kept.resolve("l") + " does not exist (was its namespace closed or"
-        + " removed?)", gone.getMessage());
+    assertEquals("cannot reopen lock \"" + name + "\": " + kept.resolve(name) + " does not exist (was its namespace"
+        + " closed or removed?)", gone.getMessage());
   }
 }

@@ -1,6 +1,8 @@
 package dev.ipckit.shm.core;
 
 import dev.ipckit.IpcLock;
+import dev.ipckit.shm.format.Cell;
+import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.wait.SleepWord;
@@ -26,6 +28,16 @@ public interface NamespaceView {
 
   /** The mapped file of {@code name}, created per {@code spec} or opened and checked against it. */
   MappedFile file(String name, MappedFile.Spec spec);
+
+  /**
+   * The words of the small object {@code name} of {@code kind} ({@code INT}, {@code LONG}, {@code DOUBLE}, {@code
+   * LOCK}, {@code RLOCK}, {@code EVENT}), created (its body zero, then {@code init} run on it, when not null) or
+   * opened and checked: IllegalArgumentException when the name holds another kind.
+   */
+  Cell small(String name, Kind kind, java.util.function.Consumer<Cell> init);
+
+  /** True while the slab slot behind {@code c} still holds the object it held when {@code c} was made. */
+  boolean current(Cell c);
 
   /** A JVM-wide object attached to {@code key} (lock states and the like), made once by {@code make}. */
   <T> T shared(String key, Function<String, T> make);

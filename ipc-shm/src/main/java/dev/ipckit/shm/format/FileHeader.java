@@ -46,9 +46,10 @@ public final class FileHeader {
   /**
    * The version of every layout: raised whenever a kind's layout changes, so that a file written by another version
    * is refused by name and version instead of misread. 3: semaphore and barrier files carry a table with an entry
-   * per registry slot (holdings, waiting parties) and a semaphore a lock word and a journal.
+   * per registry slot (holdings, waiting parties) and a semaphore a lock word and a journal. 4: small objects
+   * (values, locks, rlocks, events) are slots of the namespace's slab ({@link Kind#SLAB}, {@link Kind#SLAB_INDEX}).
    */
-  public static final int LAYOUT_VERSION = 3;
+  public static final int LAYOUT_VERSION = 4;
   public static final int READY = 0x5245_4459; // "READ" "Y"
 
   public static final int MAGIC_OFFSET = 0;

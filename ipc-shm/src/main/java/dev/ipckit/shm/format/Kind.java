@@ -24,7 +24,11 @@ public enum Kind {
   BYTE_ARRAY(17, "SharedByteArray"),
   FLOAT_ARRAY(18, "SharedFloatArray"),
   BOOLEAN_ARRAY(19, "SharedBooleanArray"),
-  BUFFER(20, "SharedBuffer");
+  BUFFER(20, "SharedBuffer"),
+  /** A chunk of the namespace's slab: the slots of small objects ({@code dev.ipckit.shm.slab}). */
+  SLAB(21, "slab chunk"),
+  /** The slab's name index: a hash table from name to slot. */
+  SLAB_INDEX(22, "slab index");
 
   private final int code;
   private final String label;

@@ -69,7 +69,7 @@ public final class MappedFile {
       this.mismatch = mismatch;
     }
 
-    Kind kind() {
+    public Kind kind() {
       return kind;
     }
 
@@ -176,7 +176,7 @@ public final class MappedFile {
   }
 
   /** Opens an existing file, checking it against {@code spec}. */
-  static MappedFile open(Path path, Spec spec) throws IOException {
+  public static MappedFile open(Path path, Spec spec) throws IOException {
     try (FileChannel ch = SafeFiles.openOwnFile(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       if (size < FileHeader.LENGTH) {
@@ -219,9 +219,7 @@ public final class MappedFile {
       if (expected > Integer.MAX_VALUE) {
         throw new IpcException(path + " is " + expected + " bytes, more than one mapping holds");
       }
-      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, expected);
-      map.order(ByteOrder.nativeOrder());
-      return new MappedFile(path, found, arg0, arg1, map);
+      return new MappedFile(path, found, arg0, arg1, map(ch, path, expected));
     }
   }
 
@@ -249,6 +247,21 @@ public final class MappedFile {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Maps {@code length} bytes of {@code ch} (the file {@code path}), counted against {@link MapLimit}. */
+  private static MappedByteBuffer map(FileChannel ch, Path path, long length) throws IOException {
+    MapLimit.reserve(path);
+    MappedByteBuffer map;
+    try {
+      map = ch.map(FileChannel.MapMode.READ_WRITE, 0, length);
+    } catch (IOException | RuntimeException | Error e) {
+      MapLimit.cancel();
+      throw e;
+    }
+    MapLimit.track(map);
+    map.order(ByteOrder.nativeOrder());
+    return map;
   }
 
   /** Temporary names start with this, then the creator's pid and a dash (what {@code core.Leftovers} parses). */
@@ -283,9 +296,8 @@ public final class MappedFile {
           zeros.clear().limit((int) Math.min(zeros.capacity(), total - at));
           at += ch.write(zeros, at);
         }
-        map = ch.map(FileChannel.MapMode.READ_WRITE, 0, total);
+        map = map(ch, path, total);
       }
-      map.order(ByteOrder.nativeOrder());
       map.putLong(FileHeader.MAGIC_OFFSET, FileHeader.MAGIC);
       map.putInt(FileHeader.VERSION_OFFSET, FileHeader.LAYOUT_VERSION);
       map.putInt(FileHeader.KIND_OFFSET, spec.kind().code());

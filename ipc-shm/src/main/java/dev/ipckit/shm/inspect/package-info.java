@@ -15,6 +15,12 @@
  * no lock on any of these files, so it cannot make a live process look dead; the inspector therefore refuses to run
  * in a process that is itself in the namespace's registry.
  *
+ * <p>Small objects (values, locks, rlocks, events with names of up to 48 characters) are slots of the namespace's
+ * slab, not files: they are read the same way, with plain reads of the slab's chunk and index files ({@link
+ * dev.ipckit.shm.slab.SlabCopy}), found by name through the index as a handle finds them. Their size is the bytes a
+ * slot takes. Removing one ({@code ipckit rm}) goes through the namespace, joined for the purpose, since a slot is
+ * removed under the slab's lock.
+ *
  * <p>A snapshot is read word by word while the namespace may be in use: each word is one atomic read, the whole is
  * not one instant.
  *

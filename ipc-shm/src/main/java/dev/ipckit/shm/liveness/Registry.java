@@ -307,6 +307,24 @@ public final class Registry implements Liveness, AutoCloseable {
     return false;
   }
 
+  /**
+   * True when a process other than this one holds a liveness file in the namespace: another process has it open.
+   * On any doubt (an unreadable directory) true: a caller that reuses what others might still use must not.
+   */
+  public boolean othersAlive() {
+    String own = liveFile.getFileName().toString();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, LIVE_PREFIX + "*")) {
+      for (Path p : ds) {
+        if (!p.getFileName().toString().equals(own) && probeFile(p)) {
+          return true;                             // never our own file: opening it would drop our lock
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
   /** True when no process holds a liveness file in {@code dir} (used to sweep dead namespaces). */
   public static boolean nobodyAlive(Path dir) {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, LIVE_PREFIX + "*")) {

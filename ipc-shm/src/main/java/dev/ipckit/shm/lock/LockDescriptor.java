@@ -30,19 +30,29 @@ import java.nio.ByteBuffer;
  * owner word only records the holder, so the next holder can tell that its predecessor died holding it.
  */
 public final class LockDescriptor {
-  static final int OWNER_OFFSET = FileHeader.LENGTH;
-  static final int TAKEOVERS_OFFSET = OWNER_OFFSET + 8;
-  static final int SIGNALS_OFFSET = TAKEOVERS_OFFSET + 8;
+  /** The owner word, from the body's start ({@link dev.ipckit.shm.format.Cell#body}). */
+  public static final int OWNER = 0;
+  /** The takeover counter, from the body's start. */
+  public static final int TAKEOVERS = 8;
+  /** The signal counter, from the body's start. */
+  public static final int SIGNALS = 16;
+  static final int OWNER_OFFSET = FileHeader.LENGTH + OWNER;
+  static final int TAKEOVERS_OFFSET = FileHeader.LENGTH + TAKEOVERS;
+  static final int SIGNALS_OFFSET = FileHeader.LENGTH + SIGNALS;
   static final int BODY_LENGTH = FileHeader.CACHE_LINE;
   /** The byte a {@link Kind#FILE_LOCK} locks with the kernel: past the data, so no I/O ever touches it. */
   static final long FILE_LOCK_BYTE = 1L << 32;
 
   /** What the words of a lock file say (header included); read-only. */
   public static Fields decode(ByteBuffer buf) {
-    return Fields.header(buf)
-        .longAt("owner", OWNER_OFFSET, "0 when free, else the holder's liveness token")
-        .longAt("takeovers", TAKEOVERS_OFFSET, "times taken over from a dead holder")
-        .longAt("signals", SIGNALS_OFFSET, "condition signals ever");
+    return body(Fields.header(buf), FileHeader.LENGTH);
+  }
+
+  /** Adds to {@code f} what the words of a lock's body at {@code at} of its buffer say (a file's or a slot's). */
+  public static Fields body(Fields f, int at) {
+    return f.longAt("owner", at + OWNER, "0 when free, else the holder's liveness token")
+        .longAt("takeovers", at + TAKEOVERS, "times taken over from a dead holder")
+        .longAt("signals", at + SIGNALS, "condition signals ever");
   }
 
   private LockDescriptor() {

@@ -38,15 +38,15 @@ final class ShmCondition implements IpcCondition {
     boolean isHeldByCurrentThread();
   }
 
-  private static final int SIGNALS = LockDescriptor.SIGNALS_OFFSET;
-
   private final LockHandle lock;
   private final ByteBuffer buf;
+  private final int signals;
   private final SleepWord sleep;
 
   ShmCondition(LockHandle lock, LockState st) {
     this.lock = lock;
     this.buf = st.buf;
+    this.signals = st.signalsAt;
     this.sleep = st.sleep;
   }
 
@@ -105,7 +105,7 @@ final class ShmCondition implements IpcCondition {
     if (!lock.isHeldByCurrentThread()) {
       throw notHeld("signal");
     }
-    Mem.LONG.getAndAdd(buf, SIGNALS, 1L);         // volatile: waiters see it with their next poll
+    Mem.LONG.getAndAdd(buf, signals, 1L);         // volatile: waiters see it with their next poll
     sleep.wake();
   }
 
@@ -136,7 +136,7 @@ final class ShmCondition implements IpcCondition {
   }
 
   private long signals() {
-    return (long) Mem.LONG.getAcquire(buf, SIGNALS);
+    return (long) Mem.LONG.getAcquire(buf, signals);
   }
 
   private IllegalMonitorStateException notHeld(String what) {

@@ -52,7 +52,7 @@ public final class ShmFileLock extends LockHandle {
 
   /** The file lock {@code name}, created or opened; the JVM keeps one channel on its file. */
   public static ShmFileLock open(NamespaceView ns, String name) {
-    LockState st = LockState.of(ns, name, Kind.FILE_LOCK);
+    LockState st = LockState.ofFile(ns, name);
     synchronized (st) {
       if (st.channel == null) {
         try {

@@ -42,7 +42,14 @@ public final class ShmLock extends LockHandle {
 
   /** The lock {@code name} ({@code reentrant}: an rlock), created or opened. */
   public static ShmLock open(NamespaceView ns, String name, boolean reentrant) {
-    return new ShmLock(ns, name, LockState.of(ns, name, reentrant ? Kind.RLOCK : Kind.LOCK), reentrant);
+    for (;;) {
+      LockState st = LockState.of(ns, name, reentrant ? Kind.RLOCK : Kind.LOCK);
+      ShmLock l = new ShmLock(ns, name, st, reentrant);
+      if (ns.current(st.cell)) {
+        return l;
+      }
+      l.close();                                   // removed since the state was made: the removal forgets it
+    }
   }
 
   private ShmLock(NamespaceView ns, String name, LockState st, boolean reentrant) {

@@ -3,9 +3,8 @@ package dev.ipckit.shm.sync;
 import dev.ipckit.IpcEvent;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
-import dev.ipckit.shm.format.FileHeader;
+import dev.ipckit.shm.format.Cell;
 import dev.ipckit.shm.format.Kind;
-import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.spi.Deadline;
@@ -24,42 +23,59 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ShmEvent extends ShmHandle implements IpcEvent {
   private static final long serialVersionUID = 1L;
-  private static final int STATE = SyncDescriptor.STATE_OFFSET;
   private final transient java.nio.ByteBuffer buf;
+  /** The offset of the flag word in {@link #buf}. */
+  private final transient int state;
   private final transient SleepWord sleep;
+  private final transient int sleepAt;
+  private final transient Cell cell;
 
-  private ShmEvent(NamespaceView ns, String name, MappedFile file) {
+  private ShmEvent(NamespaceView ns, String name, Cell cell) {
     super(ns, name, Kind.EVENT);
-    this.buf = file.buffer;
-    this.sleep = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
+    this.buf = cell.buf;
+    this.state = cell.body;
+    this.cell = cell;
+    this.sleepAt = cell.sleep;
+    this.sleep = ns.sleepWord(buf, cell.sleep);
   }
 
-  public static IpcEvent open(NamespaceView ns, String name) {
-    return new ShmEvent(ns, name, ns.file(name, MappedFile.spec(Kind.EVENT, 0, 0, SyncDescriptor.EVENT_BODY_LENGTH, null)));
+  /** The event {@code name}, created clear or opened: a slab slot, or a file of its own for a long name. */
+  public static ShmEvent open(NamespaceView ns, String name) {
+    return new ShmEvent(ns, name, ns.small(name, Kind.EVENT, null));
+  }
+
+  /** True while the event's words are still those of the live object of its name (not removed since opened). */
+  public boolean current() {
+    return ns.current(cell);
   }
 
   @Override
   public void set() {
     checkOpen();
-    Mem.LONG.setRelease(buf, STATE, 1L);
+    Mem.LONG.setRelease(buf, state, 1L);
     sleep.wake();
   }
 
-  /** The mapped file (header included), for tests of its sleep word. */
+  /** The mapped buffer that holds the event's words, for tests of its sleep word. */
   public java.nio.ByteBuffer buffer() {
     return buf;
+  }
+
+  /** The offset of the event's sleep word in {@link #buffer()}, for tests. */
+  public int sleepAt() {
+    return sleepAt;
   }
 
   @Override
   public void clear() {
     checkOpen();
-    Mem.LONG.setRelease(buf, STATE, 0L);
+    Mem.LONG.setRelease(buf, state, 0L);
   }
 
   @Override
   public boolean isSet() {
     checkOpen();
-    return (long) Mem.LONG.getAcquire(buf, STATE) != 0L;
+    return (long) Mem.LONG.getAcquire(buf, state) != 0L;
   }
 
   @Override
@@ -73,6 +89,6 @@ public final class ShmEvent extends ShmHandle implements IpcEvent {
   }
 
   private boolean await(long nanos) throws InterruptedException {
-    return awaitCondition(() -> (long) Mem.LONG.getAcquire(buf, STATE) != 0L, sleep, nanos);
+    return awaitCondition(() -> (long) Mem.LONG.getAcquire(buf, state) != 0L, sleep, nanos);
   }
 }

@@ -4,31 +4,33 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.SharedDouble;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.shm.format.Cell;
 import dev.ipckit.shm.format.Kind;
-import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
 import java.nio.ByteBuffer;
 import java.util.function.DoubleUnaryOperator;
 
-/** {@link SharedDouble} on a mapped file: the raw bits in a long word, updated by compareAndSet loops. */
+/** {@link SharedDouble} in shared memory: the raw bits in a long word, updated by compareAndSet loops. */
 public final class ShmDouble extends ShmHandle implements SharedDouble {
   private static final long serialVersionUID = 1L;
-  private static final int AT = ValueDescriptor.ELEMENTS_OFFSET;
   private final transient ByteBuffer buf;
+  /** The offset of the value's word in {@link #buf}. */
+  private final transient int at;
 
-  public ShmDouble(NamespaceView ns, String name, MappedFile file) {
+  public ShmDouble(NamespaceView ns, String name, Cell cell) {
     super(ns, name, Kind.DOUBLE);
-    this.buf = file.buffer;
+    this.buf = cell.buf;
+    this.at = cell.body;
   }
 
   @Override public double get() {
     checkOpen();
-    return Double.longBitsToDouble((long) Mem.LONG.getAcquire(buf, AT));
+    return Double.longBitsToDouble((long) Mem.LONG.getAcquire(buf, at));
   }
 
   @Override public void set(double v) {
     checkOpen();
-    Mem.LONG.setRelease(buf, AT, Double.doubleToRawLongBits(v));
+    Mem.LONG.setRelease(buf, at, Double.doubleToRawLongBits(v));
   }
 
   @Override public double getAndAdd(double d) {
@@ -41,15 +43,15 @@ public final class ShmDouble extends ShmHandle implements SharedDouble {
 
   @Override public boolean compareAndSet(double expect, double update) {
     checkOpen();
-    return Mem.LONG.compareAndSet(buf, AT, Double.doubleToRawLongBits(expect), Double.doubleToRawLongBits(update));
+    return Mem.LONG.compareAndSet(buf, at, Double.doubleToRawLongBits(expect), Double.doubleToRawLongBits(update));
   }
 
   @Override public double updateAndGet(DoubleUnaryOperator f) {
     checkOpen();
     for (;;) {
-      long prev = (long) Mem.LONG.getAcquire(buf, AT);
+      long prev = (long) Mem.LONG.getAcquire(buf, at);
       double next = f.applyAsDouble(Double.longBitsToDouble(prev));
-      if (Mem.LONG.compareAndSet(buf, AT, prev, Double.doubleToRawLongBits(next))) {
+      if (Mem.LONG.compareAndSet(buf, at, prev, Double.doubleToRawLongBits(next))) {
         return next;
       }
     }
@@ -58,9 +60,9 @@ public final class ShmDouble extends ShmHandle implements SharedDouble {
   @Override public double getAndUpdate(DoubleUnaryOperator f) {
     checkOpen();
     for (;;) {
-      long prev = (long) Mem.LONG.getAcquire(buf, AT);
+      long prev = (long) Mem.LONG.getAcquire(buf, at);
       double prevValue = Double.longBitsToDouble(prev);
-      if (Mem.LONG.compareAndSet(buf, AT, prev, Double.doubleToRawLongBits(f.applyAsDouble(prevValue)))) {
+      if (Mem.LONG.compareAndSet(buf, at, prev, Double.doubleToRawLongBits(f.applyAsDouble(prevValue)))) {
         return prevValue;
       }
     }
@@ -68,7 +70,7 @@ public final class ShmDouble extends ShmHandle implements SharedDouble {
 
   @Override public double getAndSet(double v) {
     checkOpen();
-    return Double.longBitsToDouble((long) Mem.LONG.getAndSet(buf, AT, Double.doubleToRawLongBits(v)));
+    return Double.longBitsToDouble((long) Mem.LONG.getAndSet(buf, at, Double.doubleToRawLongBits(v)));
   }
 
   @Override public IpcLock getLock() {

@@ -4,44 +4,46 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.SharedInt;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.shm.format.Cell;
 import dev.ipckit.shm.format.Kind;
-import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
 import java.nio.ByteBuffer;
 import java.util.function.IntUnaryOperator;
 
 /**
- * {@link SharedInt} on a mapped file: {@code get} is getAcquire, {@code set} setRelease, the updates are
- * volatile getAndAdd / compareAndSet on the word at {@link ValueDescriptor#ELEMENTS_OFFSET}.
+ * {@link SharedInt} in shared memory: {@code get} is getAcquire, {@code set} setRelease, the updates are
+ * volatile getAndAdd / compareAndSet on the first word of its {@link Cell} (a file of its own or a slab slot).
  */
 public final class ShmInt extends ShmHandle implements SharedInt {
   private static final long serialVersionUID = 1L;
-  private static final int AT = ValueDescriptor.ELEMENTS_OFFSET;
   private final transient ByteBuffer buf;
+  /** The offset of the value's word in {@link #buf}. */
+  private final transient int at;
 
-  public ShmInt(NamespaceView ns, String name, MappedFile file) {
+  public ShmInt(NamespaceView ns, String name, Cell cell) {
     super(ns, name, Kind.INT);
-    this.buf = file.buffer;
+    this.buf = cell.buf;
+    this.at = cell.body;
   }
 
   @Override public int get() {
     checkOpen();
-    return (int) Mem.INT.getAcquire(buf, AT);
+    return (int) Mem.INT.getAcquire(buf, at);
   }
 
   @Override public void set(int v) {
     checkOpen();
-    Mem.INT.setRelease(buf, AT, v);
+    Mem.INT.setRelease(buf, at, v);
   }
 
   @Override public int getAndAdd(int d) {
     checkOpen();
-    return (int) Mem.INT.getAndAdd(buf, AT, d);
+    return (int) Mem.INT.getAndAdd(buf, at, d);
   }
 
   @Override public boolean compareAndSet(int expect, int update) {
     checkOpen();
-    return Mem.INT.compareAndSet(buf, AT, expect, update);
+    return Mem.INT.compareAndSet(buf, at, expect, update);
   }
 
   @Override public int updateAndGet(IntUnaryOperator f) {
@@ -64,7 +66,7 @@ public final class ShmInt extends ShmHandle implements SharedInt {
 
   @Override public int getAndSet(int v) {
     checkOpen();
-    return (int) Mem.INT.getAndSet(buf, AT, v);
+    return (int) Mem.INT.getAndSet(buf, at, v);
   }
 
   @Override public IpcLock getLock() {

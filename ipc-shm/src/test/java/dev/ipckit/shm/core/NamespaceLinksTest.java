@@ -1,14 +1,7 @@
 package dev.ipckit.shm.core;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcException;
-import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
@@ -26,6 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The library never follows a symbolic link in its own paths: a link planted where a namespace file, the bell or
@@ -56,13 +55,16 @@ class NamespaceLinksTest {
    * Reproduced: {@code .bell} is opened with create-if-missing on the first ring; a link planted there had byte 0
    * of its target overwritten.
    */
+  /** A value whose name is too long for a slab slot: a file of its own. */
+  private static final String V = "v-a-name-too-long-for-a-slab-slot-so-a-file-of-its-own";
+
   @Test
   void aBellPlantedAsALinkIsNotFollowed() throws Exception {
     Files.createSymbolicLink(ns.resolve(Bell.FILE_NAME), target);
     try (Ipc ipc = Ipc.open(ns)) {
       ShmEvent event = (ShmEvent) ipc.event("e");
       // a waiter announced in the event's sleep word: the next change rings the bell
-      Mem.LONG.setVolatile(event.buffer(), FileHeader.SLEEP_OFFSET, System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+      Mem.LONG.setVolatile(event.buffer(), event.sleepAt(), System.nanoTime() + TimeUnit.HOURS.toNanos(1));
       long rings = Bell.rings();
       event.set();
       assertEquals(rings, Bell.rings(), "refused: no ring through the link");
@@ -109,13 +111,13 @@ class NamespaceLinksTest {
   @Test
   void aNamespaceFileWithAnotherModeIsRefused() throws IOException {
     try (Ipc ipc = Ipc.open(ns)) {
-      ipc.sharedLong("v", 1);
+      ipc.sharedLong(V, 1);
     }
-    Files.setPosixFilePermissions(ns.resolve("v"), java.nio.file.attribute.PosixFilePermissions.fromString(
+    Files.setPosixFilePermissions(ns.resolve(V), java.nio.file.attribute.PosixFilePermissions.fromString(
         "rw-rw-rw-"));
     try (Ipc ipc = Ipc.open(ns)) {
-      IpcException e = assertThrows(IpcException.class, () -> ipc.sharedLong("v", 0));
-      assertTrue(e.getMessage().startsWith(ns.resolve("v") + " has mode rw-rw-rw-; "), e.getMessage());
+      IpcException e = assertThrows(IpcException.class, () -> ipc.sharedLong(V, 0));
+      assertTrue(e.getMessage().startsWith(ns.resolve(V) + " has mode rw-rw-rw-; "), e.getMessage());
     }
   }
 
@@ -124,12 +126,12 @@ class NamespaceLinksTest {
     OtherUser.assumeRoot();
     int other = OtherUser.uid();
     try (Ipc ipc = Ipc.open(ns)) {
-      ipc.sharedLong("v", 1);
+      ipc.sharedLong(V, 1);
     }
-    Files.setAttribute(ns.resolve("v"), "unix:uid", other, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(ns.resolve(V), "unix:uid", other, LinkOption.NOFOLLOW_LINKS);
     try (Ipc ipc = Ipc.open(ns)) {
-      IpcException e = assertThrows(IpcException.class, () -> ipc.sharedLong("v", 0));
-      assertTrue(e.getMessage().startsWith(ns.resolve("v") + " is owned by uid " + other + "; "), e.getMessage());
+      IpcException e = assertThrows(IpcException.class, () -> ipc.sharedLong(V, 0));
+      assertTrue(e.getMessage().startsWith(ns.resolve(V) + " is owned by uid " + other + "; "), e.getMessage());
     }
   }
 
@@ -146,7 +148,7 @@ class NamespaceLinksTest {
       IpcException e = assertThrows(IpcException.class, () -> ipc.sharedLong("after", 1));
       assertTrue(e.getMessage().startsWith("the namespace directory " + ns + " was replaced"), e.getMessage());
       assertFalse(Files.exists(ns.resolve("after"), LinkOption.NOFOLLOW_LINKS));
-      assertTrue(Files.exists(moved.resolve("before")));
+      assertTrue(Files.exists(moved.resolve(".slab-0000")), "the slab, and what is in it, stayed with the directory");
     }
   }
 

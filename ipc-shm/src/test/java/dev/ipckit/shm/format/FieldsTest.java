@@ -27,14 +27,18 @@ class FieldsTest {
     return b;
   }
 
+  /** Names too long for a slab slot: objects with files of their own, whose words these tests read. */
+  private static final String L = "l-a-name-too-long-for-a-slab-slot-so-a-file-of-its-own";
+  private static final String V = "v-a-name-too-long-for-a-slab-slot-so-a-file-of-its-own";
+
   @Test
   void aHeldLockShowsItsOwnerAndAValueItsValue() throws IOException {
     try (Ipc ipc = Ipc.temp()) {
-      IpcLock lock = ipc.lock("l");
-      SharedLong v = ipc.sharedLong("v", 42);
+      IpcLock lock = ipc.lock(L);
+      SharedLong v = ipc.sharedLong(V, 42);
       lock.lock();
       try {
-        Fields f = LockDescriptor.decode(copy(ipc, "l", Integer.MAX_VALUE));
+        Fields f = LockDescriptor.decode(copy(ipc, L, Integer.MAX_VALUE));
         assertEquals(FileHeader.MAGIC, f.get("magic"));
         assertEquals((long) Kind.LOCK.code(), f.get("kind"));
         assertNotEquals(0L, f.get("owner"), "held: the owner word holds a token");
@@ -42,8 +46,8 @@ class FieldsTest {
       } finally {
         lock.unlock();
       }
-      assertEquals(0L, LockDescriptor.decode(copy(ipc, "l", Integer.MAX_VALUE)).get("owner"));
-      assertEquals(42L, ValueDescriptor.decode(copy(ipc, "v", Integer.MAX_VALUE), false).get("value"));
+      assertEquals(0L, LockDescriptor.decode(copy(ipc, L, Integer.MAX_VALUE)).get("owner"));
+      assertEquals(42L, ValueDescriptor.decode(copy(ipc, V, Integer.MAX_VALUE), false).get("value"));
       assertEquals(v.get(), 42L);
     }
   }
@@ -51,8 +55,8 @@ class FieldsTest {
   @Test
   void aTruncatedFileReportsMissingFieldsInsteadOfReadingPastItsEnd() throws IOException {
     try (Ipc ipc = Ipc.temp()) {
-      ipc.lock("l");
-      Fields f = LockDescriptor.decode(copy(ipc, "l", FileHeader.LENGTH + 4));
+      ipc.lock(L);
+      Fields f = LockDescriptor.decode(copy(ipc, L, FileHeader.LENGTH + 4));
       assertEquals(FileHeader.MAGIC, f.get("magic"));
       assertNull(f.get("owner"), "the owner word lies past the end");
       assertNull(f.get("signals"));

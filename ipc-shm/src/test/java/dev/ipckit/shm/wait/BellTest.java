@@ -1,10 +1,5 @@
 package dev.ipckit.shm.wait;
 
-import static dev.ipckit.testkit.Children.START;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcEvent;
 import dev.ipckit.IpcProcess;
@@ -21,6 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.ipckit.testkit.Children.START;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The bell wakes waiters parked for an hour, in this JVM and in another: only a ring (an inotify event on the
@@ -39,7 +39,7 @@ class BellTest {
       ShmEvent event = (ShmEvent) ipc.event("e");
       assertTrue(new Bell(ns.dir()).listen(), "inotify is available on Linux");
       Thread sleeper = new Thread(() -> {
-        Bell.announce(event.buffer(), FileHeader.SLEEP_OFFSET, AN_HOUR);
+        Bell.announce(event.buffer(), event.sleepAt(), AN_HOUR);
         Doorbell.parkNanos(AN_HOUR);
       }, "sleeper");
       sleeper.start();
@@ -47,7 +47,7 @@ class BellTest {
       event.set();                                // finds the announcement and rings
       sleeper.join(START.toMillis());
       assertFalse(sleeper.isAlive(), "the ring must end an hour's park");
-      assertFalse(Bell.claimRing(event.buffer(), FileHeader.SLEEP_OFFSET), "the ring cleared the announcement");
+      assertFalse(Bell.claimRing(event.buffer(), event.sleepAt()), "the ring cleared the announcement");
     }
   }
 
@@ -72,7 +72,7 @@ class BellTest {
         }
         event.set();                              // rings while the announcement stands
         event.clear();
-        Bell.announce(((ShmEvent) event).buffer(), FileHeader.SLEEP_OFFSET, AN_HOUR); // the child may not
+        Bell.announce(((ShmEvent) event).buffer(), ((ShmEvent) event).sleepAt(), AN_HOUR); // the child may not
         // have parked yet when the first ring came: announce again on its behalf so the next set rings
         return false;
       });
@@ -93,7 +93,7 @@ class BellTest {
       }, "waiter");
       waiter.start();
       java.nio.ByteBuffer buf = event.buffer();
-      int at = FileHeader.SLEEP_OFFSET;
+      int at = event.sleepAt();
       Await.until("the waiter to announce a long park", START,
           () -> (long) Mem.LONG.getVolatile(buf, at) != 0L);
       long rings = Bell.rings();

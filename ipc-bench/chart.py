@@ -16,7 +16,7 @@ JMH_OPTS = os.environ.get('CHART_JMH', '-f 1 -wi 1 -i 2 -w 1s -r 1s').split()
 
 # (benchmark regex, extra JMH args): each run once
 JMH_RUNS = [
-    (r'CounterBenchmark\.(incrementAndGet|lock)$', []),
+    (r'CounterBenchmark\.(incrementAndGet|lock)$', ['-p', 'layout=slab']),
     (r'PipeBenchmark\.(oneWay|roundTrip)$', ['-p', 'duplex=true']),
     (r'ChronicleQueuePeerBenchmark\.(oneWay|roundTrip)$', []),
     (r'QueueThroughputBenchmark\.oneToOne$', ['-p', 'impl=IpcQueue', '-p', 'size=64']),

@@ -293,15 +293,25 @@ public final class Slab {
     long s;
     long postHead;
     long postNext;
-    if (head != 0L && head - 1 < next) {
+    if (head != 0L) {
       s = head - 1;
+      if (s < 0 || s >= next || SlabLayout.statusOf(meta(s, SlabLayout.M_STATE)) != SlabLayout.FREE) {
+        throw new IpcException("the slab of " + dir + " is damaged: its free list starts at slot " + s + ", which is"
+            + (s < 0 || s >= next ? " past the " + next + " slots in use" : " not free"));
+      }
       postHead = meta(s, SlabLayout.M_NEXT);
       postNext = next;
     } else {
       s = next;
       postHead = 0L;
       postNext = next + 1;
-      chunk(SlabLayout.chunkOf(s));                 // exists before any word says the slot is in use
+      if (s >= SlabLayout.MAX_SLOTS) {
+        throw new IpcException("the slab of " + dir + " is full: " + s + " slots");
+      }
+      int k = SlabLayout.chunkOf(s);
+      if (SlabLayout.chunkStart(k) == s) {
+        newChunk(k);                                // exists before any word says one of its slots is in use
+      }
     }
     long state = SlabLayout.state((meta(s, SlabLayout.M_STATE) >>> 32) + 1, SlabLayout.LIVE_STATUS, kind);
     long entry = SlabLayout.entry(hash, s);
@@ -722,12 +732,32 @@ public final class Slab {
     }
   }
 
-  /** Chunk {@code k}, mapped once per JVM; created if it does not exist yet. */
+  /**
+   * Chunk {@code k}, mapped once per JVM. Only chunk 0 is created here (with the slab); any other must exist, since
+   * it is made before any word names one of its slots: a missing one means a damaged word, an IpcException.
+   */
   private MappedFile chunk(int k) {
     MappedFile[] cs = chunks;
     if (k < cs.length && cs[k] != null) {
       return cs[k];
     }
+    if (k > 0 && !Files.exists(dir.resolve(SlabLayout.chunkName(k)), LinkOption.NOFOLLOW_LINKS)) {
+      throw new IpcException("the slab of " + dir + " is damaged: a word names a slot of chunk " + k + ", and "
+          + dir.resolve(SlabLayout.chunkName(k)) + " does not exist");
+    }
+    return map(k);
+  }
+
+  /** Makes chunk {@code k} (the one after the last), holding the lock. */
+  private void newChunk(int k) {
+    if (k > 0) {
+      chunk(k - 1);                                 // chunks are made in order: the one before must exist
+    }
+    map(k);
+  }
+
+  private MappedFile map(int k) {
+    MappedFile[] cs;
     synchronized (this) {
       cs = chunks;
       if (k >= cs.length) {

@@ -22,6 +22,8 @@ import java.util.List;
  * index, as a handle does, or lists them all.
  */
 public final class SlabCopy {
+  /** Slots read at once when listing. */
+  private static final int BLOCK = 4096;
   private final Path dir;
 
   /** One live object of the slab: its name, kind (null if unknown), slot and a copy of its body. */
@@ -107,11 +109,14 @@ public final class SlabCopy {
       long start = SlabLayout.chunkStart(k);
       int n = (int) Math.min(SlabLayout.chunkSlots(k), end - start);
       try (FileChannel ch = open(SlabLayout.chunkName(k))) {
-        ByteBuffer metas = read(ch, SlabLayout.META_START, n * SlabLayout.META);
-        for (int i = 0; i < n; i++) {
-          Item it = item(ch, metas, i * SlabLayout.META, start + i);
-          if (it != null) {
-            out.add(it);
+        for (int from = 0; from < n; from += BLOCK) {
+          int count = Math.min(BLOCK, n - from);
+          ByteBuffer slots = read(ch, SlabLayout.META_START + (long) from * SlabLayout.SLOT, count * SlabLayout.SLOT);
+          for (int i = 0; i < count; i++) {
+            Item it = item(ch, slots, i * SlabLayout.SLOT + Cell.BODY, start + from + i);
+            if (it != null) {
+              out.add(it);
+            }
           }
         }
       } catch (NoSuchFileException e) {

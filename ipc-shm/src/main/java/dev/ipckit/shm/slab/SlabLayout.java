@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  *       #FIRST_SLOTS} slots, each next one twice as many up to 2<sup>20</sup>, then 2<sup>20</sup> each; a million
  *       objects take 13 chunks. A chunk is made complete (as every file: written under a temporary name, then
  *       hard-linked) before any word says one of its slots is in use, and never changes size, so a mapping never
- *       goes stale. After the header, chunk 0 holds the control block (below); every chunk then holds its slots'
- *       meta records, then their bodies.
+ *       goes stale. After the header, chunk 0 holds the control block (below); every chunk then holds its slots,
+ *       128 bytes each: the body, then the meta record.
  *   <li>{@code .slab-index-G}, generation G of the name index ({@link Kind#SLAB_INDEX}, arg0 = G, arg1 = its
  *       buckets, a power of two): 8-byte buckets, each {@link #EMPTY}, a {@link #TOMBSTONE}, or {@code hash << 32 |
  *       slot + 1}. It is kept at most half full (tombstones included) by building generation G+1, four times the
@@ -28,15 +28,16 @@ import java.util.function.Consumer;
  *
  * <h2>A slot</h2>
  * <pre>
- *  meta record (64 bytes, read-mostly)             body (64 bytes, the object's own cache line)
- *   0  state: generation &lt;&lt; 32 | status &lt;&lt; 8 | kind    0  the kind's words: a value; a lock's owner,
- *   8  hash (int), name length (int);                    takeovers and signals; an event's flag
- *      a free slot's next free slot + 1 instead      56  the sleep word of the object's waiters
- *  16  the name: ASCII, zero-padded, at most {@value #MAX_NAME_BYTES}
+ *  body (64 bytes, the object's own cache line)     meta record (64 bytes, read-mostly)
+ *   0  the kind's words: a value; a lock's owner,     64  state: generation &lt;&lt; 32 | status &lt;&lt; 8 | kind
+ *      takeovers and signals; an event's flag         72  hash (int), name length (int);
+ *  56  the sleep word of the object's waiters             a free slot's next free slot + 1 instead
+ *                                                     80  the name: ASCII, zero-padded, at most {@value #MAX_NAME_BYTES}
  * </pre>
- * Meta records and bodies are in two runs, so an object's hot line holds nothing but its own words: two counters
- * never share a line, and listing names never touches one. 128 bytes of {@code /dev/shm} per object, where a file
- * of its own costs a 4 KiB page and a mapping.
+ * An object's hot line holds nothing but its own words, and it is paired (the 128-byte unit that the adjacent-line
+ * prefetcher of x86 cores fetches together) with its own read-mostly meta record, never with another object's
+ * body, so two hot counters in neighbouring slots are never in one such unit. 128 bytes of {@code
+ * /dev/shm} per object, where a file of its own costs a 4 KiB page and a mapping.
  *
  * <h2>Creating, removing, dying</h2>
  * Lookups take no lock. Creating and removing hold the slab's lock ({@link #LOCK}, an owner word taken over from a
@@ -70,6 +71,8 @@ public final class SlabLayout {
   /** Where the meta records of a chunk start: after its header and (chunk 0) the control block. */
   static final int META_START = 4096;
   static final int META = 64;
+  /** Bytes of one slot: its body, then its meta record, one aligned 128-byte pair of cache lines. */
+  static final int SLOT = Cell.BODY + META;
 
   // control block, in chunk 0
   static final int LOCK = FileHeader.LENGTH;
@@ -168,12 +171,11 @@ public final class SlabLayout {
   }
 
   static int metaOffset(long s) {
-    return META_START + (int) (s - chunkStart(chunkOf(s))) * META;
+    return bodyOffset(s) + Cell.BODY;
   }
 
   static int bodyOffset(long s) {
-    int k = chunkOf(s);
-    return META_START + chunkSlots(k) * META + (int) (s - chunkStart(k)) * Cell.BODY;
+    return META_START + (int) (s - chunkStart(chunkOf(s))) * SLOT;
   }
 
   static int bucketOffset(int i) {
@@ -199,7 +201,7 @@ public final class SlabLayout {
 
   static MappedFile.Spec chunkSpec(int k) {
     long slots = chunkSlots(k);
-    return MappedFile.spec(Kind.SLAB, k, slots, META_START - FileHeader.LENGTH + slots * (META + Cell.BODY), null);
+    return MappedFile.spec(Kind.SLAB, k, slots, META_START - FileHeader.LENGTH + slots * SLOT, null);
   }
 
   static MappedFile.Spec indexSpec(long generation, int buckets, Consumer<ByteBuffer> init) {

@@ -282,12 +282,39 @@ class SlabTest {
       dev.ipckit.IpcException e = assertThrows(dev.ipckit.IpcException.class, () -> ipc.sharedLong("d", 0));
       assertEquals("the slab of " + ipc.dir() + " is damaged: its journal holds op 99", e.getMessage());
     }
+    // the journal cleared again; a free list that starts at a live slot, then a next fresh slot far past the last
+    // chunk: refused, never handed out or made
+    writeLong(dir.resolve(SlabLayout.chunkName(0)), SlabLayout.J_OP, 0);
+    writeLong(dir.resolve(SlabLayout.chunkName(0)), SlabLayout.FREE_HEAD, 1);     // slot 0: "a", live
+    try (Ipc ipc = Ipc.open(dir)) {
+      dev.ipckit.IpcException e = assertThrows(dev.ipckit.IpcException.class, () -> ipc.sharedLong("d", 0));
+      assertEquals("the slab of " + ipc.dir() + " is damaged: its free list starts at slot 0, which is not free",
+          e.getMessage());
+      assertEquals(1, ipc.sharedLong("a", 0).get(), "and \"a\" is untouched");
+    }
+    writeLong(dir.resolve(SlabLayout.chunkName(0)), SlabLayout.FREE_HEAD, 0);
+    writeLong(dir.resolve(SlabLayout.chunkName(0)), SlabLayout.NEXT_FRESH, SlabLayout.chunkStart(9));
+    try (Ipc ipc = Ipc.open(dir)) {
+      dev.ipckit.IpcException e = assertThrows(dev.ipckit.IpcException.class, () -> ipc.sharedLong("d", 0));
+      assertTrue(e.getMessage().startsWith("the slab of " + ipc.dir() + " is damaged: a word names a slot of chunk 8"),
+          e.getMessage());
+      assertFalse(Files.exists(dir.resolve(SlabLayout.chunkName(9))), "no chunk made past the damage");
+    }
     // a chunk that is not one: the usual refusal naming the file
     Files.write(dir.resolve(SlabLayout.chunkName(0)), new byte[4096]);
     try (Ipc ipc = Ipc.open(dir)) {
       dev.ipckit.IpcException e = assertThrows(dev.ipckit.IpcException.class, () -> ipc.sharedLong("a", 0));
       assertTrue(e.getMessage().startsWith(dir.resolve(SlabLayout.chunkName(0)) + " is not an ipckit file"),
           e.getMessage());
+    }
+  }
+
+  private static void writeLong(Path file, int at, long value) throws Exception {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer v = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+      v.putLong(0, value);
+      ch.write(v, at);
     }
   }
 

@@ -44,7 +44,7 @@ import java.util.function.Predicate;
  * holds nothing leaves no trace to see: its mapping outlives the unlink.
  */
 final class NamespaceObjects {
-  /** How much of a file's start {@link ShmNamespace.Core#snapshot} copies: every owner word lies in it. */
+  /** How much of a file's start {@link NamespaceCore#snapshot} copies: every owner word lies in it. */
   static final int SNAPSHOT_BYTES = 4096;
   /** The suffix of a value's lock file (see {@link ShmNamespace#valueLock}). */
   private static final String VALUE_LOCK = "@lock";
@@ -74,7 +74,7 @@ final class NamespaceObjects {
   }
 
   /** The object names of {@code core}'s namespace: its objects' files and its slab's live objects, sorted. */
-  static SortedSet<String> names(ShmNamespace.Core core) {
+  static SortedSet<String> names(NamespaceCore core) {
     SortedSet<String> out = new TreeSet<>(names(core.dir));
     Slab slab = core.slabIfExists();
     if (slab != null) {
@@ -123,7 +123,7 @@ final class NamespaceObjects {
    * class comment), and forgets this JVM's mappings of them; true if it existed. Holds the core's lock throughout,
    * so no thread of this JVM opens a file of the object meanwhile.
    */
-  static boolean remove(ShmNamespace.Core core, String name) {
+  static boolean remove(NamespaceCore core, String name) {
     synchronized (core) {
       Slab slab = core.slabIfExists();
       Cell small = slab != null && Slab.fits(name) ? slab.cellOf(name) : null;
@@ -162,7 +162,7 @@ final class NamespaceObjects {
    * use; as {@link #remove} for a file. The slot is marked removed first and the handles registered here are looked
    * for after, so a handle opened meanwhile is either found here or finds the removal itself.
    */
-  private static boolean removeSmall(ShmNamespace.Core core, Slab slab, String name, Cell cell) {
+  private static boolean removeSmall(NamespaceCore core, Slab slab, String name, Cell cell) {
     Kind kind = Slab.kindOf(cell.stamp);
     String what = (kind == null ? "object" : kind.label()) + " \"" + name + "\" in " + core.dir;
     List<ShmHandle> open = ShmNamespace.openHandles(core, name::equals);
@@ -190,7 +190,7 @@ final class NamespaceObjects {
       b -> LockDescriptor.body(new Fields(c.buf), c.body), "owner", "holds it");
 
   /** Throws IllegalStateException when the value lock of {@code name} (slot or file) is held by a live process. */
-  private static void checkValueLock(ShmNamespace.Core core, Slab slab, String name, String what) {
+  private static void checkValueLock(NamespaceCore core, Slab slab, String name, String what) {
     String lockName = name + VALUE_LOCK;
     Cell small = slab != null && Slab.fits(lockName) ? slab.cellOf(lockName) : null;
     what = what + " (its lock " + lockName + ")";

@@ -19,7 +19,6 @@ import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
 import dev.ipckit.shm.buffer.ShmBuffer;
-import dev.ipckit.shm.core.Leftovers;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.core.TempNamespaces;
@@ -29,7 +28,6 @@ import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.SafeFiles;
 import dev.ipckit.shm.liveness.Liveness;
-import dev.ipckit.shm.liveness.Registry;
 import dev.ipckit.shm.lock.LockState;
 import dev.ipckit.shm.lock.ShmFileLock;
 import dev.ipckit.shm.lock.ShmLock;
@@ -48,14 +46,11 @@ import dev.ipckit.shm.value.ShmInt;
 import dev.ipckit.shm.value.ShmIntArray;
 import dev.ipckit.shm.value.ShmLong;
 import dev.ipckit.shm.value.ShmLongArray;
-import dev.ipckit.shm.wait.Bell;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.spi.HandleRef;
 import dev.ipckit.spi.Namespace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,7 +66,7 @@ import java.util.function.Predicate;
 /**
  * One open namespace of the shared-memory backend (one per {@link dev.ipckit.Ipc} instance).
  *
- * <p>All instances of one directory in a JVM share a {@link Core}: one registry slot (one process identity),
+ * <p>All instances of one directory in a JVM share a {@link NamespaceCore}: one registry slot (one process identity),
  * one mapping per object file and one {@link Slab} (its chunks mapped once), one {@link LockState} per lock (so that threads of the JVM agree on who holds
  * it) and one channel per file-lock file. The core is released, and the process leaves the registry, when the
  * last instance closes.
@@ -83,9 +78,9 @@ public final class ShmNamespace implements Namespace, NamespaceView {
    * The namespaces this JVM has open, by their directory's file key (device and inode): a second path to the same
    * directory (a symlink, a bind mount) finds the same core, so the JVM never opens a namespace's files twice.
    */
-  private static final Map<Object, Core> CORES = new HashMap<>();
+  private static final Map<Object, NamespaceCore> CORES = new HashMap<>();
 
-  private final Core core;
+  private final NamespaceCore core;
   private final boolean temp;
   /**
    * The handles to close with this namespace: all of them, or (attached) only those still reachable, so that a
@@ -94,7 +89,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   private final Set<ShmHandle> handles;
   private boolean closed;
 
-  private ShmNamespace(Core core, boolean temp, boolean attached) {
+  private ShmNamespace(NamespaceCore core, boolean temp, boolean attached) {
     this.core = core;
     this.temp = temp;
     this.handles = attached
@@ -117,9 +112,9 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     synchronized (CORES) {
       // a directory removed and made again has another key: a new core, while the old one keeps serving only the
       // handles it gave out
-      Core c = CORES.get(key);
+      NamespaceCore c = CORES.get(key);
       if (c == null) {
-        c = new Core(dir, key);
+        c = new NamespaceCore(dir, key);
         CORES.put(key, c);
       }
       c.refs++;
@@ -144,7 +139,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
       if (key != null && CORES.containsKey(key)) {
         return true;
       }
-      for (Core c : CORES.values()) {
+      for (NamespaceCore c : CORES.values()) {
         if (c.dir.equals(dir)) {
           return true;
         }
@@ -398,7 +393,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
    * The open handles, of every instance of {@code core}'s directory in this JVM, whose names {@code names} accepts.
    * An attached instance counts only the handles still reachable.
    */
-  static List<ShmHandle> openHandles(Core core, Predicate<String> names) {
+  static List<ShmHandle> openHandles(NamespaceCore core, Predicate<String> names) {
     List<ShmNamespace> all;
     synchronized (CORES) {
       all = new ArrayList<>(core.instances);
@@ -417,7 +412,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   }
 
   /** Closes, as a namespace close does, the open handles that {@link #openHandles} finds; each is forgotten. */
-  static void closeHandles(Core core, Predicate<String> names) {
+  static void closeHandles(NamespaceCore core, Predicate<String> names) {
     for (ShmHandle h : openHandles(core, names)) {
       h.ns.untrack(h);
       h.closeByNamespace();
@@ -468,67 +463,12 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   }
 
   @Override
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public Object reopen(HandleRef ref) {
-    Kind kind;
-    try {
-      kind = Kind.valueOf(ref.kind());
-    } catch (IllegalArgumentException e) {
-      throw new IpcException("a handle of unknown kind \"" + ref.kind() + "\" for \"" + ref.name() + "\" in "
-          + ref.dir() + ": is the sender a newer ipckit?");
-    }
-    String n = checkReopenName(kind, ref);
-    if (!core.exists(n)) {
-      // never create on reopen: a fresh zero value would silently stand in for the sender's object
-      throw new IpcException("cannot reopen " + kind.label() + " \"" + n + "\": " + core.dir.resolve(n)
-          + " does not exist (was its namespace closed or removed?)");
-    }
-    int arg = (int) ref.arg();
-    switch (kind) {
-      case INT: return sharedInt(n, 0);
-      case LONG: return sharedLong(n, 0);
-      case DOUBLE: return sharedDouble(n, 0);
-      case INT_ARRAY: return intArray(n, arg);
-      case LONG_ARRAY: return longArray(n, arg);
-      case DOUBLE_ARRAY: return doubleArray(n, arg);
-      case BYTE_ARRAY: return byteArray(n, arg);
-      case FLOAT_ARRAY: return floatArray(n, arg);
-      case BOOLEAN_ARRAY: return booleanArray(n, arg);
-      case BUFFER: return buffer(n, arg);
-      case LOCK: return lock(n);
-      case RLOCK: return rlock(n);
-      case FILE_LOCK: return fileLock(n);
-      case SEMAPHORE: return semaphore(n, arg);
-      case BOUNDED_SEMAPHORE: return boundedSemaphore(n, arg);
-      case EVENT: return event(n);
-      case BARRIER: return barrier(n, arg);
-      case QUEUE: return queue(n, arg, (Codec) ref.codec());
-      case PIPE: return ShmPipe.reopen(this, ref);
-      default:
-        throw new IpcException("a handle of kind " + kind + " cannot be reopened");
-    }
+    return Reopen.reopen(this, core, ref);
   }
 
   /** The suffix of a value's internal lock ({@link #valueLock}): no user name can end in it. */
-  private static final String VALUE_LOCK_SUFFIX = "@lock";
-
-  /**
-   * A deserialized handle's name, checked by the rules of {@link dev.ipckit.Ipc#checkName} (and the internal
-   * {@code value@lock} form of an rlock) before any file is touched: a crafted handle naming {@code .registry}, a
-   * liveness file or {@code ../x} is refused, never opened.
-   */
-  private String checkReopenName(Kind kind, HandleRef ref) {
-    String n = ref.name();
-    String user = n != null && kind == Kind.RLOCK && n.endsWith(VALUE_LOCK_SUFFIX)
-        ? n.substring(0, n.length() - VALUE_LOCK_SUFFIX.length()) : n;
-    try {
-      dev.ipckit.Ipc.checkName(user);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IpcException("refused to reopen a " + kind.label() + " handle for " + core.dir + ": its name is"
-          + " not one this library makes (" + e.getMessage() + ")", e);
-    }
-    return n;
-  }
+  static final String VALUE_LOCK_SUFFIX = "@lock";
 
   @Override
   public void close() {
@@ -584,151 +524,6 @@ public final class ShmNamespace implements Namespace, NamespaceView {
       return SafeFiles.fileKey(dir);
     } catch (IOException e) {
       throw new IpcException("cannot read the namespace directory " + dir + ": " + e, e);
-    }
-  }
-
-  /** What the JVM holds for one namespace directory. */
-  static final class Core {
-    final Path dir;
-    /** {@link #directoryKey} when opened. */
-    final Object dirKey;
-    final Registry registry;
-    final Map<String, MappedFile> files = new HashMap<>();
-    final Map<String, Object> shared = new HashMap<>();
-    final List<java.io.Closeable> closeables = new ArrayList<>();
-    final Bell bell;
-    private volatile Slab slab;
-    int refs;
-    /** The open instances of this directory in the JVM (guarded by {@code CORES}): whose handles are open here. */
-    final Set<ShmNamespace> instances = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-
-    Core(Path dir, Object dirKey) {
-      this.dir = dir;
-      this.dirKey = dirKey;
-      Leftovers.sweep(dir);                        // what killed creators left, before this JVM adds its own
-      this.registry = new Registry(dir);
-      this.bell = new Bell(dir);
-    }
-
-    synchronized MappedFile file(String name, MappedFile.Spec spec) {
-      MappedFile f = files.get(name);
-      if (f != null) {
-        // already mapped here: the header cannot have changed, check the caller's expectations against it
-        MappedFile.checkFits(f.path, f.kind, f.arg0, f.arg1, spec);
-        return f;
-      }
-      checkNotInSlab(name, spec);
-      f = MappedFile.openOrCreate(dir, dirKey, name, spec);
-      checkNotInSlab(name, spec);              // made meanwhile: the slab's creator checks for our file after
-      files.put(name, f);
-      return f;
-    }
-
-    /** IllegalArgumentException when {@code name} is an object of the slab (a file made for it is never used). */
-    private void checkNotInSlab(String name, MappedFile.Spec spec) {
-      checkNotInSlab(name, spec.kind());
-    }
-
-    /** IllegalArgumentException when {@code name} is an object of the slab, not the {@code kind} asked for. */
-    void checkNotInSlab(String name, Kind kind) {
-      if (!Slab.fits(name)) {
-        return;
-      }
-      Slab s = slabIfExists();
-      long state = s == null ? 0L : s.stateOf(name);
-      if (state != 0L) {
-        Kind found = Slab.kindOf(state);
-        throw new IllegalArgumentException("\"" + name + "\" in " + dir + " is a " + (found == null ? "slab object"
-            : found.label()) + ", not a " + kind.label());
-      }
-    }
-
-    /** The slab, opened (or created empty) on first use. */
-    Slab slab() {
-      Slab s = slab;
-      if (s == null) {
-        synchronized (this) {
-          s = slab;
-          if (s == null) {
-            s = Slab.open(dir, dirKey, registry, registry::othersAlive);
-            slab = s;
-          }
-        }
-      }
-      return s;
-    }
-
-    /** The slab if the namespace has one, else null (nothing is created). */
-    Slab slabIfExists() {
-      Slab s = slab;
-      return s != null ? s : Slab.exists(dir) ? slab() : null;
-    }
-
-    /** The words of a small object: a slot of the slab, or a file of its own when its name is too long for one. */
-    Cell small(String name, Kind kind, Consumer<Cell> init) {
-      if (Slab.fits(name)) {
-        Cell c = slab().open(name, kind, init);
-        if (c != null) {
-          return c;
-        }
-        // a file of that name: opened, and checked, as the file it is (another kind, foreign, damaged)
-      }
-      return Cell.ofFile(file(name, MappedFile.spec(kind, 0, 0, Cell.BODY,
-          init == null ? null : b -> init.accept(Cell.ofFile(b)))));
-    }
-
-    /** True while the slot behind {@code c} holds what it held when {@code c} was made (a file's cell: always). */
-    boolean current(Cell c) {
-      return c.slot < 0 || slab().current(c);
-    }
-
-    /** True when the object {@code name} exists: a file of that name, or a live slot. */
-    boolean exists(String name) {
-      if (Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-        return true;
-      }
-      Slab s = Slab.fits(name) ? slabIfExists() : null;
-      return s != null && s.find(name) >= 0;
-    }
-
-    /**
-     * The words of the file {@code fileName} for a read-only decoder: its mapping when this JVM has it mapped (no
-     * descriptor is opened, so no kernel lock this JVM holds on it is dropped), else a copy of its first {@link
-     * NamespaceObjects#SNAPSHOT_BYTES} bytes; null if there is no such file.
-     */
-    synchronized ByteBuffer snapshot(String fileName) {
-      MappedFile f = files.get(fileName);
-      return f != null ? f.buffer : MappedFile.copyOf(dir.resolve(fileName), NamespaceObjects.SNAPSHOT_BYTES);
-    }
-
-    /**
-     * Forgets what this JVM keeps of the object {@code name} and its side files {@code name@...}: their mappings
-     * and JVM-wide states, so that opening the name again maps the file then on disk.
-     */
-    synchronized void forget(String name) {
-      Predicate<String> ofObject = NamespaceObjects.fileOf(name);
-      files.keySet().removeIf(ofObject);
-      // shared states are keyed "KIND/name" or "KIND/name/part"
-      shared.keySet().removeIf(k -> {
-        int slash = k.indexOf('/');
-        int end = k.indexOf('/', slash + 1);
-        return ofObject.test(k.substring(slash + 1, end < 0 ? k.length() : end));
-      });
-    }
-
-    void close() {
-      synchronized (this) {
-        for (java.io.Closeable c : closeables) {
-          try {
-            c.close();
-          } catch (IOException ignored) {
-            // closing releases; nothing more to do
-          }
-        }
-        closeables.clear();
-        bell.close();
-      }
-      registry.close();
     }
   }
 }

@@ -3,7 +3,9 @@
  * object (a value, lock, rlock or event with a name of up to 48 characters), a slot of the namespace's slab, where a
  * million of them share a few mappings ({@code slab}; {@code docs/small-objects.md}). This package holds
  * the backend's entry point ({@link dev.ipckit.shm.ShmBackend}, found by {@link java.util.ServiceLoader}) and its
- * composition root ({@code ShmNamespace}); everything else lives in one package per concern, with dependencies
+ * composition root ({@code ShmNamespace}, with what it holds per directory, {@code NamespaceCore}, listing and
+ * removing objects, {@code NamespaceObjects}, and reopening a received handle, {@code Reopen}); everything else
+ * lives in one package per concern, with dependencies
  * pointing one way:
  *
  * <pre>

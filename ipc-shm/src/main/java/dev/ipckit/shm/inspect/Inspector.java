@@ -71,7 +71,7 @@ public final class Inspector {
       try {
         for (SlabCopy.Item it : slab.items()) {
           if (!it.name.contains("@")) {
-            objects.add(small(dir, slab, it, reg, false));
+            objects.add(SmallObjects.read(dir, it, reg, false));
           }
         }
       } catch (IOException e) {
@@ -95,7 +95,7 @@ public final class Inspector {
     if (!Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
       SlabCopy slab = SlabCopy.of(dir);
       SlabCopy.Item it = slab == null ? null : slab.find(name);
-      return it == null ? null : small(dir, slab, it, reg, true);
+      return it == null ? null : SmallObjects.read(dir, it, reg, true);
     }
     return read(dir, name, reg, true);
   }
@@ -211,56 +211,6 @@ public final class Inspector {
     }
     return new ObjectInfo(name, kind.label(), size, Collections.unmodifiableMap(state),
         Collections.unmodifiableList(holders), null, withFields ? f.list() : List.of());
-  }
-
-  /** A small object of the slab: its words are its body's. */
-  private static ObjectInfo small(Path dir, SlabCopy slab, SlabCopy.Item it, Processes reg, boolean withFields) {
-    long size = SlabCopy.bytesPerObject();
-    if (it.kind == null) {
-      return new ObjectInfo(it.name, null, size, Map.of(), List.of(), "a slab object of an unknown kind (slot "
-          + it.slot + ")", List.of());
-    }
-    Map<String, Object> state = new LinkedHashMap<>();
-    List<Holder> holders = new ArrayList<>();
-    ByteBuffer b = it.body;
-    Fields f = new Fields(b);
-    switch (it.kind) {
-      case INT:
-        f.intAt("value", 0, "the int");
-        state.put("value", f.get("value"));
-        break;
-      case LONG:
-        f.longAt("value", 0, "the long");
-        state.put("value", f.get("value"));
-        break;
-      case DOUBLE:
-        f.longAt("value", 0, "the double's raw bits");
-        state.put("value", Double.longBitsToDouble(f.get("value")));
-        break;
-      case LOCK: case RLOCK:
-        LockDescriptor.body(f, 0);
-        state.put("held", f.get("owner") != 0L);
-        state.put("takeovers", f.get("takeovers"));
-        holder(holders, "holder", f.get("owner"), 0, reg);
-        break;
-      case EVENT:
-        f.longAt("state", 0, "1 when set");
-        state.put("set", f.get("state") == 1L);
-        break;
-      default:
-        return new ObjectInfo(it.name, it.kind.label(), size, Map.of(), List.of(), "a " + it.kind.label()
-            + " cannot live in the slab (slot " + it.slot + "): damaged", List.of());
-    }
-    if (it.kind == Kind.INT || it.kind == Kind.LONG || it.kind == Kind.DOUBLE) {
-      valueLock(dir, it.name, holders, reg);
-    }
-    List<Fields.Field> fields = new ArrayList<>();
-    if (withFields) {
-      fields.addAll(it.metaFields().list());         // the slot's meta record, then its body's words
-      fields.addAll(f.list());
-    }
-    return new ObjectInfo(it.name, it.kind.label(), size, Collections.unmodifiableMap(state),
-        Collections.unmodifiableList(holders), null, Collections.unmodifiableList(fields));
   }
 
   private static ObjectInfo broken(String name, long size, String why) {
@@ -412,7 +362,7 @@ public final class Inspector {
   }
 
   /** The holder of a value's lock file {@code name@lock}, when it has one and it is held. */
-  private static void valueLock(Path dir, String name, List<Holder> holders, Processes reg) {
+  static void valueLock(Path dir, String name, List<Holder> holders, Processes reg) {
     SlabCopy slab = SlabCopy.of(dir);
     try {
       SlabCopy.Item it = slab == null ? null : slab.find(name + "@lock");
@@ -447,7 +397,7 @@ public final class Inspector {
     return n;
   }
 
-  private static void holder(List<Holder> holders, String role, Long token, long count, Processes reg) {
+  static void holder(List<Holder> holders, String role, Long token, long count, Processes reg) {
     if (token != null && token != 0L) {
       holders.add(new Holder(role, token, reg.pidOf(token), reg.lifeOf(token), count));
     }

@@ -65,7 +65,7 @@ class MillionObjectsTest {
       long maps = mapsOfThisProcess() - mapsBefore;
       assertTrue(mapped < 40, mapped + " mappings for " + (LONGS + LOCKS) + " objects");
       assertTrue(maps < 200, "the process gained " + maps + " mappings");
-      Slab.Census c = NamespaceTestKit.slabOf(ipc).census();
+      Census c = NamespaceTestKit.slabOf(ipc).census();
       assertEquals(List.of(), c.problems);
       assertEquals(LONGS + LOCKS, c.live);
       System.out.printf("slab: %,d SharedLongs created at %,.0f/s, %,d locks at %,.0f/s, %d mappings, %s%n",

@@ -58,7 +58,7 @@ class SlabCrashTest {
       });
       Children.assertKilled(child, WAIT);
       Slab slab = NamespaceTestKit.slabOf(ipc);
-      Slab.Census c = slab.census();             // takes the lock over from the dead child, recovers
+      Census c = slab.census();             // takes the lock over from the dead child, recovers
       assertEquals(List.of(), c.problems, c.toString());
       assertEquals(1, c.takeovers, "the dead creator's lock was taken over");
       boolean committed = step >= SlabLayout.HALT_AFTER_COMMIT;
@@ -90,7 +90,7 @@ class SlabCrashTest {
       Children.assertKilled(child, WAIT);
       int n = made.get();
       assertTrue(n > 100, "the child made " + n + " before the rebuild");
-      Slab.Census c = NamespaceTestKit.slabOf(ipc).census();
+      Census c = NamespaceTestKit.slabOf(ipc).census();
       assertEquals(List.of(), c.problems, c.toString());
       for (int i = 0; i < n; i++) {
         assertEquals(i, ipc.sharedLong("n" + i, -1).get(), "n" + i);
@@ -145,11 +145,11 @@ class SlabCrashTest {
           Crash.kill(p);
           Children.assertKilled(p, WAIT);
         }
-        Slab.Census c = NamespaceTestKit.slabOf(ipc).census();
+        Census c = NamespaceTestKit.slabOf(ipc).census();
         assertEquals(List.of(), c.problems, "round " + round + ": " + c);
         takeovers = c.takeovers;
       }
-      Slab.Census c = NamespaceTestKit.slabOf(ipc).census();
+      Census c = NamespaceTestKit.slabOf(ipc).census();
       for (String name : c.names) {
         if (name.startsWith("s")) {
           ipc.sharedLong(name, 0).close();        // each opens, as the kind it is

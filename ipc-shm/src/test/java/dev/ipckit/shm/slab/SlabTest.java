@@ -133,7 +133,7 @@ class SlabTest {
       for (int i = 0; i < n; i++) {
         assertEquals(i, ipc.sharedLong("c" + i, -1).get(), "c" + i);
       }
-      Slab.Census c = slabOf(ipc).census();
+      Census c = slabOf(ipc).census();
       assertEquals(List.of(), c.problems);
       assertEquals(n, c.live);
       assertTrue(c.buckets >= 2L * n, "the index stays at most half full: " + c);
@@ -197,7 +197,7 @@ class SlabTest {
       }
       assertFalse(ipc.remove("v0"), "already removed");
       assertFalse(ipc.names().contains("v0"));
-      Slab.Census before = slabOf(ipc).census();
+      Census before = slabOf(ipc).census();
       assertEquals(List.of(), before.problems);
       assertEquals(100, before.removed);
       assertEquals(SlabLayout.FIRST_SLOTS, before.slots);
@@ -206,7 +206,7 @@ class SlabTest {
       for (int i = 0; i < 49; i++) {
         ipc.sharedLong("w" + i, 0);
       }
-      Slab.Census after = slabOf(ipc).census();
+      Census after = slabOf(ipc).census();
       assertEquals(List.of(), after.problems);
       assertEquals(0, after.removed);
       assertEquals(50, after.free);
@@ -228,7 +228,7 @@ class SlabTest {
       for (int i = 0; i < SlabLayout.FIRST_SLOTS + 1; i++) {
         others.open("x" + i, dev.ipckit.shm.format.Kind.LONG, null);
       }
-      Slab.Census c = others.census();
+      Census c = others.census();
       assertEquals(1, c.removed, "kept while others may hold it: " + c);
       assertNotEquals(0, c.slots);
     }

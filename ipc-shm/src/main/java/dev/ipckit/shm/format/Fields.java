@@ -39,29 +39,41 @@ public final class Fields {
   private final ByteBuffer buf;
   private final List<Field> fields = new ArrayList<>();
 
-  /** Fields of {@code buf} (a mapped file or a copy of one). */
+  /**
+   * Fields of {@code buf} (a mapped file or a copy of one). A heap buffer is read with plain reads: it is nobody's
+   * shared memory, and JDK 22 and later refuse atomic access to one.
+   */
   public Fields(ByteBuffer buf) {
     this.buf = buf;
   }
 
   /** Adds the long at {@code offset}. */
   public Fields longAt(String name, int offset, String meaning) {
-    fields.add(new Field(name, offset, fits(offset, 8) ? (Long) (long) Mem.LONG.getAcquire(buf, offset) : null,
-        meaning));
+    Long v = null;
+    if (fits(offset, 8)) {
+      v = buf.isDirect() ? (long) Mem.LONG.getAcquire(buf, offset) : buf.getLong(offset);
+    }
+    fields.add(new Field(name, offset, v, meaning));
     return this;
   }
 
   /** Adds the int at {@code offset}. */
   public Fields intAt(String name, int offset, String meaning) {
-    fields.add(new Field(name, offset, fits(offset, 4) ? (Long) (long) (int) Mem.INT.getAcquire(buf, offset) : null,
-        meaning));
+    Long v = null;
+    if (fits(offset, 4)) {
+      v = (long) (buf.isDirect() ? (int) Mem.INT.getAcquire(buf, offset) : buf.getInt(offset));
+    }
+    fields.add(new Field(name, offset, v, meaning));
     return this;
   }
 
   /** Adds the byte at {@code offset} (read through its aligned int word, which must lie in the file too). */
   public Fields byteAt(String name, int offset, String meaning) {
-    fields.add(new Field(name, offset, fits(offset & ~3, 4) ? (Long) (long) Mem.getByteAcquire(buf, offset) : null,
-        meaning));
+    Long v = null;
+    if (fits(offset & ~3, 4)) {
+      v = (long) (buf.isDirect() ? Mem.getByteAcquire(buf, offset) : buf.get(offset));
+    }
+    fields.add(new Field(name, offset, v, meaning));
     return this;
   }
 

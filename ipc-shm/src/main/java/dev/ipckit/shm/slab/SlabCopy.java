@@ -67,7 +67,7 @@ public final class SlabCopy {
   }
 
   private static ByteBuffer read(FileChannel ch, long at, int length) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+    ByteBuffer b = ByteBuffer.allocateDirect(length).order(ByteOrder.nativeOrder());   // as MappedFile.copyOf
     while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
       // a short file leaves zeros
     }
@@ -174,7 +174,7 @@ public final class SlabCopy {
     byte[] name = new byte[length];
     metas.get(at + SlabLayout.M_NAME, name);
     ByteBuffer body = read(ch, SlabLayout.bodyOffset(s), Cell.BODY);
-    ByteBuffer meta = ByteBuffer.allocate(SlabLayout.META).order(ByteOrder.nativeOrder());
+    ByteBuffer meta = ByteBuffer.allocateDirect(SlabLayout.META).order(ByteOrder.nativeOrder());
     for (int k = 0; k < SlabLayout.META; k++) {
       meta.put(k, metas.get(at + k));
     }

@@ -161,9 +161,12 @@ public final class Slab {
     return new Cell(c.buffer, body, body + SlabLayout.SLEEP, s, state);
   }
 
+  /** What {@link #probe} returns for a miss in a table with no empty or tombstone bucket (only a damaged one). */
+  private static final long FULL = Long.MIN_VALUE;
+
   /**
    * Probes {@code idx} for the name: its slot if a live slot of that name is found, else {@code -1 - b} where {@code
-   * b} is the first bucket of the probe sequence that an insert may take (empty or a tombstone).
+   * b} is the first bucket of the probe sequence that an insert may take (empty or a tombstone), or {@link #FULL}.
    */
   private long probe(SlabFiles.Index idx, long[] name, int length, int hash) {
     int i = hash & idx.mask;
@@ -181,7 +184,7 @@ public final class Slab {
         return SlabLayout.slotOf(v);
       }
     }
-    return -1L - free;                            // never full: kept at most half full
+    return free < 0 ? FULL : -1L - free;          // kept at most half full: FULL only if its words are damaged
   }
 
   /** True when slot {@code s} is live and holds the name; a damaged bucket pointing anywhere is just no match. */
@@ -226,6 +229,7 @@ public final class Slab {
     if (dirKey != null) {
       SafeFiles.checkSameDirectory(dir, dirKey);   // a directory replaced under the namespace gets no new object
     }
+    boolean[] inserted = new boolean[1];
     long s = locked(() -> {
       long[] w = words(name);
       int hash = SlabLayout.hash(name);
@@ -234,13 +238,17 @@ public final class Slab {
       if (r >= 0) {
         return r;                                   // created meanwhile
       }
-      if (files.used() + 1 > (idx.mask + 1) / 2) {
+      if (r == FULL || files.used() + 1 > (idx.mask + 1) / 2) {
         idx = rebuild(idx);
         r = probe(idx, w, name.length(), hash);
+        if (r == FULL) {
+          throw new IpcException("the slab index of " + dir + " has no free bucket even after a rebuild");
+        }
       }
+      inserted[0] = true;
       return insert(idx, (int) (-1L - r), name, w, hash, kind, init);
     });
-    if (Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+    if (inserted[0] && Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
       // a file of that name (made before, or at the same time: checked after our insert, as the file's maker
       // checks the slab after its link): the file wins
       remove(name);
@@ -385,7 +393,14 @@ public final class Slab {
    * file, which the next rebuild replaces.
    */
   private SlabFiles.Index rebuild(SlabFiles.Index old) {
-    long live = files.control(SlabLayout.LIVE);
+    // from the slots, the truth, not from the old buckets: an index whose words were damaged is made whole again
+    long end = files.nextFresh();
+    long live = 0;
+    for (long s = 0; s < end; s++) {
+      if (SlabLayout.statusOf(files.meta(s, SlabLayout.M_STATE)) == SlabLayout.LIVE_STATUS) {
+        live++;
+      }
+    }
     int log = SlabLayout.MIN_INDEX_LOG;
     while ((1L << log) < 4 * (live + 1) && log < 30) {
       log++;
@@ -401,15 +416,16 @@ public final class Slab {
     MappedFile f = MappedFile.openOrCreate(dir, dirKey, path.getFileName().toString(),
         SlabLayout.indexSpec(generation, buckets, nb -> {
           int mask = buckets - 1;
-          for (int i = 0; i <= old.mask; i++) {
-            long v = old.bucket(i);
-            if (v != SlabLayout.EMPTY && v != SlabLayout.TOMBSTONE
-                && SlabLayout.statusOf(files.meta(SlabLayout.slotOf(v), SlabLayout.M_STATE)) == SlabLayout.LIVE_STATUS) {
-              int j = (int) (v >>> 32) & mask;
+          for (long s = 0; s < end; s++) {
+            String name = SlabLayout.statusOf(files.meta(s, SlabLayout.M_STATE)) == SlabLayout.LIVE_STATUS
+                ? files.nameOf(s) : null;
+            if (name != null) {
+              int hash = SlabLayout.hash(name);
+              int j = hash & mask;
               while (nb.getLong(SlabLayout.bucketOffset(j)) != SlabLayout.EMPTY) {
                 j = (j + 1) & mask;
               }
-              nb.putLong(SlabLayout.bucketOffset(j), v);
+              nb.putLong(SlabLayout.bucketOffset(j), SlabLayout.entry(hash, s));
             }
           }
         }));
@@ -421,8 +437,6 @@ public final class Slab {
     files.deleteOldIndexes(generation);
     return idx;
   }
-
-
 
   // ---- listing
 

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  *   <li>{@code .slab-index-G}, generation G of the name index ({@link Kind#SLAB_INDEX}, arg0 = G, arg1 = its
  *       buckets, a power of two): 8-byte buckets, each {@link #EMPTY}, a {@link #TOMBSTONE}, or {@code hash << 32 |
  *       slot + 1}. It is kept at most half full (tombstones included) by building generation G+1, four times the
- *       live objects, and publishing it in the control block's {@link #INDEX} word.
+ *       live objects, from the live slots (not the old buckets, which may be damaged), and publishing it in the
+ *       control block's {@link #INDEX} word.
  * </ul>
  *
  * <h2>A slot</h2>

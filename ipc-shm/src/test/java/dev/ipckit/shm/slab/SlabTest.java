@@ -270,6 +270,20 @@ class SlabTest {
       assertEquals(9, ipc.sharedLong("c", 9).get());
       assertEquals(1, ipc.sharedLong("a", 0).get());
     }
+    // every bucket taken by entries that point nowhere: lookups miss, the next creator rebuilds the index
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(
+        SlabLayout.indexName(0)), java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer v = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+      for (int i = 0; i < 1 << SlabLayout.MIN_INDEX_LOG; i++) {
+        v.putLong(0, SlabLayout.entry(0x1234_5678 + i, 999_999));
+        ch.write(v.clear(), SlabLayout.bucketOffset(i));
+      }
+    }
+    try (Ipc ipc = Ipc.open(dir)) {
+      assertEquals(5, ipc.sharedLong("e", 5).get());
+      assertEquals(List.of(), slabOf(ipc).census().problems);
+      assertTrue(ipc.names().containsAll(Set.of("a", "b", "c", "e")), ipc.names().toString());
+    }
     // a journal naming an operation this version does not know: refused by name, not guessed at
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(SlabLayout.chunkName(0)),
         java.nio.file.StandardOpenOption.WRITE)) {

@@ -19,13 +19,7 @@ final class Json {
 
   /** {@code ls}: the directory, the processes and every object (no decoded words). */
   static String listing(Snapshot s) {
-    Json j = new Json();
-    j.out.append("{\"schema\":").append(SCHEMA).append(",\"dir\":");
-    j.string(s.dir().toString());
-    j.out.append(",\"registryProblem\":");
-    j.value(s.registryProblem());
-    j.out.append(",\"processes\":");
-    j.processes(s.processes());
+    Json j = registry(s);
     j.out.append(",\"objects\":[");
     for (int i = 0; i < s.objects().size(); i++) {
       j.out.append(i == 0 ? "" : ",");
@@ -48,6 +42,13 @@ final class Json {
 
   /** {@code ps}: the registry's claimed slots. */
   static String processes(Snapshot s) {
+    Json j = registry(s);
+    j.out.append('}');
+    return j.out.toString();
+  }
+
+  /** What {@code ls} and {@code ps} begin with: the schema, the directory, and the registry's processes. */
+  private static Json registry(Snapshot s) {
     Json j = new Json();
     j.out.append("{\"schema\":").append(SCHEMA).append(",\"dir\":");
     j.string(s.dir().toString());
@@ -55,8 +56,7 @@ final class Json {
     j.value(s.registryProblem());
     j.out.append(",\"processes\":");
     j.processes(s.processes());
-    j.out.append('}');
-    return j.out.toString();
+    return j;
   }
 
   private void processes(List<ProcessSlot> ps) {

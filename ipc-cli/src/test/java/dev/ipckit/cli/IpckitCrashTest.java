@@ -1,8 +1,5 @@
 package dev.ipckit.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ipckit.Codec;
 import dev.ipckit.Connection;
 import dev.ipckit.Ipc;
@@ -16,14 +13,13 @@ import dev.ipckit.Pipe;
 import dev.ipckit.testkit.Await;
 import dev.ipckit.testkit.Children;
 import dev.ipckit.testkit.Crash;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code ipckit ls}, {@code stat} and {@code ps}, text and JSON, over a namespace in use by real child processes: one
@@ -31,20 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * held a lock.
  */
 @Tag("crash")
-class IpckitCrashTest {
-  @RegisterExtension
-  final Children children = new Children();
-  @TempDir
-  Path scratch;
-  private Ipc ipc;
-
-  @AfterEach
-  void close() {
-    if (ipc != null) {
-      ipc.close();
-    }
-  }
-
+class IpckitCrashTest extends AgainstANamespace {
   @Test
   void showsWhoHoldsWhatAndWhoIsDead() throws Exception {
     ipc = Ipc.temp();

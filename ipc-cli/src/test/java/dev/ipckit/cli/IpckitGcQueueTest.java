@@ -1,10 +1,5 @@
 package dev.ipckit.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcQueue;
@@ -20,11 +15,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code ipckit gc} and the side files of queue messages too long for the data area ({@code q@spill-...}): the
@@ -33,22 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * for it.
  */
 @Tag("crash")
-class IpckitGcQueueTest {
+class IpckitGcQueueTest extends AgainstANamespace {
   /** Longer than the data area takes (64 KiB, {@code QueueDescriptor.DATA_MAX}): the message goes to a side file. */
   private static final int SPILLED = 100_000;
-
-  @RegisterExtension
-  final Children children = new Children();
-  @TempDir
-  Path scratch;
-  private Ipc ipc;
-
-  @AfterEach
-  void close() {
-    if (ipc != null) {
-      ipc.close();
-    }
-  }
 
   @Test
   void removesTheSideFileOfAProducerKilledBeforePublishing() throws Exception {

@@ -15,11 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,20 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * live process): removal refused with exit 3 unless forced; gc removes only a dead creator's old temporary file.
  */
 @Tag("crash")
-class IpckitRemoveTest {
-  @RegisterExtension
-  final Children children = new Children();
-  @TempDir
-  Path scratch;
-  private Ipc ipc;
-
-  @AfterEach
-  void close() {
-    if (ipc != null) {
-      ipc.close();
-    }
-  }
-
+class IpckitRemoveTest extends AgainstANamespace {
   @Test
   void rmIsRefusedWhileTheNamespaceHasALiveProcess() throws Exception {
     ipc = Ipc.temp();

@@ -137,11 +137,7 @@ final class NamespaceObjects {
       Path path = core.dir.resolve(name);
       Kind kind = checkOurs(path, Fields.header(words));
       String what = kind.label() + " \"" + name + "\" in " + core.dir;
-      List<ShmHandle> open = ShmNamespace.openHandles(core, name::equals);
-      if (!open.isEmpty()) {
-        throw new IllegalStateException(what + " is in use: open in this process (" + open.size()
-            + (open.size() == 1 ? " handle" : " handles") + "); close it there first");
-      }
+      checkNotOpenHere(core, name, what);
       checkOwners(what, OWNERS.get(kind), words, core.registry);
       checkValueLock(core, slab, name, what);
       delete(path);
@@ -165,13 +161,9 @@ final class NamespaceObjects {
   private static boolean removeSmall(NamespaceCore core, Slab slab, String name, Cell cell) {
     Kind kind = Slab.kindOf(cell.stamp);
     String what = (kind == null ? "object" : kind.label()) + " \"" + name + "\" in " + core.dir;
-    List<ShmHandle> open = ShmNamespace.openHandles(core, name::equals);
-    if (!open.isEmpty()) {
-      throw new IllegalStateException(what + " is in use: open in this process (" + open.size()
-          + (open.size() == 1 ? " handle" : " handles") + "); close it there first");
-    }
+    checkNotOpenHere(core, name, what);
     if (kind == Kind.LOCK || kind == Kind.RLOCK) {
-      checkOwners(what, LOCK_BODY.apply(cell), core.registry);
+      checkSlotOwner(what, cell, core.registry);
     }
     checkValueLock(core, slab, name, what);
     slab.remove(name);
@@ -185,9 +177,6 @@ final class NamespaceObjects {
     return true;
   }
 
-  /** What a slab lock's words say: its owner word. */
-  private static final Function<Cell, Owners> LOCK_BODY = c -> new Owners(
-      b -> LockDescriptor.body(new Fields(c.buf), c.body), "owner", "holds it");
 
   /** Throws IllegalStateException when the value lock of {@code name} (slot or file) is held by a live process. */
   private static void checkValueLock(NamespaceCore core, Slab slab, String name, String what) {
@@ -195,7 +184,7 @@ final class NamespaceObjects {
     Cell small = slab != null && Slab.fits(lockName) ? slab.cellOf(lockName) : null;
     what = what + " (its lock " + lockName + ")";
     if (small != null) {
-      checkOwners(what, LOCK_BODY.apply(small), core.registry);
+      checkSlotOwner(what, small, core.registry);
       return;
     }
     ByteBuffer lock = core.snapshot(lockName);
@@ -204,8 +193,19 @@ final class NamespaceObjects {
     }
   }
 
-  private static void checkOwners(String what, Owners owners, Liveness liveness) {
-    checkOwners(what, owners, null, liveness);
+  /** Throws IllegalStateException naming {@code what} when a handle of {@code name} is open in this JVM. */
+  private static void checkNotOpenHere(NamespaceCore core, String name, String what) {
+    List<ShmHandle> open = ShmNamespace.openHandles(core, name::equals);
+    if (!open.isEmpty()) {
+      throw new IllegalStateException(what + " is in use: open in this process (" + open.size()
+          + (open.size() == 1 ? " handle" : " handles") + "); close it there first");
+    }
+  }
+
+  /** As {@link #checkOwners} for a lock that is a slab slot: its owner word, in its body. */
+  private static void checkSlotOwner(String what, Cell cell, Liveness liveness) {
+    checkOwners(what, LockDescriptor.body(new Fields(cell.buf), cell.body), OWNERS.get(Kind.LOCK).fieldsAndDoings,
+        liveness);
   }
 
   /** The kind of a file this library made, of this layout version; else an IpcException naming the file. */
@@ -231,17 +231,20 @@ final class NamespaceObjects {
 
   /** Throws IllegalStateException naming {@code what} and the process when an owner word holds a live token. */
   private static void checkOwners(String what, Owners owners, ByteBuffer words, Liveness liveness) {
-    if (owners == null) {
-      return;
+    if (owners != null) {
+      checkOwners(what, owners.decoder.apply(words), owners.fieldsAndDoings, liveness);
     }
-    Fields f = owners.decoder.apply(words);
-    for (int k = 0; k < owners.fieldsAndDoings.length; k += 2) {
-      Long token = f.get(owners.fieldsAndDoings[k]);
+  }
+
+  /** Throws IllegalStateException naming {@code what} and the process when a field of {@code f} holds a live token. */
+  private static void checkOwners(String what, Fields f, String[] fieldsAndDoings, Liveness liveness) {
+    for (int k = 0; k < fieldsAndDoings.length; k += 2) {
+      Long token = f.get(fieldsAndDoings[k]);
       if (token != null && token != 0L && liveness.isAlive(token)) {
         long pid = liveness.pidOf(token);
         throw new IllegalStateException(what + " is in use: process " + (pid < 0 ? "(pid unknown)" : pid)
             + (pid == ProcessHandle.current().pid() ? " (this one)" : "") + ", which is alive, "
-            + owners.fieldsAndDoings[k + 1]);
+            + fieldsAndDoings[k + 1]);
       }
     }
   }

@@ -96,13 +96,15 @@ public final class Slab {
 
   /** The slot of the live object {@code name}, or -1. */
   public long find(String name) {
-    long[] w = words(name);
-    int hash = SlabLayout.hash(name);
+    return find(words(name), name.length(), SlabLayout.hash(name));
+  }
+
+  private long find(long[] w, int length, int hash) {
     for (;;) {
       SlabFiles.Index idx = files.index();
-      long r = probe(idx, w, name.length(), hash);
+      long r = probe(idx, w, length, hash);
       if (r >= 0) {
-        return r;
+        return slotIn(r);
       }
       if (files.currentGeneration() == idx.generation) {
         return -1;
@@ -118,9 +120,11 @@ public final class Slab {
    * file, with the checks files get.
    */
   public Cell open(String name, Kind kind, Consumer<Cell> init) {
-    long s = find(name);
+    long[] w = words(name);
+    int hash = SlabLayout.hash(name);
+    long s = find(w, name.length(), hash);
     if (s < 0) {
-      s = create(name, kind, init);
+      s = create(name, w, hash, kind, init);
       if (s < 0) {
         return null;
       }
@@ -165,8 +169,9 @@ public final class Slab {
   private static final long FULL = Long.MIN_VALUE;
 
   /**
-   * Probes {@code idx} for the name: its slot if a live slot of that name is found, else {@code -1 - b} where {@code
-   * b} is the first bucket of the probe sequence that an insert may take (empty or a tombstone), or {@link #FULL}.
+   * Probes {@code idx} for the name: {@code bucket << 32 | slot} ({@link #slotIn}, {@link #bucketIn}) if a live slot
+   * of that name is found, else {@code -1 - b} where {@code b} is the first bucket of the probe sequence that an
+   * insert may take (empty or a tombstone), or {@link #FULL}.
    */
   private long probe(SlabFiles.Index idx, long[] name, int length, int hash) {
     int i = hash & idx.mask;
@@ -181,10 +186,20 @@ public final class Slab {
           free = i;
         }
       } else if ((int) (v >>> 32) == hash && matches(SlabLayout.slotOf(v), name, length, hash)) {
-        return SlabLayout.slotOf(v);
+        return (long) i << 32 | SlabLayout.slotOf(v);
       }
     }
     return free < 0 ? FULL : -1L - free;          // kept at most half full: FULL only if its words are damaged
+  }
+
+  /** The slot of a match {@link #probe} returned. */
+  private static long slotIn(long match) {
+    return match & 0xFFFF_FFFFL;
+  }
+
+  /** The bucket of a match {@link #probe} returned. */
+  private static int bucketIn(long match) {
+    return (int) (match >>> 32);
   }
 
   /** True when slot {@code s} is live and holds the name; a damaged bucket pointing anywhere is just no match. */
@@ -225,18 +240,16 @@ public final class Slab {
     }
   }
 
-  private long create(String name, Kind kind, Consumer<Cell> init) {
+  private long create(String name, long[] w, int hash, Kind kind, Consumer<Cell> init) {
     if (dirKey != null) {
       SafeFiles.checkSameDirectory(dir, dirKey);   // a directory replaced under the namespace gets no new object
     }
     boolean[] inserted = new boolean[1];
     long s = locked(() -> {
-      long[] w = words(name);
-      int hash = SlabLayout.hash(name);
       SlabFiles.Index idx = files.currentIndex();
       long r = probe(idx, w, name.length(), hash);
       if (r >= 0) {
-        return r;                                   // created meanwhile
+        return slotIn(r);                           // created meanwhile
       }
       if (r == FULL || files.used() + 1 > (idx.mask + 1) / 2) {
         idx = rebuild(idx);
@@ -333,30 +346,23 @@ public final class Slab {
    */
   public boolean remove(String name) {
     return locked(() -> {
-      long[] w = words(name);
-      int hash = SlabLayout.hash(name);
       SlabFiles.Index idx = files.currentIndex();
-      int i = hash & idx.mask;
-      for (int n = 0; n <= idx.mask; n++, i = (i + 1) & idx.mask) {
-        long v = idx.bucket(i);
-        if (v == SlabLayout.EMPTY) {
-          return false;
-        }
-        if (v != SlabLayout.TOMBSTONE && (int) (v >>> 32) == hash && matches(SlabLayout.slotOf(v), w,
-            name.length(), hash)) {
-          long s = SlabLayout.slotOf(v);
-          long state = files.meta(s, SlabLayout.M_STATE);
-          journal.write(SlabLayout.REMOVE, s, i, idx.generation, files.nextFresh(), files.control(SlabLayout.FREE_HEAD),
-              files.control(SlabLayout.LIVE) - 1, files.control(SlabLayout.REMOVED) + 1, files.control(SlabLayout.INDEX_USED), v,
-              SlabLayout.state(state >>> 32, SlabLayout.REMOVED_STATUS, SlabLayout.kindOf(state)));
-          Mem.LONG.setRelease(files.chunk(SlabLayout.chunkOf(s)).buffer, SlabLayout.metaOffset(s) + SlabLayout.M_STATE,
-              control.getLong(SlabLayout.J_STATE));
-          Mem.LONG.setVolatile(idx.buf, SlabLayout.bucketOffset(i), SlabLayout.TOMBSTONE);
-          journal.apply();
-          return true;
-        }
+      long r = probe(idx, words(name), name.length(), SlabLayout.hash(name));
+      if (r < 0) {
+        return false;
       }
-      return false;
+      long s = slotIn(r);
+      int bucket = bucketIn(r);
+      long state = files.meta(s, SlabLayout.M_STATE);
+      long removed = SlabLayout.state(state >>> 32, SlabLayout.REMOVED_STATUS, SlabLayout.kindOf(state));
+      journal.write(SlabLayout.REMOVE, s, bucket, idx.generation, files.nextFresh(),
+          files.control(SlabLayout.FREE_HEAD), files.control(SlabLayout.LIVE) - 1,
+          files.control(SlabLayout.REMOVED) + 1, files.control(SlabLayout.INDEX_USED), idx.bucket(bucket), removed);
+      Mem.LONG.setRelease(files.chunk(SlabLayout.chunkOf(s)).buffer, SlabLayout.metaOffset(s) + SlabLayout.M_STATE,
+          removed);
+      Mem.LONG.setVolatile(idx.buf, SlabLayout.bucketOffset(bucket), SlabLayout.TOMBSTONE);
+      journal.apply();
+      return true;
     });
   }
 
@@ -376,10 +382,10 @@ public final class Slab {
       if (SlabLayout.statusOf(state) == SlabLayout.REMOVED_STATUS) {
         ByteBuffer b = files.chunk(SlabLayout.chunkOf(s)).buffer;
         b.putLong(SlabLayout.metaOffset(s) + SlabLayout.M_NEXT, files.control(SlabLayout.FREE_HEAD));
+        long free = SlabLayout.state(state >>> 32, SlabLayout.FREE, null);
         journal.write(SlabLayout.RECLAIM, s, -1, -1, end, s + 1, files.control(SlabLayout.LIVE),
-            files.control(SlabLayout.REMOVED) - 1, files.control(SlabLayout.INDEX_USED), 0L,
-            SlabLayout.state(state >>> 32, SlabLayout.FREE, null));
-        Mem.LONG.setRelease(b, SlabLayout.metaOffset(s) + SlabLayout.M_STATE, control.getLong(SlabLayout.J_STATE));
+            files.control(SlabLayout.REMOVED) - 1, files.control(SlabLayout.INDEX_USED), 0L, free);
+        Mem.LONG.setRelease(b, SlabLayout.metaOffset(s) + SlabLayout.M_STATE, free);
         journal.apply();
         any = true;
       }

@@ -4,14 +4,10 @@ import dev.ipckit.spi.Backend;
 import dev.ipckit.spi.Locations;
 import dev.ipckit.spi.Namespace;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.SortedSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A namespace: a location whose named objects (values, arrays, locks, queues, pipes, ...) are shared by every
@@ -52,12 +48,10 @@ public final class Ipc implements AutoCloseable {
   /** System property naming the backend class to use for the schemes it serves, instead of searching the class path. */
   public static final String BACKEND_PROPERTY = "ipckit.backend";
 
-  private static final Map<URI, Ipc> ATTACHED = new ConcurrentHashMap<>();
-
   private final Namespace ns;
   private final boolean attached;
 
-  private Ipc(Namespace ns, boolean attached) {
+  Ipc(Namespace ns, boolean attached) {
     this.ns = ns;
     this.attached = attached;
   }
@@ -129,41 +123,7 @@ public final class Ipc implements AutoCloseable {
    * @throws IllegalArgumentException if the location has no scheme or holds user info
    */
   public static Ipc attach(URI location) {
-    Ipc ipc = ATTACHED.get(location);
-    if (ipc != null && !ipc.ns.gone()) {
-      return ipc;                             // the usual case: one look at the directory
-    }
-    Locations.check(location);                // never in ATTACHED, so the usual case needs no check
-    if (Locations.isFile(location) && !Files.isDirectory(Locations.dir(location))) {
-      // a handle outlived its namespace: recreating the directory would hand out fresh, empty objects
-      throw new IpcException("cannot attach to the namespace " + Locations.dir(location) + ": the directory does"
-          + " not exist (was it closed or removed?)");
-    }
-    synchronized (ATTACHED) {
-      ipc = ATTACHED.get(location);
-      if (ipc == null || ipc.ns.gone()) {
-        releaseGoneAttachments();
-        ipc = new Ipc(Backends.forScheme(Locations.scheme(location)).attach(location), true);
-        ATTACHED.put(location, ipc);
-      }
-    }
-    return ipc;
-  }
-
-  /**
-   * Closes the attached namespaces whose directory is gone (their owner closed them) and whose handles are all
-   * unreachable: a JVM that receives handles from many short-lived namespaces (a pool worker serving a temp
-   * namespace per request) keeps only those still in use. Runs when a new namespace is attached.
-   */
-  private static void releaseGoneAttachments() {
-    for (Iterator<Map.Entry<URI, Ipc>> it = ATTACHED.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<URI, Ipc> e = it.next();
-      Namespace ns = e.getValue().ns;
-      if (ns.gone() && !ns.inUse()) {
-        it.remove();
-        ns.close();
-      }
-    }
+    return Attachments.attach(location);
   }
 
   /** Where this namespace lives; its scheme chose the backend. Never holds user info. */
@@ -203,15 +163,15 @@ public final class Ipc implements AutoCloseable {
   }
 
   public SharedIntArray intArray(String name, int length) {
-    return ns.intArray(checkName(name), checkLength(length));
+    return ns.intArray(checkName(name), Checks.length(length));
   }
 
   public SharedLongArray longArray(String name, int length) {
-    return ns.longArray(checkName(name), checkLength(length));
+    return ns.longArray(checkName(name), Checks.length(length));
   }
 
   public SharedDoubleArray doubleArray(String name, int length) {
-    return ns.doubleArray(checkName(name), checkLength(length));
+    return ns.doubleArray(checkName(name), Checks.length(length));
   }
 
   /** A robust, non-reentrant lock: a compare-and-set word in shared memory, no system call when uncontended. */
@@ -230,16 +190,12 @@ public final class Ipc implements AutoCloseable {
   }
 
   public IpcSemaphore semaphore(String name, int permits) {
-    if (permits < 0) {
-      throw new IllegalArgumentException("permits must not be negative: permits=" + permits);
-    }
+    Checks.permits(permits);
     return ns.semaphore(checkName(name), permits);
   }
 
   public IpcSemaphore boundedSemaphore(String name, int permits) {
-    if (permits < 0) {
-      throw new IllegalArgumentException("permits must not be negative: permits=" + permits);
-    }
+    Checks.permits(permits);
     return ns.boundedSemaphore(checkName(name), permits);
   }
 
@@ -248,9 +204,7 @@ public final class Ipc implements AutoCloseable {
   }
 
   public IpcBarrier barrier(String name, int parties) {
-    if (parties < 1) {
-      throw new IllegalArgumentException("parties must be positive: parties=" + parties);
-    }
+    Checks.positive("parties", parties);
     return ns.barrier(checkName(name), parties);
   }
 
@@ -265,16 +219,12 @@ public final class Ipc implements AutoCloseable {
    * @throws IllegalArgumentException if {@code parties} is not positive
    */
   public IpcBarrier barrier(String name, int parties, Runnable action) {
-    if (parties < 1) {
-      throw new IllegalArgumentException("parties must be positive: parties=" + parties);
-    }
-    return ns.barrier(checkName(name), parties, java.util.Objects.requireNonNull(action, "action"));
+    Checks.positive("parties", parties);
+    return ns.barrier(checkName(name), parties, Objects.requireNonNull(action, "action"));
   }
 
   public <E> IpcQueue<E> queue(String name, int capacity, Codec<E> codec) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);
-    }
+    Checks.positive("capacity", capacity);
     return ns.queue(checkName(name), capacity, Objects.requireNonNull(codec, "codec"));
   }
 
@@ -337,7 +287,7 @@ public final class Ipc implements AutoCloseable {
    *     array of another length
    */
   public SharedByteArray byteArray(String name, int length) {
-    return ns.byteArray(checkName(name), checkLength(length));
+    return ns.byteArray(checkName(name), Checks.length(length));
   }
 
   /**
@@ -364,7 +314,7 @@ public final class Ipc implements AutoCloseable {
    *     array of another length
    */
   public SharedFloatArray floatArray(String name, int length) {
-    return ns.floatArray(checkName(name), checkLength(length));
+    return ns.floatArray(checkName(name), Checks.length(length));
   }
 
   /**
@@ -391,7 +341,7 @@ public final class Ipc implements AutoCloseable {
    *     array of another length
    */
   public SharedBooleanArray booleanArray(String name, int length) {
-    return ns.booleanArray(checkName(name), checkLength(length));
+    return ns.booleanArray(checkName(name), Checks.length(length));
   }
 
   /**
@@ -418,9 +368,7 @@ public final class Ipc implements AutoCloseable {
    *     block of another size (the message names the file and its size)
    */
   public SharedBuffer buffer(String name, int size) {
-    if (size < 1) {
-      throw new IllegalArgumentException("size must be positive: size=" + size);
-    }
+    Checks.positive("size", size);
     return ns.buffer(checkName(name), size);
   }
 
@@ -485,36 +433,7 @@ public final class Ipc implements AutoCloseable {
 
   /** Checks an object name against the rules in the class comment; returns it. */
   public static String checkName(String name) {
-    Objects.requireNonNull(name, "name");
-    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException("name must be 1 to " + MAX_NAME_LENGTH + " characters: length="
-          + name.length() + (name.isEmpty() ? "" : ", name=\"" + abbreviate(name) + "\""));
-    }
-    if (name.charAt(0) == '.') {
-      throw new IllegalArgumentException("name must not start with '.': name=\"" + abbreviate(name) + "\"");
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.';
-      if (!ok) {
-        throw new IllegalArgumentException("name may hold only letters, digits, '-', '_' and '.': name=\""
-            + abbreviate(name) + "\" has '" + (Character.isISOControl(c) ? String.format("\\u%04x", (int) c)
-            : String.valueOf(c)) + "' at index " + i);
-      }
-    }
-    return name;
-  }
-
-  private static int checkLength(int length) {
-    if (length < 0) {
-      throw new IllegalArgumentException("length must not be negative: length=" + length);
-    }
-    return length;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    return Checks.name(name);
   }
 
   /** The class name of the {@code file:} backend this JVM uses, or null if no namespace has needed one yet. */

@@ -1,30 +1,23 @@
 package dev.ipckit;
 
-import dev.ipckit.internal.process.ChildClassPath;
 import dev.ipckit.internal.process.ChildCommand;
 import dev.ipckit.internal.process.ChildMain;
-import dev.ipckit.internal.process.ShippedClasses;
 import dev.ipckit.internal.process.SparePool;
 import dev.ipckit.internal.process.StartReports;
 import dev.ipckit.internal.process.TaskFrame;
-import dev.ipckit.internal.process.TaskWriter;
-import dev.ipckit.internal.task.DirectTask;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Task} running in a child JVM: Python's {@code multiprocessing.Process} with the spawn start method.
@@ -93,13 +86,8 @@ public final class IpcProcess {
   /** The system property that turns warm spares on for every builder: {@code -Dipckit.process.warmSpare=true}. */
   public static final String WARM_SPARE_PROPERTY = "ipckit.process.warmSpare";
 
-  private static final AtomicInteger COUNTER = new AtomicInteger();
-  /** This JVM's process id, which its children's frames carry. */
-  private static final long SELF = ProcessHandle.current().pid();
   /** The children this JVM started that have not exited yet, in start order; guarded by itself. */
   private static final Set<IpcProcess> CHILDREN = new LinkedHashSet<>();
-  private static volatile List<String> launcherAndFlags;
-  private static volatile boolean parentWarm;
 
   private final Process process;
   private final String name;
@@ -107,7 +95,7 @@ public final class IpcProcess {
   /** Why the child could not run its task, "" if it could, null until looked at; guarded by this. */
   private String startFailure;
 
-  private IpcProcess(Process process, String name, boolean daemon) {
+  IpcProcess(Process process, String name, boolean daemon) {
     this.process = process;
     this.name = name;
     this.daemon = daemon;
@@ -313,67 +301,9 @@ public final class IpcProcess {
     }
   }
 
-  /**
-   * Where a child finds its classes: the class paths of the loaders of ipckit, of its backends, of the starting
-   * thread's context, of {@code extra} and of {@code classes}.
-   *
-   * @throws IllegalStateException if ipckit's own classes are not on a class path a child can use
-   */
-  static ChildClassPath classPath(List<ClassLoader> extra, Collection<Class<?>> classes) {
-    List<ClassLoader> roots = new ArrayList<>(4 + extra.size());
-    roots.add(Ipc.class.getClassLoader());
-    roots.addAll(Backends.loaders());
-    roots.add(Thread.currentThread().getContextClassLoader());
-    roots.addAll(extra);
-    ChildClassPath path = ChildClassPath.of(roots, classes);
-    if (!path.covers(ChildMain.class) && !ChildMain.class.getModule().isNamed()) {
-      throw new IllegalStateException("a child JVM cannot be started: ipckit's own classes (loader "
-          + ChildMain.class.getClassLoader() + ", code source " + ChildMain.class.getProtectionDomain().getCodeSource()
-          + ") are not in a directory or jar on the file system that a class path can name (a jar nested in a jar,"
-          + " as Spring Boot's BOOT-INF/lib, is not); put ipckit on the class path or unpack the application");
-    }
-    return path;
-  }
-
-  /** The classes among {@code classes} that a child on {@code path} must be handed. */
-  static List<Class<?>> uncovered(ChildClassPath path, Collection<Class<?>> classes) {
-    List<Class<?>> out = null;
-    for (Class<?> c : classes) {
-      if (!c.isArray() && !c.isPrimitive() && !path.covers(c)) {
-        if (out == null) {
-          out = new ArrayList<>();
-        }
-        out.add(c);
-      }
-    }
-    return out == null ? List.of() : out;
-  }
-
-  private static IpcProcess startCold(List<String> cmd, TaskFrame frame) {
-    Process p;
-    try {
-      p = SparePool.launch(cmd);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start a child JVM: " + cmd.get(0), e);
-    }
-    try {
-      SparePool.hand(p, frame);
-    } catch (IOException e) {
-      // the child JVM died before reading its task: a bad JVM option, or killed from outside
-      String code;
-      try {
-        code = p.waitFor(5, TimeUnit.SECONDS) ? "exit code " + p.exitValue()
-            + StartReports.take(p.pid()).map(r -> ": " + r).orElse("") : "still running";
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        code = "interrupted while waiting for it";
-      }
-      p.destroyForcibly();
-      throw new UncheckedIOException("child JVM " + frame.name() + " (pid " + p.pid()
-          + ") exited before reading its task (" + code + "; its standard error says why); command: "
-          + String.join(" ", cmd), e);
-    }
-    return new IpcProcess(p, frame.name(), frame.daemon());
+  /** The child JVM's {@link Process}: after a start the launcher boots the next warm spare behind it. */
+  Process process() {
+    return process;
   }
 
   /** Configures and starts child processes. Not thread-safe; {@link #start(Task)} may be called repeatedly. */
@@ -424,16 +354,7 @@ public final class IpcProcess {
     public Builder jvmOptions(String... options) {
       Objects.requireNonNull(options, "options");
       for (String o : options) {
-        Objects.requireNonNull(o, "option");
-        if (!o.startsWith("-")) {
-          throw new IllegalArgumentException("a JVM option must start with '-': option=\"" + o + "\"");
-        }
-        if (o.equals("-cp") || o.equals("-classpath") || o.startsWith("--class-path") || o.equals("-jar")
-            || o.equals("-m") || o.startsWith("--module") || o.equals("-p")) {
-          throw new IllegalArgumentException("JVM option not allowed (the child runs on this JVM's class path):"
-              + " option=\"" + o + "\"");
-        }
-        jvmOptions.add(o);
+        jvmOptions.add(ProcessLauncher.checkJvmOption(Objects.requireNonNull(o, "option")));
       }
       return this;
     }
@@ -455,20 +376,12 @@ public final class IpcProcess {
      */
     public boolean awaitWarmSpare(Duration timeout) throws InterruptedException {
       Objects.requireNonNull(timeout, "timeout");
-      List<String> cmd = command();
-      if (!parentWarm) {
-        Task empty = () -> { };
-        DirectTask.encode(empty);             // the first encoding in a JVM costs milliseconds: pay it now
-        TaskWriter.write(empty, empty);
-        StartReports.dir();
-        parentWarm = true;
-      }
-      return SparePool.awaitReady(cmd, timeout);
+      return ProcessLauncher.awaitWarmSpare(command(), timeout);
     }
 
     /** The command line a child of this builder runs (spares append their arguments). */
     List<String> command() {
-      return ChildCommand.of(jvmOptions, classPath(classLoaders, List.of()));
+      return ChildCommand.of(jvmOptions, ProcessLauncher.classPath(classLoaders, List.of()));
     }
 
     /**
@@ -480,45 +393,8 @@ public final class IpcProcess {
      * @throws UncheckedIOException     if no child JVM can be started
      */
     public IpcProcess start(Task task) {
-      Objects.requireNonNull(task, "task");
-      byte[] direct = DirectTask.encode(task);
-      byte[] blob;
-      Collection<Class<?>> classes;
-      if (direct != null) {
-        blob = direct;
-        classes = List.of();
-      } else {
-        TaskWriter.Written w = TaskWriter.write(task, task);
-        blob = w.bytes();
-        classes = w.classes();
-      }
-      ChildClassPath path = classPath(classLoaders, classes);
-      List<Class<?>> missing = uncovered(path, classes);
-      Map<String, byte[]> shipped = missing.isEmpty() ? Map.of() : ShippedClasses.collect(missing);
-      String n = name != null ? name : "IpcProcess-" + COUNTER.incrementAndGet();
-      String backend = Ipc.backendName();
-      boolean d = daemon || ChildMain.daemonChild();
-      TaskFrame frame = new TaskFrame(d, direct != null, n, SELF, backend == null ? "" : backend,
-          StartReports.dir(), blob, shipped);
-      List<String> cmd = ChildCommand.of(jvmOptions, path);
-      if (!warmSpare) {
-        return startCold(cmd, frame);
-      }
-      IpcProcess started = null;
-      Process spare = SparePool.take(cmd);
-      if (spare != null) {
-        try {
-          SparePool.hand(spare, frame);
-          started = new IpcProcess(spare, n, d);
-        } catch (IOException e) {
-          spare.destroyForcibly();            // the spare died under us: start cold instead
-        }
-      }
-      if (started == null) {
-        started = startCold(cmd, frame);
-      }
-      SparePool.scheduleNext(cmd, started.process);
-      return started;
+      return ProcessLauncher.start(Objects.requireNonNull(task, "task"), name, daemon, warmSpare, jvmOptions,
+          classLoaders);
     }
 
     @Override

@@ -3,30 +3,17 @@ package dev.ipckit;
 import dev.ipckit.internal.pool.Dispatcher;
 import dev.ipckit.internal.pool.LazyMap;
 import dev.ipckit.internal.pool.PoolMessages.Chunk;
-import dev.ipckit.internal.pool.PoolMessages.Job;
-import dev.ipckit.internal.pool.RemoteJobs;
 import dev.ipckit.internal.pool.Spread;
-import dev.ipckit.internal.pool.WorkerSpec;
-import dev.ipckit.internal.process.ChildClassPath;
-import dev.ipckit.internal.process.ShippedClasses;
-import dev.ipckit.internal.process.TaskWriter;
-import dev.ipckit.spi.Deadline;
-import dev.ipckit.spi.Locations;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A pool of worker processes (child JVMs), as Python's {@code multiprocessing.Pool}.
@@ -62,66 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Thread safety.</b> All methods may be called from any thread.
  */
 public final class Pool implements AutoCloseable {
-  private static final AtomicInteger POOLS = new AtomicInteger();
+  private final PoolLifecycle life;
 
-  /** Where a pool is in its life; it only moves forward, under {@code stateLock}. */
-  private enum State {
-    /** Takes new tasks. */
-    RUNNING("running"),
-    /** {@link #shutdown()}: no new tasks; those submitted still run, then the workers exit. */
-    SHUT_DOWN("shut down"),
-    /** {@link #terminate()}, or the workers have exited after a shutdown: the namespace is closed. */
-    TERMINATED("terminated");
-
-    /** As the pool's {@code toString()} and its messages say it. */
-    final String text;
-
-    State(String text) {
-      this.text = text;
-    }
-  }
-
-  private final int processes;
-  private final Ipc ipc;
-  private final String poolName;
-  private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
-  private final List<Dispatcher> dispatchers = new ArrayList<>();
-  private final AtomicLong ids = new AtomicLong();
-  private final Object stateLock = new Object();
-  private volatile State state = State.RUNNING;
-  /** Where the workers find classes; a task's classes beyond it travel with the task. Null for a remote pool. */
-  private final ChildClassPath classPath;
-  /** A remote pool's connection to its workers; null for a local pool. */
-  private final RemoteJobs remote;
-
-  private Pool(Builder b) {
-    if (b.remoteLocation != null) {
-      this.poolName = b.remoteName + "@" + Locations.display(b.remoteLocation);
-      this.ipc = null;
-      this.classPath = null;
-      this.remote = new RemoteJobs(Backends.remotePools(b.remoteLocation), b.remoteLocation, b.remoteName);
-      this.processes = b.processesSet ? b.processes : remote.workerThreads();
-      return;
-    }
-    this.remote = null;
-    this.processes = b.processes;
-    this.poolName = "Pool-" + POOLS.incrementAndGet();
-    this.ipc = Ipc.temp();
-    this.classPath = IpcProcess.classPath(b.classLoaders, List.of());
-    WorkerSpec spec = new WorkerSpec(poolName, ipc, b.initializer, b.jvmOptions.toArray(new String[0]),
-        b.maxTasksPerWorker, List.copyOf(b.classLoaders));
-    try {
-      for (int i = 0; i < processes; i++) {
-        Dispatcher d = new Dispatcher(i, spec, jobs, () -> state == State.TERMINATED);
-        dispatchers.add(d);
-      }
-      for (Dispatcher d : dispatchers) {
-        d.thread().start();
-      }
-    } catch (RuntimeException e) {
-      terminate();
-      throw e;
-    }
+  private Pool(PoolLifecycle life) {
+    this.life = life;
   }
 
   /**
@@ -148,7 +79,7 @@ public final class Pool implements AutoCloseable {
    * follow it.
    */
   public int processes() {
-    return processes;
+    return life.processes();
   }
 
   /**
@@ -395,15 +326,7 @@ public final class Pool implements AutoCloseable {
 
   /** No new work (Python's {@code close()}): submitted tasks still run, then the workers exit. */
   public void shutdown() {
-    synchronized (stateLock) {
-      if (state != State.RUNNING) {
-        return;
-      }
-      state = State.SHUT_DOWN;
-      for (int i = 0; remote == null && i < processes; i++) {
-        jobs.add(Job.POISON);
-      }
-    }
+    life.shutdown();
   }
 
   /**
@@ -411,71 +334,12 @@ public final class Pool implements AutoCloseable {
    * workers serve others too: its tasks no worker has taken are removed, and those running finish unheeded.
    */
   public void terminate() {
-    synchronized (stateLock) {
-      if (state == State.TERMINATED) {
-        return;
-      }
-      state = State.TERMINATED;
-    }
-    if (remote != null) {
-      remote.cancelAll();
-      remote.close();
-      return;
-    }
-    for (Dispatcher d : dispatchers) {
-      d.thread().interrupt();
-      d.kill();
-    }
-    Job j;
-    while ((j = jobs.poll()) != null) {
-      j.cancel();
-    }
-    for (Dispatcher d : dispatchers) {
-      try {
-        d.thread().join(TimeUnit.SECONDS.toMillis(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    while ((j = jobs.poll()) != null) {
-      j.cancel();
-    }
-    ipc.close();
+    life.terminate();
   }
 
   /** Waits for the workers to finish after {@link #shutdown()} (Python's {@code join()}); true if they have. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    if (remote != null) {
-      if (!remote.awaitIdle(Deadline.nanos(timeout))) {
-        return false;
-      }
-      synchronized (stateLock) {
-        if (state == State.SHUT_DOWN) {
-          state = State.TERMINATED;
-          remote.close();
-        }
-      }
-      return true;
-    }
-    long deadline = Deadline.after(Deadline.nanos(timeout));
-    for (Dispatcher d : dispatchers) {
-      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-      if (left <= 0 && d.thread().isAlive()) {
-        return false;
-      }
-      d.thread().join(Math.max(1, left));
-      if (d.thread().isAlive()) {
-        return false;
-      }
-    }
-    synchronized (stateLock) {
-      if (state == State.SHUT_DOWN) {
-        state = State.TERMINATED;
-        ipc.close();
-      }
-    }
-    return true;
+    return life.awaitTermination(timeout);
   }
 
   /** {@link #shutdown()} then wait for every task to finish and the workers to exit. */
@@ -499,54 +363,23 @@ public final class Pool implements AutoCloseable {
 
   @Override
   public String toString() {
-    return poolName + "[processes=" + processes + ", state=" + state.text + "]";
+    return life.toString();
   }
 
   private <R> CompletableFuture<R> submit(SerializableCallable<R> callable) {
-    Job job = new Job(ids.incrementAndGet(), callable);
-    // serialized once, here in the caller: a task that cannot travel fails now, and the dispatcher sends the bytes
-    TaskWriter.Written w = TaskWriter.write(job, callable);
-    job.serialized(w.bytes());
-    if (remote != null) {                             // the workers' class path is their own: nothing is shipped
-      synchronized (stateLock) {
-        if (state != State.RUNNING) {
-          throw noNewTasks();
-        }
-        remote.submit(job);
-      }
-      @SuppressWarnings("unchecked")
-      CompletableFuture<R> f = (CompletableFuture<R>) job.future();
-      return f;
-    }
-    List<Class<?>> missing = IpcProcess.uncovered(classPath, w.classes());
-    if (!missing.isEmpty()) {
-      job.classes(ShippedClasses.collect(missing));   // the source launcher's classes, a later plugin's
-    }
-    synchronized (stateLock) {
-      if (state != State.RUNNING) {
-        throw noNewTasks();
-      }
-      jobs.add(job);
-    }
-    @SuppressWarnings("unchecked")
-    CompletableFuture<R> f = (CompletableFuture<R>) job.future();
-    return f;
+    return life.submit(callable);
   }
 
   private <T, R> Iterator<R> lazyMap(CheckedFunction<T, R> fn, Iterable<T> items, int chunkSize, boolean ordered) {
     Objects.requireNonNull(fn, "fn");
     Objects.requireNonNull(items, "items");
     requirePositiveChunk(chunkSize);
-    if (state != State.RUNNING) {
-      throw noNewTasks();
+    if (!life.running()) {
+      throw life.noNewTasks();
     }
     Iterator<T> source = Objects.requireNonNull(items.iterator(), "items.iterator()");
-    return LazyMap.start(source, fn, chunkSize, ordered, 2 * processes, 4 * processes, this::submit,
-        () -> state == State.RUNNING);
-  }
-
-  private IllegalStateException noNewTasks() {
-    return new IllegalStateException(poolName + " is " + state.text + ": no new tasks");
+    int processes = life.processes();
+    return LazyMap.start(source, fn, chunkSize, ordered, 2 * processes, 4 * processes, life::submit, life::running);
   }
 
   private static void requirePositiveChunk(int chunkSize) {
@@ -556,28 +389,19 @@ public final class Pool implements AutoCloseable {
   }
 
   private int defaultChunk(int n) {
+    int processes = life.processes();
     return Math.max(1, (n + 4 * processes - 1) / (4 * processes)); // as Python: 4 chunks per worker
   }
 
   /** Configures a pool. */
   public static final class Builder {
-    private int processes = Runtime.getRuntime().availableProcessors();
-    private Task initializer;
-    private final List<String> jvmOptions = new ArrayList<>();
-    private int maxTasksPerWorker;
-    private final List<ClassLoader> classLoaders = new ArrayList<>();
-    private boolean processesSet;
-    private URI remoteLocation;
-    private String remoteName;
+    private final PoolSettings settings;
 
     private Builder() {
       // the loader of the code that makes the pool: its classes are what the tasks will use
-      Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+      settings = new PoolSettings(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
           .walk(s -> s.map(StackWalker.StackFrame::getDeclaringClass)
-              .filter(c -> c != Pool.class && c != Builder.class).findFirst().orElse(Pool.class));
-      if (caller.getClassLoader() != null) {
-        classLoaders.add(caller.getClassLoader());
-      }
+              .filter(c -> c != Pool.class && c != Builder.class).findFirst().orElse(Pool.class)));
     }
 
     /**
@@ -586,40 +410,33 @@ public final class Pool implements AutoCloseable {
      * whose classes come from elsewhere still runs (its class files travel with it).
      */
     public Builder classLoader(ClassLoader loader) {
-      classLoaders.add(Objects.requireNonNull(loader, "loader"));
+      settings.classLoaders.add(Objects.requireNonNull(loader, "loader"));
       return this;
     }
 
     /** Number of worker processes (default: available processors). */
     public Builder processes(int processes) {
-      if (processes < 1) {
-        throw new IllegalArgumentException("processes must be positive: processes=" + processes);
-      }
-      this.processes = processes;
-      this.processesSet = true;
+      settings.processes(processes);
       return this;
     }
 
     /** Run once in each worker before its first task. */
     public Builder initializer(Task initializer) {
-      this.initializer = Objects.requireNonNull(initializer, "initializer");
+      settings.initializer = Objects.requireNonNull(initializer, "initializer");
       return this;
     }
 
     /** Extra JVM options for the workers. */
     public Builder jvmOptions(String... options) {
       for (String o : options) {
-        jvmOptions.add(Objects.requireNonNull(o, "option"));
+        settings.jvmOptions.add(Objects.requireNonNull(o, "option"));
       }
       return this;
     }
 
     /** Replace a worker after it has run this many tasks (0, the default: never). */
     public Builder maxTasksPerWorker(int n) {
-      if (n < 0) {
-        throw new IllegalArgumentException("maxTasksPerWorker must not be negative: maxTasksPerWorker=" + n);
-      }
-      this.maxTasksPerWorker = n;
+      settings.maxTasksPerWorker(n);
       return this;
     }
 
@@ -633,8 +450,7 @@ public final class Pool implements AutoCloseable {
      * throw.
      */
     public Builder remote(URI location, String poolName) {
-      this.remoteLocation = Objects.requireNonNull(location, "location");
-      this.remoteName = Ipc.checkName(Objects.requireNonNull(poolName, "poolName"));
+      settings.remote(location, poolName);
       return this;
     }
 
@@ -646,11 +462,7 @@ public final class Pool implements AutoCloseable {
      *                               or if no service on the class path serves its location's scheme
      */
     public Pool build() {
-      if (remoteLocation != null && (initializer != null || !jvmOptions.isEmpty() || maxTasksPerWorker != 0)) {
-        throw new IllegalStateException("a remote pool's workers are started by dev.ipckit.PoolWorker with their own"
-            + " JVM options: initializer, jvmOptions and maxTasksPerWorker do not apply to Pool.builder().remote()");
-      }
-      return new Pool(this);
+      return new Pool(new PoolLifecycle(settings.checked()));
     }
   }
 }

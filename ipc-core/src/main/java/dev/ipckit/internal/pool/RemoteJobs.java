@@ -4,6 +4,7 @@ import dev.ipckit.Codec;
 import dev.ipckit.WorkerDiedException;
 import dev.ipckit.internal.pool.PoolMessages.Job;
 import dev.ipckit.internal.pool.PoolMessages.Outcome;
+import dev.ipckit.spi.Deadline;
 import dev.ipckit.spi.RemotePools;
 import java.io.Serializable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,10 +49,10 @@ public final class RemoteJobs implements RemotePools.Replies {
 
   /** Waits at most {@code nanos} until no job is pending; true if none is. */
   public boolean awaitIdle(long nanos) throws InterruptedException {
-    long deadline = System.nanoTime() + nanos;
+    long deadline = Deadline.after(nanos);
     synchronized (idle) {
       while (!pending.isEmpty()) {
-        long left = deadline - System.nanoTime();
+        long left = Deadline.remaining(deadline);
         if (left <= 0) {
           return false;
         }

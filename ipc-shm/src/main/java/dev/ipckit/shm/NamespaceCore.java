@@ -31,7 +31,7 @@ import java.util.function.Predicate;
  */
 final class NamespaceCore {
   final Path dir;
-  /** {@link #directoryKey} when opened. */
+  /** {@link Cores#directoryKey} when opened. */
   final Object dirKey;
   final Registry registry;
   final Map<String, MappedFile> files = new HashMap<>();
@@ -40,7 +40,7 @@ final class NamespaceCore {
   final Bell bell;
   private volatile Slab slab;
   int refs;
-  /** The open instances of this directory in the JVM (guarded by {@code CORES}): whose handles are open here. */
+  /** The open instances of this directory in the JVM (guarded by {@link Cores}): whose handles are open here. */
   final Set<ShmNamespace> instances = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   NamespaceCore(Path dir, Object dirKey) {

@@ -79,8 +79,8 @@ final class NamespaceObjects {
     Slab slab = core.slabIfExists();
     if (slab != null) {
       for (Slab.Entry e : slab.entries()) {
-        if (isObjectName(e.name)) {
-          out.add(e.name);
+        if (isObjectName(e.name())) {
+          out.add(e.name());
         }
       }
     }
@@ -147,7 +147,7 @@ final class NamespaceObjects {
       if (slab != null && Slab.fits(name + VALUE_LOCK)) {
         slab.remove(name + VALUE_LOCK);
       }
-      ShmNamespace.closeHandles(core, fileOf(name));   // what remains: the value's lock handles, none held
+      closeHandles(core, fileOf(name));   // what remains: the value's lock handles, none held
       core.forget(name);
       return true;
     }
@@ -172,7 +172,7 @@ final class NamespaceObjects {
     } else {
       delete(core.dir.resolve(name + VALUE_LOCK));
     }
-    ShmNamespace.closeHandles(core, fileOf(name));   // opened meanwhile, or the value's lock handles, none held
+    closeHandles(core, fileOf(name));   // opened meanwhile, or the value's lock handles, none held
     core.forget(name);
     return true;
   }
@@ -193,9 +193,29 @@ final class NamespaceObjects {
     }
   }
 
+  /**
+   * The open handles, of every instance of {@code core}'s directory in this JVM, whose names {@code names} accepts.
+   * An attached instance counts only the handles still reachable.
+   */
+  static List<ShmHandle> openHandles(NamespaceCore core, Predicate<String> names) {
+    List<ShmHandle> out = new ArrayList<>();
+    for (ShmNamespace ns : Cores.instances(core)) {
+      out.addAll(ns.openHandles(names));
+    }
+    return out;
+  }
+
+  /** Closes, as a namespace close does, the open handles that {@link #openHandles} finds; each is forgotten. */
+  static void closeHandles(NamespaceCore core, Predicate<String> names) {
+    for (ShmHandle h : openHandles(core, names)) {
+      h.ns.untrack(h);
+      h.closeByNamespace();
+    }
+  }
+
   /** Throws IllegalStateException naming {@code what} when a handle of {@code name} is open in this JVM. */
   private static void checkNotOpenHere(NamespaceCore core, String name, String what) {
-    List<ShmHandle> open = ShmNamespace.openHandles(core, name::equals);
+    List<ShmHandle> open = openHandles(core, name::equals);
     if (!open.isEmpty()) {
       throw new IllegalStateException(what + " is in use: open in this process (" + open.size()
           + (open.size() == 1 ? " handle" : " handles") + "); close it there first");

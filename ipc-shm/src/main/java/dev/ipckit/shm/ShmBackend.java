@@ -38,6 +38,6 @@ public final class ShmBackend implements Backend {
 
   @Override
   public Namespace createTemp() {
-    return ShmNamespace.open(TempNamespaces.create(ShmNamespace::isOpenHere), true);
+    return ShmNamespace.open(TempNamespaces.create(Cores::isOpenHere), true);
   }
 }

@@ -26,7 +26,6 @@ import dev.ipckit.shm.format.Cell;
 import dev.ipckit.shm.format.Fields;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
-import dev.ipckit.shm.format.SafeFiles;
 import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.lock.LockState;
 import dev.ipckit.shm.lock.ShmFileLock;
@@ -49,14 +48,11 @@ import dev.ipckit.shm.value.ShmLongArray;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.spi.HandleRef;
 import dev.ipckit.spi.Namespace;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.function.Consumer;
@@ -74,12 +70,6 @@ import java.util.function.Predicate;
  * <p><b>Thread safety.</b> Safe for any number of threads.
  */
 public final class ShmNamespace implements Namespace, NamespaceView {
-  /**
-   * The namespaces this JVM has open, by their directory's file key (device and inode): a second path to the same
-   * directory (a symlink, a bind mount) finds the same core, so the JVM never opens a namespace's files twice.
-   */
-  private static final Map<Object, NamespaceCore> CORES = new HashMap<>();
-
   private final NamespaceCore core;
   private final boolean temp;
   /**
@@ -108,44 +98,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   }
 
   private static ShmNamespace open(Path dir, boolean temp, boolean attached) {
-    Object key = directoryKey(dir);
-    synchronized (CORES) {
-      // a directory removed and made again has another key: a new core, while the old one keeps serving only the
-      // handles it gave out
-      NamespaceCore c = CORES.get(key);
-      if (c == null) {
-        c = new NamespaceCore(dir, key);
-        CORES.put(key, c);
-      }
-      c.refs++;
-      ShmNamespace ns = new ShmNamespace(c, temp, attached);
-      c.instances.add(ns);
-      return ns;
-    }
-  }
-
-  /**
-   * True when this JVM has the directory {@code dir} open, by this path or any other (a sweeper must not touch
-   * it); also for a directory already removed, by the path it was opened with.
-   */
-  static boolean isOpenHere(Path dir) {
-    Object key;
-    try {
-      key = directoryKey(dir);
-    } catch (IpcException e) {
-      key = null;                                  // gone: look for it by path
-    }
-    synchronized (CORES) {
-      if (key != null && CORES.containsKey(key)) {
-        return true;
-      }
-      for (NamespaceCore c : CORES.values()) {
-        if (c.dir.equals(dir)) {
-          return true;
-        }
-      }
-      return false;
-    }
+    return Cores.open(dir, c -> new ShmNamespace(c, temp, attached));
   }
 
   @Override
@@ -390,33 +343,19 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   }
 
   /**
-   * The open handles, of every instance of {@code core}'s directory in this JVM, whose names {@code names} accepts.
-   * An attached instance counts only the handles still reachable.
+   * The open handles of this instance whose names {@code names} accepts; an attached instance counts only the
+   * handles still reachable.
    */
-  static List<ShmHandle> openHandles(NamespaceCore core, Predicate<String> names) {
-    List<ShmNamespace> all;
-    synchronized (CORES) {
-      all = new ArrayList<>(core.instances);
-    }
+  List<ShmHandle> openHandles(Predicate<String> names) {
     List<ShmHandle> out = new ArrayList<>();
-    for (ShmNamespace ns : all) {
-      synchronized (ns.handles) {
-        for (ShmHandle h : ns.handles) {
-          if (names.test(h.name())) {
-            out.add(h);
-          }
+    synchronized (handles) {
+      for (ShmHandle h : handles) {
+        if (names.test(h.name())) {
+          out.add(h);
         }
       }
     }
     return out;
-  }
-
-  /** Closes, as a namespace close does, the open handles that {@link #openHandles} finds; each is forgotten. */
-  static void closeHandles(NamespaceCore core, Predicate<String> names) {
-    for (ShmHandle h : openHandles(core, names)) {
-      h.ns.untrack(h);
-      h.closeByNamespace();
-    }
   }
 
   // ---- synchronisers, queues and pipes
@@ -484,15 +423,7 @@ public final class ShmNamespace implements Namespace, NamespaceView {
     for (ShmHandle h : toClose) {
       h.closeByNamespace();
     }
-    boolean last;
-    synchronized (CORES) {
-      core.instances.remove(this);
-      last = --core.refs == 0;
-      if (last) {
-        CORES.remove(core.dirKey, core);
-      }
-    }
-    if (last) {
+    if (Cores.release(core, this)) {
       core.close();
     }
     if (temp) {
@@ -512,18 +443,10 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   @Override
   public boolean gone() {
     try {
-      return !core.dirKey.equals(directoryKey(core.dir));
+      return !core.dirKey.equals(Cores.directoryKey(core.dir));
     } catch (IpcException e) {
       return true;
     }
   }
 
-  /** What identifies a directory beyond its path (device and inode): tells a re-created directory apart. */
-  private static Object directoryKey(Path dir) {
-    try {
-      return SafeFiles.fileKey(dir);
-    } catch (IOException e) {
-      throw new IpcException("cannot read the namespace directory " + dir + ": " + e, e);
-    }
-  }
 }

@@ -76,13 +76,13 @@ class AttachLifetimeTest {
     ShmNamespace attached = (ShmNamespace) Ipc.attach(firstDir).namespace();
     first.close();                                          // the owner removes the directory
     assertTrue(collectUntil(() -> !attached.inUse()), "the dropped handle must become unreachable");
-    assertTrue(ShmNamespace.isOpenHere(firstDir), "nothing has released it yet");
+    assertTrue(Cores.isOpenHere(firstDir), "nothing has released it yet");
 
     try (Ipc second = Ipc.temp()) {
       HandleRef other = refOf(second.sharedLong("w", 2));
       assertEquals(2, ((SharedLong) other.reopen()).get()); // attaching another namespace releases the first
-      assertFalse(ShmNamespace.isOpenHere(firstDir), "the gone namespace's mappings and registry slot are released");
-      assertTrue(ShmNamespace.isOpenHere(second.dir()));
+      assertFalse(Cores.isOpenHere(firstDir), "the gone namespace's mappings and registry slot are released");
+      assertTrue(Cores.isOpenHere(second.dir()));
     }
     IpcException e = assertThrows(IpcException.class, ref::reopen);
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
@@ -96,7 +96,7 @@ class AttachLifetimeTest {
     first.close();
     try (Ipc second = Ipc.temp()) {
       refOf(second.sharedLong("w", 0)).reopen();
-      assertTrue(ShmNamespace.isOpenHere(firstDir), "a handle still held here keeps its namespace");
+      assertTrue(Cores.isOpenHere(firstDir), "a handle still held here keeps its namespace");
       assertEquals(3, received.get(), "and keeps working on its mapping");
     }
   }
@@ -126,7 +126,7 @@ class AttachLifetimeTest {
       assertEquals(14, v.get(), "another process shares the new object");
       assertEquals(1, oldV.get(), "the old handle keeps its own (removed) memory");
       old.close();                                        // closing the old core leaves the new one alone
-      assertTrue(ShmNamespace.isOpenHere(dir.toRealPath()));
+      assertTrue(Cores.isOpenHere(dir.toRealPath()));
       assertEquals(14, v.get());
     }
   }

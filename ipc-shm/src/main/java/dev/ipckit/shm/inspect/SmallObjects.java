@@ -22,7 +22,7 @@ final class SmallObjects {
   }
 
   /** What the slot {@code it} of {@code dir}'s slab holds: state and holders, and every word when asked. */
-  static ObjectInfo read(Path dir, SlabCopy.Item it, Inspector.Processes reg, boolean withFields) {
+  static ObjectInfo read(Path dir, SlabCopy.Item it, Processes reg, boolean withFields) {
     long size = SlabCopy.bytesPerObject();
     if (it.kind == null) {
       return new ObjectInfo(it.name, null, size, Map.of(), List.of(), "a slab object of an unknown kind (slot "

@@ -462,18 +462,8 @@ public final class Slab {
     return out;
   }
 
-  /** One live object of the slab. */
-  public static final class Entry {
-    public final String name;
-    /** Null for a kind this version does not know. */
-    public final Kind kind;
-    public final Cell cell;
-
-    Entry(String name, Kind kind, Cell cell) {
-      this.name = name;
-      this.kind = kind;
-      this.cell = cell;
-    }
+  /** One live object of the slab: its name, its kind (null for a kind this version does not know) and its cell. */
+  public record Entry(String name, Kind kind, Cell cell) {
   }
 
   /** The cell of the live object {@code name}, or null (for reading its words: a lock's owner). */

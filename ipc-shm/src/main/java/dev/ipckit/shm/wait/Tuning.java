@@ -44,7 +44,7 @@ public final class Tuning {
   public static final Flag BELL = new Flag("ipckit.bell", true,
       "false turns the bell off: a long waiter then notices a change up to one park (20 ms) late");
 
-  private static final List<Object> ALL = List.of(SPINS, YIELDS, YIELD_MICROS, MAX_PARK_MICROS, IDLE_PARK_MICROS,
+  private static final List<Setting<?>> ALL = List.of(SPINS, YIELDS, YIELD_MICROS, MAX_PARK_MICROS, IDLE_PARK_MICROS,
       PIPE_SPINS, QUEUE_MAX_SPIN_MICROS, QUEUE_SPINS_PER_YIELD, LOCK_MAX_SPIN_PAUSE, BELL);
 
   private Tuning() {
@@ -53,44 +53,93 @@ public final class Tuning {
   /** The README's table of these properties: name, default, unit, range, meaning. */
   public static String markdown() {
     StringBuilder b = new StringBuilder("| property | default | unit | range | what it sets |\n|---|---|---|---|---|\n");
-    for (Object o : ALL) {
+    for (Setting<?> o : ALL) {
       b.append(o).append('\n');
     }
     return b.toString();
   }
 
-  /** A numeric property: read once, checked against its range. */
-  public static final class Property {
+  /**
+   * What every property has: its name, default and meaning, its value read from the system property at the first
+   * {@code get()} and kept, the start of its error message and its row of the README table.
+   *
+   * @param <T> the type of the value
+   */
+  public abstract static class Setting<T> {
     private final String name;
-    private final long defaultValue;
-    private final long min;
-    private final long max;
-    private final String unit;
+    private final T defaultValue;
     private final String meaning;
-    private volatile Long value;
+    private volatile T value;
 
-    Property(String name, long defaultValue, long min, long max, String unit, String meaning) {
+    Setting(String name, T defaultValue, String meaning) {
       this.name = name;
       this.defaultValue = defaultValue;
-      this.min = min;
-      this.max = max;
-      this.unit = unit;
       this.meaning = meaning;
     }
 
     /** The property's name, {@code ipckit.…}. */
-    public String name() {
+    public final String name() {
       return name;
+    }
+
+    /** The value: the system property's, parsed, if set, else the default; read at the first call and kept. */
+    final T value() {
+      T v = value;
+      if (v == null) {
+        String s = System.getProperty(name);
+        v = s == null ? defaultValue : parse(s);
+        value = v;
+      }
+      return v;
+    }
+
+    /** The value the set system property {@code s} stands for; IllegalArgumentException if it is not valid. */
+    abstract T parse(String s);
+
+    final T defaultValue() {
+      return defaultValue;
+    }
+
+    /** The error for the system property set to {@code s}, which is not {@code expected}. */
+    final IllegalArgumentException invalid(String s, String expected, Exception cause) {
+      return new IllegalArgumentException("system property " + name + "=\"" + s + "\" is not valid: expected "
+          + expected, cause);
+    }
+
+    /** The unit, for the README table ("—" for none). */
+    abstract String unit();
+
+    /** The valid values, for the README table. */
+    abstract String range();
+
+    /** For tests: forget the value read, so the next {@code get()} reads the system property again. */
+    public final void reset() {
+      value = null;
+    }
+
+    /** The property's row of the README table ({@link #markdown()}). */
+    @Override
+    public final String toString() {
+      return "| `" + name + "` | " + defaultValue + " | " + unit() + " | " + range() + " | " + meaning + " |";
+    }
+  }
+
+  /** A numeric property: read once, checked against its range. */
+  public static final class Property extends Setting<Long> {
+    private final long min;
+    private final long max;
+    private final String unit;
+
+    Property(String name, long defaultValue, long min, long max, String unit, String meaning) {
+      super(name, defaultValue, meaning);
+      this.min = min;
+      this.max = max;
+      this.unit = unit;
     }
 
     /** The value: the system property's if set, else the default. IllegalArgumentException if out of range. */
     public long get() {
-      Long v = value;
-      if (v == null) {
-        v = parse(System.getProperty(name));
-        value = v;
-      }
-      return v;
+      return value();
     }
 
     /** {@link #get()} as an int (every range fits). */
@@ -103,69 +152,48 @@ public final class Tuning {
       return get() * 1_000L;
     }
 
-    private long parse(String s) {
-      if (s == null) {
-        return defaultValue;
-      }
+    @Override
+    Long parse(String s) {
       long v;
       try {
         v = Long.parseLong(s.trim());
       } catch (NumberFormatException e) {
-        throw invalid(s, e);
+        throw invalid(s, expected(), e);
       }
       if (v < min || v > max) {
-        throw invalid(s, null);
+        throw invalid(s, expected(), null);
       }
       return v;
     }
 
-    private IllegalArgumentException invalid(String s, Exception cause) {
-      return new IllegalArgumentException("system property " + name + "=\"" + s + "\" is not valid: expected an"
-          + " integer from " + min + " to " + max + " (" + unit + "; default " + defaultValue + ")", cause);
-    }
-
-    /** For tests: forget the value read, so the next {@link #get()} reads the system property again. */
-    public void reset() {
-      value = null;
+    private String expected() {
+      return "an integer from " + min + " to " + max + " (" + unit + "; default " + defaultValue() + ")";
     }
 
     @Override
-    public String toString() {
-      return "| `" + name + "` | " + defaultValue + " | " + unit + " | " + min + "–" + max + " | " + meaning + " |";
+    String unit() {
+      return unit;
+    }
+
+    @Override
+    String range() {
+      return min + "–" + max;
     }
   }
 
   /** A boolean property: {@code true} or {@code false}, nothing else. */
-  public static final class Flag {
-    private final String name;
-    private final boolean defaultValue;
-    private final String meaning;
-    private volatile Boolean value;
-
+  public static final class Flag extends Setting<Boolean> {
     Flag(String name, boolean defaultValue, String meaning) {
-      this.name = name;
-      this.defaultValue = defaultValue;
-      this.meaning = meaning;
-    }
-
-    public String name() {
-      return name;
+      super(name, defaultValue, meaning);
     }
 
     /** The value; IllegalArgumentException if the property is set to anything but true or false. */
     public boolean get() {
-      Boolean v = value;
-      if (v == null) {
-        v = parse(System.getProperty(name));
-        value = v;
-      }
-      return v;
+      return value();
     }
 
-    private boolean parse(String s) {
-      if (s == null) {
-        return defaultValue;
-      }
+    @Override
+    Boolean parse(String s) {
       String t = s.trim();
       if (t.equalsIgnoreCase("true")) {
         return true;
@@ -173,18 +201,17 @@ public final class Tuning {
       if (t.equalsIgnoreCase("false")) {
         return false;
       }
-      throw new IllegalArgumentException("system property " + name + "=\"" + s + "\" is not valid: expected true"
-          + " or false (default " + defaultValue + ")");
-    }
-
-    /** For tests: forget the value read. */
-    public void reset() {
-      value = null;
+      throw invalid(s, "true or false (default " + defaultValue() + ")", null);
     }
 
     @Override
-    public String toString() {
-      return "| `" + name + "` | " + defaultValue + " | — | true, false | " + meaning + " |";
+    String unit() {
+      return "—";
+    }
+
+    @Override
+    String range() {
+      return "true, false";
     }
   }
 }

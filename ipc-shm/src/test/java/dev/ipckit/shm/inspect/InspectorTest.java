@@ -165,11 +165,11 @@ class InspectorTest {
   void probingAnUnlockedLivenessFileLeavesItInPlace() throws IOException {
     Path live = Files.createFile(dir.resolve(".live-3-abc"),
         PosixFilePermissions.asFileAttribute(SafeFiles.FILE_MODE));
-    assertEquals(Life.DEAD, Inspector.probeFile(live));
+    assertEquals(Life.DEAD, Processes.probeFile(live));
     assertTrue(Files.exists(live), "the inspector removes nothing");
-    assertEquals(Life.DEAD, Inspector.probeFile(dir.resolve(".live-3-def")));
+    assertEquals(Life.DEAD, Processes.probeFile(dir.resolve(".live-3-def")));
     Files.setPosixFilePermissions(live, PosixFilePermissions.fromString("rw-r--r--"));
-    assertEquals(Life.UNKNOWN, Inspector.probeFile(live), "not a file of ours: cannot tell");
+    assertEquals(Life.UNKNOWN, Processes.probeFile(live), "not a file of ours: cannot tell");
   }
 
   @Test

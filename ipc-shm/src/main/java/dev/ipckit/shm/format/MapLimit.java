@@ -1,11 +1,13 @@
 package dev.ipckit.shm.format;
 
 import dev.ipckit.IpcException;
+import dev.ipckit.spi.Deadline;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -62,8 +64,8 @@ public final class MapLimit {
     }
     MAPPED.decrementAndGet();
     System.gc();                                 // unmapped buffers are released by their cleaners
-    long deadline = System.nanoTime() + GC_WAIT_MILLIS * 1_000_000L;
-    while (System.nanoTime() < deadline) {
+    long deadline = Deadline.after(GC_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    while (!Deadline.passed(deadline)) {
       if (MAPPED.incrementAndGet() <= limit) {
         return;
       }

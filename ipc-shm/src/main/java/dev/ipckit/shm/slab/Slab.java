@@ -8,6 +8,7 @@ import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.format.SafeFiles;
 import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.liveness.OwnerWord;
+import dev.ipckit.spi.Deadline;
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -16,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -42,7 +44,7 @@ public final class Slab {
   private final ByteBuffer control;
   private final OwnerWord lock;
   /** When to try reclaiming removed slots again after finding other processes alive (System.nanoTime). */
-  private long reclaimNotBefore;
+  private long reclaimNotBefore = System.nanoTime();   // a deadline: passed at once
 
   private Slab(Path dir, Object dirKey, Liveness liveness, BooleanSupplier othersAlive) {
     this.dir = dir;
@@ -371,8 +373,8 @@ public final class Slab {
    * handle of one then); true if any was. Holding the lock.
    */
   private boolean reclaim() {
-    if (System.nanoTime() - reclaimNotBefore < 0 || othersAlive.getAsBoolean()) {
-      reclaimNotBefore = System.nanoTime() + 1_000_000_000L;   // not before a second has passed
+    if (!Deadline.passed(reclaimNotBefore) || othersAlive.getAsBoolean()) {
+      reclaimNotBefore = Deadline.after(1L, TimeUnit.SECONDS);   // not before a second has passed
       return false;
     }
     long end = files.nextFresh();

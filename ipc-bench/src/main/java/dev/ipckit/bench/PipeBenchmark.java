@@ -9,7 +9,6 @@ import dev.ipckit.SharedLong;
 import java.io.EOFException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,7 +48,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class PipeBenchmark {
   static final int MESSAGE_BYTES = 64;
-  private static final Duration READY = Duration.ofSeconds(60);
 
   /** A pipe whose left end is drained by a child process. */
   @State(Scope.Benchmark)
@@ -148,17 +146,9 @@ public class PipeBenchmark {
     }
   }
 
+  /** Returns once {@code child} has set {@code ready} (it claims its end first). */
   static void awaitReady(SharedLong ready, IpcProcess child) {
-    long deadline = System.nanoTime() + READY.toNanos();
-    while (ready.get() == 0) {
-      if (!child.isAlive()) {
-        throw new IllegalStateException(child + " exited before it was ready");
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException(child + " was not ready within " + READY);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
+    Children.await(() -> ready.get() != 0, child, "ready");
   }
 
   static void stop(Connection<?> conn, IpcProcess child, Ipc ipc) throws InterruptedException {

@@ -8,7 +8,6 @@ import dev.ipckit.IpcSemaphore;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -149,13 +148,7 @@ public class SyncTakeoverBenchmark {
           }
         }).start();
       });
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (b.getNumberWaiting() == 0) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("the child never arrived at the barrier");
-        }
-        LockSupport.parkNanos(100_000);
-      }
+      Children.await(() -> b.getNumberWaiting() != 0, child, "waiting at the barrier");
       startWaiter(() -> {
         try {
           b.await();

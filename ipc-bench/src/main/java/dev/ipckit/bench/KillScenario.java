@@ -72,10 +72,21 @@ public abstract class KillScenario {
   /** Opens the scenario's object in {@link #ipc}. */
   abstract void open();
 
-  /** Starts {@code body} as this process's thread beside the child and lets it park: not measured. */
-  void startWaiter(Runnable body) {
+  /**
+   * Starts {@code body} as this process's thread beside the child and lets it park: not measured. An interrupt
+   * ends the thread quietly; any other exception it throws ends it with that exception.
+   */
+  void startWaiter(Task body) {
     at.set(0L);
-    waiter = new Thread(body, "waiter");
+    waiter = new Thread(() -> {
+      try {
+        body.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        throw new IllegalStateException("the waiter failed", e);
+      }
+    }, "waiter");
     waiter.start();
     letItPark();
   }

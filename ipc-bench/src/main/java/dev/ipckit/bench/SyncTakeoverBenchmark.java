@@ -99,15 +99,11 @@ public class SyncTakeoverBenchmark {
       IpcSemaphore s = semaphore;
       child = childAt(there, s::acquire);
       startWaiter(() -> {
-        try {
-          s.acquire();
-          long now = System.nanoTime();
-          reclaimed = s.reclaimed();
-          s.release();
-          at.set(now);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        s.acquire();
+        long now = System.nanoTime();
+        reclaimed = s.reclaimed();
+        s.release();
+        at.set(now);
       });
     }
 
@@ -154,8 +150,6 @@ public class SyncTakeoverBenchmark {
           b.await();
         } catch (BrokenBarrierException e) {
           at.set(System.nanoTime());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
         }
       });
     }
@@ -186,12 +180,8 @@ public class SyncTakeoverBenchmark {
       q.put(1);
       child = childAt(there, q::take);
       startWaiter(() -> {
-        try {
-          q.join();
-          at.set(System.nanoTime());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        q.join();
+        at.set(System.nanoTime());
       });
     }
   }

@@ -2,7 +2,6 @@ package dev.ipckit.bench;
 
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcLock;
-import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -46,29 +45,20 @@ public class ConditionBenchmark {
   @Param({"IpcLock", "ReentrantLock"})
   public String impl;
 
-  Ipc ipc;
   Lock lock;
   Condition turned;
   Turn turn;
-  IpcProcess child;
-  Thread local;
+  Peer peer;
 
   /** The turn word: a SharedLong between processes, a plain field under the lock in one JVM. */
   interface Turn {
     long get();
 
     void set(long v);
-  }
 
-  @Setup(Level.Trial)
-  public void setUp() {
-    if (impl.equals("IpcLock")) {
-      ipc = Ipc.temp();
-      IpcLock l = ipc.lock("l");
-      SharedLong word = ipc.sharedLong("turn", MINE);
-      lock = l;
-      turned = l.newCondition();
-      turn = new Turn() {
+    /** The turn word in {@code word}, shared between processes. */
+    static Turn shared(SharedLong word) {
+      return new Turn() {
         @Override public long get() {
           return word.get();
         }
@@ -77,7 +67,19 @@ public class ConditionBenchmark {
           word.set(v);
         }
       };
-      child = IpcProcess.builder().name("condition-echo").start(() -> echoProcess(l, word));
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    if (impl.equals("IpcLock")) {
+      Ipc ipc = Ipc.temp();
+      IpcLock l = ipc.lock("l");
+      SharedLong word = ipc.sharedLong("turn", MINE);
+      lock = l;
+      turned = l.newCondition();
+      turn = Turn.shared(word);
+      peer = Peer.process(ipc, "condition-echo", () -> echoProcess(l, word));
     } else {
       ReentrantLock l = new ReentrantLock();
       long[] word = {MINE};
@@ -92,23 +94,13 @@ public class ConditionBenchmark {
           word[0] = v;
         }
       };
-      local = new Thread(() -> echo(lock, turned, turn), "condition-echo");
-      local.setDaemon(true);
-      local.start();
+      peer = Peer.thread("condition-echo", () -> echo(lock, turned, turn));
     }
     roundTrip();                                 // the other side is up
   }
 
   static void echoProcess(IpcLock l, SharedLong word) {
-    echo(l, l.newCondition(), new Turn() {
-      @Override public long get() {
-        return word.get();
-      }
-
-      @Override public void set(long v) {
-        word.set(v);
-      }
-    });
+    echo(l, l.newCondition(), Turn.shared(word));
   }
 
   /** The other side: waits for its turn, hands it back. */
@@ -139,12 +131,7 @@ public class ConditionBenchmark {
     } finally {
       lock.unlock();
     }
-    if (child != null) {
-      Children.awaitExit(child);
-      ipc.close();
-    } else {
-      local.join(30_000);
-    }
+    peer.join();
   }
 
   @Benchmark

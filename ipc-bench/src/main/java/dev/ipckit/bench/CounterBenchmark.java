@@ -6,23 +6,17 @@ import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
@@ -57,35 +51,20 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * ipc-bench/target/benchmarks.jar CounterBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s}. Targets on a 2-core machine:
  * {@code incrementAndGet} total at least 50 M ops/s, {@code lock} total at least 10 M ops/s.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Threads(1)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class CounterBenchmark {
+public class CounterBenchmark extends SlabOrFileBenchmark {
   /**
    * Operations per benchmark call (and per published count in the child): the atomic updates cannot be merged
    * or removed by the JIT, and a batch keeps the harness's per-call cost out of a 20 ns operation.
    */
   static final int BATCH = 100;
 
-  /**
-   * Where the counter and the locks live: {@code slab} (the default for names up to 48 characters) or {@code file}
-   * (a file of their own each, a longer name); the figures must not differ by more than 5 %.
-   */
-  @Param({"slab", "file"})
-  public String layout;
-
   private Ipc ipc;
   private IpcProcess child;
   SharedLong counter;
   SharedLong childOps;
   private SharedInt stop;
-  IpcLock lock;
-  IpcLock rlock;
-  IpcLock fileLock;
 
   /** What the child does: the same operation as the benchmark method running now. */
   enum Op {
@@ -97,27 +76,16 @@ public class CounterBenchmark {
     String bench = params.getBenchmark();
     Op op = Op.valueOf(bench.substring(bench.lastIndexOf('.') + 1));
     ipc = Ipc.temp();
-    counter = ipc.sharedLong(SmallObjectBenchmark.named("counter", layout), 0);
+    counter = ipc.sharedLong(named("counter"), 0);
     childOps = ipc.sharedLong("child-ops", 0);
     stop = ipc.sharedInt("stop", 0);
     SharedInt ready = ipc.sharedInt("ready", 0);
-    lock = ipc.lock(SmallObjectBenchmark.named("lock", layout));
-    rlock = ipc.rlock(SmallObjectBenchmark.named("rlock", layout));
-    fileLock = ipc.fileLock("fileLock");
+    openLocks(ipc);
     SharedLong v = counter;
     SharedLong published = childOps;
     SharedInt stopFlag = stop;
     IpcLock l = op == Op.lock ? lock : op == Op.rlock ? rlock : fileLock;
-    child = IpcProcess.builder().name("counter-child").daemon(true)
-        .start(() -> childLoop(op, v, l, published, stopFlag, ready));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (ready.get() == 0) {
-      if (System.nanoTime() - deadline > 0 || !child.isAlive()) {
-        child.kill();
-        throw new IllegalStateException("the child process did not start: " + child);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
+    child = Children.start("counter-child", ready, () -> childLoop(op, v, l, published, stopFlag));
   }
 
   @TearDown(Level.Trial)
@@ -128,8 +96,7 @@ public class CounterBenchmark {
   }
 
   /** The child's loop: the operation, then its count published, until told to stop. */
-  static void childLoop(Op op, SharedLong v, IpcLock l, SharedLong published, SharedInt stop, SharedInt ready) {
-    ready.set(1);
+  static void childLoop(Op op, SharedLong v, IpcLock l, SharedLong published, SharedInt stop) {
     long n = 0;
     switch (op) {
       case unlockedGetSet:

@@ -4,8 +4,8 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.Task;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Level;
@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public abstract class KillScenario {
   /** How long a waiter is given to park before the kill: it is in its longest parks by then, the worst case. */
-  private static final long PARKED_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final Duration PARKED = Duration.ofMillis(200);
 
   /** Starts a child that runs {@code toThePoint}, sets {@code there} and stays until killed; returns once it is there. */
   static IpcProcess childAt(SharedInt there, Task toThePoint) {
@@ -33,22 +33,13 @@ public abstract class KillScenario {
       there.set(1);
       new CountDownLatch(1).await();
     });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (there.get() == 0) {
-      if (System.nanoTime() - deadline > 0 || !p.isAlive()) {
-        throw new IllegalStateException("the child never got to its point");
-      }
-      LockSupport.parkNanos(100_000);
-    }
+    Children.await(() -> there.get() != 0, p, "at its point");
     return p;
   }
 
   /** Lets the waiter just started go past spinning into its long parks (setup, not measured). */
   static void letItPark() {
-    long until = System.nanoTime() + PARKED_NANOS;
-    for (long left; (left = until - System.nanoTime()) > 0; ) {
-      LockSupport.parkNanos(left);
-    }
+    Children.pause(PARKED);
   }
 
   /** Waits, without a core, for the waiter to set {@code at}; returns it. */
@@ -81,10 +72,21 @@ public abstract class KillScenario {
   /** Opens the scenario's object in {@link #ipc}. */
   abstract void open();
 
-  /** Starts {@code body} as this process's thread beside the child and lets it park: not measured. */
-  void startWaiter(Runnable body) {
+  /**
+   * Starts {@code body} as this process's thread beside the child and lets it park: not measured. An interrupt
+   * ends the thread quietly; any other exception it throws ends it with that exception.
+   */
+  void startWaiter(Task body) {
     at.set(0L);
-    waiter = new Thread(body, "waiter");
+    waiter = new Thread(() -> {
+      try {
+        body.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        throw new IllegalStateException("the waiter failed", e);
+      }
+    }, "waiter");
     waiter.start();
     letItPark();
   }

@@ -3,7 +3,6 @@ package dev.ipckit.bench;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
-import dev.ipckit.SharedInt;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,11 +32,6 @@ import org.openjdk.jmh.annotations.TearDown;
  * </pre>
  */
 public class LivenessBenchmark {
-  /** A child that holds {@code lock} until killed; returns once it holds it. */
-  static IpcProcess holder(IpcLock lock, SharedInt held) {
-    return KillScenario.childAt(held, lock::lock);
-  }
-
   @State(Scope.Benchmark)
   public static class Held {
     Ipc ipc;
@@ -48,7 +42,7 @@ public class LivenessBenchmark {
     public void setUp() {
       ipc = Ipc.temp();
       lock = ipc.lock("held");
-      child = holder(lock, ipc.sharedInt("held-flag", 0));
+      child = KillScenario.childAt(ipc.sharedInt("held-flag", 0), lock::lock);   // holds it until killed
     }
 
     @TearDown(Level.Trial)
@@ -66,40 +60,10 @@ public class LivenessBenchmark {
     return h.lock.isLocked();
   }
 
-  public static class Killed extends KillScenario {
-    IpcLock lock;
-    volatile boolean ownerDied;
-
-    @Override
-    void open() {
-      lock = ipc.lock("killed");
-    }
-
-    /** A fresh holder, and this process's waiter already blocked in lock(): setup, not measured. */
-    @Setup(Level.Iteration)
-    public void holderAndWaiter() {
-      IpcLock l = lock;
-      child = holder(l, there);
-      startWaiter(() -> {
-        l.lock();
-        at.set(System.nanoTime());
-        ownerDied = l.ownerDied();
-        l.unlock();
-      });
-    }
-
-    @Override
-    void verify() {
-      if (!ownerDied) {
-        throw new IllegalStateException("the waiter did not see ownerDied()");
-      }
-    }
-  }
-
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  public long takeoverAfterKill(Killed k) {
+  public long takeoverAfterKill(LockHolderKilled k) {
     return k.killAndTime();
   }
 }

@@ -6,18 +6,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Uncontended {@code lock()} + {@code unlock()} in one process, one thread: the cost every critical section pays
@@ -28,34 +21,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code mvn -B -q -pl ipc-core,ipc-shm,ipc-bench package -DskipTests && java -jar
  * ipc-bench/target/benchmarks.jar LockBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s}.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Threads(1)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class LockBenchmark {
-  /**
-   * Where the locks live: {@code slab}, slots of the namespace's slab (names up to 48 characters, the default), or
-   * {@code file}, a file of their own each (a longer name), as before the slab; the per-operation cost must not
-   * differ by more than 5 %.
-   */
-  @Param({"slab", "file"})
-  public String layout;
-
+public class LockBenchmark extends SlabOrFileBenchmark {
   private Ipc ipc;
-  private IpcLock lock;
-  private IpcLock rlock;
-  private IpcLock fileLock;
   private final ReentrantLock reentrantLock = new ReentrantLock();
 
   @Setup(Level.Trial)
   public void open() {
     ipc = Ipc.temp();
-    lock = ipc.lock(SmallObjectBenchmark.named("lock", layout));
-    rlock = ipc.rlock(SmallObjectBenchmark.named("rlock", layout));
-    fileLock = ipc.fileLock("fileLock");
+    openLocks(ipc);
   }
 
   @TearDown(Level.Trial)

@@ -7,9 +7,9 @@ import dev.ipckit.IpcProcess;
 import dev.ipckit.Pipe;
 import dev.ipckit.SharedLong;
 import java.io.EOFException;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,7 +49,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class PipeBenchmark {
   static final int MESSAGE_BYTES = 64;
-  private static final Duration READY = Duration.ofSeconds(60);
 
   /** A pipe whose left end is drained by a child process. */
   @State(Scope.Benchmark)
@@ -66,10 +65,7 @@ public class PipeBenchmark {
     public void setUp() throws Exception {
       ipc = Ipc.temp();
       Pipe<byte[]> pipe = ipc.pipe("one-way", duplex, Codec.bytes());
-      Connection<byte[]> in = pipe.left();
-      SharedLong ready = ipc.sharedLong("ready", 0);
-      reader = IpcProcess.builder().name("pipe-reader").daemon(true).start(() -> drain(in, ready));
-      awaitReady(ready, reader);
+      reader = startOn(ipc, pipe.left(), "pipe-reader", PipeBenchmark::drain);
       out = pipe.right();
     }
 
@@ -91,10 +87,7 @@ public class PipeBenchmark {
     public void setUp() throws Exception {
       ipc = Ipc.temp();
       Pipe<byte[]> pipe = ipc.pipe("round-trip", true, Codec.bytes());
-      Connection<byte[]> far = pipe.right();
-      SharedLong ready = ipc.sharedLong("ready", 0);
-      echo = IpcProcess.builder().name("pipe-echo").daemon(true).start(() -> echo(far, ready));
-      awaitReady(ready, echo);
+      echo = startOn(ipc, pipe.right(), "pipe-echo", PipeBenchmark::echo);
       conn = pipe.left();
     }
 
@@ -119,10 +112,29 @@ public class PipeBenchmark {
     return s.conn.recvBytes();
   }
 
-  /** Child: claims the end, then receives until the JMH side closes its end. */
-  static void drain(Connection<byte[]> in, SharedLong ready) throws Exception {
-    in.poll(Duration.ZERO);
-    ready.set(1);
+  /** What a child does on its end of a pipe, once it has claimed it. */
+  @FunctionalInterface
+  interface OnEnd extends Serializable {
+    void run(Connection<byte[]> end) throws Exception;
+  }
+
+  /**
+   * Starts a daemon child named {@code name} that claims {@code end} (a poll), says so and runs {@code body} on it;
+   * returns once the end is claimed.
+   */
+  static IpcProcess startOn(Ipc ipc, Connection<byte[]> end, String name, OnEnd body) {
+    SharedLong ready = ipc.sharedLong("ready", 0);
+    IpcProcess child = IpcProcess.builder().name(name).daemon(true).start(() -> {
+      end.poll(Duration.ZERO);
+      ready.set(1);
+      body.run(end);
+    });
+    awaitReady(ready, child);
+    return child;
+  }
+
+  /** Child: receives until the JMH side closes its end. */
+  static void drain(Connection<byte[]> in) throws Exception {
     long bytes = 0;
     try {
       for (;;) {
@@ -136,9 +148,7 @@ public class PipeBenchmark {
   }
 
   /** Child: echoes every message until the JMH side closes its end. */
-  static void echo(Connection<byte[]> conn, SharedLong ready) throws Exception {
-    conn.poll(Duration.ZERO);
-    ready.set(1);
+  static void echo(Connection<byte[]> conn) throws Exception {
     try {
       for (;;) {
         conn.sendBytes(conn.recvBytes());
@@ -148,17 +158,9 @@ public class PipeBenchmark {
     }
   }
 
+  /** Returns once {@code child} has set {@code ready} (it claims its end first). */
   static void awaitReady(SharedLong ready, IpcProcess child) {
-    long deadline = System.nanoTime() + READY.toNanos();
-    while (ready.get() == 0) {
-      if (!child.isAlive()) {
-        throw new IllegalStateException(child + " exited before it was ready");
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException(child + " was not ready within " + READY);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
+    Children.await(() -> ready.get() != 0, child, "ready");
   }
 
   static void stop(Connection<?> conn, IpcProcess child, Ipc ipc) throws InterruptedException {

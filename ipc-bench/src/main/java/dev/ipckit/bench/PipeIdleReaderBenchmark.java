@@ -5,8 +5,6 @@ import dev.ipckit.Connection;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.Pipe;
-import dev.ipckit.SharedLong;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,14 +56,7 @@ public class PipeIdleReaderBenchmark {
   public void setUp() throws Exception {
     ipc = Ipc.temp();
     Pipe<byte[]> pipe = ipc.pipe("idle", false, Codec.bytes());
-    Connection<byte[]> in = pipe.left();
-    SharedLong ready = ipc.sharedLong("ready", 0);
-    reader = IpcProcess.builder().name("idle-reader").daemon(true).start(() -> {
-      in.poll(Duration.ZERO);
-      ready.set(1);
-      in.recv(); // idle until the benchmark ends
-    });
-    PipeBenchmark.awaitReady(ready, reader);
+    reader = PipeBenchmark.startOn(ipc, pipe.left(), "idle-reader", in -> in.recv()); // idle until the end
     out = pipe.right();
   }
 

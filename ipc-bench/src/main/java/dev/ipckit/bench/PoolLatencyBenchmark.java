@@ -1,9 +1,9 @@
 package dev.ipckit.bench;
 
 import dev.ipckit.Pool;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -41,10 +41,7 @@ public class PoolLatencyBenchmark {
   /** The pause before each after-idle call: pacing, not synchronisation. */
   @Setup(Level.Iteration)
   public void idle() {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-    for (long left; (left = until - System.nanoTime()) > 0; ) {
-      LockSupport.parkNanos(left);
-    }
+    Children.pause(Duration.ofSeconds(1));
   }
 
   @TearDown(Level.Trial)

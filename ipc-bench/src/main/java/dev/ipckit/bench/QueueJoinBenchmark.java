@@ -1,20 +1,10 @@
 package dev.ipckit.bench;
 
-import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
-import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * How soon {@code IpcQueue.join()} in another process returns after the last {@code taskDone()}, when the joiner
@@ -29,26 +19,21 @@ import org.openjdk.jmh.annotations.TearDown;
  * java -jar ipc-bench/target/benchmarks.jar QueueJoinBenchmark -f 1 -wi 3 -i 15
  * </pre>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-public class QueueJoinBenchmark {
-  private Ipc ipc;
+public class QueueJoinBenchmark extends QueueChildBenchmark {
   private IpcQueue<String> tasks;
   private IpcQueue<String> go;
   private IpcQueue<String> replies;
-  private IpcProcess child;
 
   @Setup(Level.Trial)
   public void setUp() {
     ipc = Ipc.temp();
-    IpcQueue<String> t = ipc.queue("tasks", 16, Codec.string());
-    IpcQueue<String> g = ipc.queue("go", 16, Codec.string());
-    IpcQueue<String> r = ipc.queue("replies", 16, Codec.string());
+    IpcQueue<String> t = queue("tasks");
+    IpcQueue<String> g = queue("go");
+    IpcQueue<String> r = queue("replies");
     tasks = t;
     go = g;
     replies = r;
-    child = IpcProcess.builder().name("joiner").daemon(true).start(() -> joinEach(t, g, r));
+    startChild("joiner", g, () -> joinEach(t, g, r));
   }
 
   static void joinEach(IpcQueue<String> tasks, IpcQueue<String> go, IpcQueue<String> replies)
@@ -65,17 +50,7 @@ public class QueueJoinBenchmark {
     tasks.put("task");
     tasks.take();
     go.put("join");
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-    for (long left; (left = until - System.nanoTime()) > 0; ) {
-      LockSupport.parkNanos(left);
-    }
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() throws InterruptedException {
-    go.put("stop");
-    Children.awaitExit(child);
-    ipc.close();
+    Children.pause(PAUSE);
   }
 
   @Benchmark

@@ -2,7 +2,6 @@ package dev.ipckit.bench;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
-import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -42,35 +41,25 @@ public class QueueLatencyBenchmark {
   @Param({"IpcQueue", "ArrayBlockingQueue"})
   public String impl;
 
-  Ipc ipc;
   BlockingQueue<byte[]> ping;
   BlockingQueue<byte[]> pong;
-  IpcProcess child;
-  Thread local;
+  Peer peer;
 
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
     if (impl.equals("IpcQueue")) {
-      ipc = Ipc.temp();
+      Ipc ipc = Ipc.temp();
       IpcQueue<byte[]> in = ipc.queue("ping", 16, Codec.bytes());
       IpcQueue<byte[]> out = ipc.queue("pong", 16, Codec.bytes());
       ping = in;
       pong = out;
-      child = IpcProcess.builder().name("queue-echo").start(() -> echo(in, out));
+      peer = Peer.process(ipc, "queue-echo", () -> echo(in, out));
     } else {
       ArrayBlockingQueue<byte[]> in = new ArrayBlockingQueue<>(16);
       ArrayBlockingQueue<byte[]> out = new ArrayBlockingQueue<>(16);
       ping = in;
       pong = out;
-      local = new Thread(() -> {
-        try {
-          echo(in, out);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "abq-echo");
-      local.setDaemon(true);
-      local.start();
+      peer = Peer.thread("abq-echo", () -> echo(in, out));
     }
     roundTrip(); // the echo is up
   }
@@ -88,12 +77,7 @@ public class QueueLatencyBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws InterruptedException {
     ping.put(STOP);
-    if (child != null) {
-      Children.awaitExit(child);
-      ipc.close();
-    } else {
-      local.join(30_000);
-    }
+    peer.join();
   }
 
   @Benchmark

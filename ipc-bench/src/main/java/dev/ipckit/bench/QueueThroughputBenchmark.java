@@ -2,7 +2,6 @@ package dev.ipckit.bench;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
-import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,10 +63,8 @@ public class QueueThroughputBenchmark {
 
     byte[] message;
 
-    Ipc ipc;
     BlockingQueue<byte[]> q;
-    IpcProcess child;
-    final List<Thread> local = new ArrayList<>();
+    Peer consumer;
 
     int consumers;
 
@@ -77,18 +74,13 @@ public class QueueThroughputBenchmark {
       consumers = n;
       message = new byte[size];
       if (impl.equals("IpcQueue")) {
-        ipc = Ipc.temp();
+        Ipc ipc = Ipc.temp();
         IpcQueue<byte[]> iq = ipc.queue("q", CAPACITY, Codec.bytes());
         q = iq;
-        child = IpcProcess.builder().name("queue-consumers").start(() -> drainWith(iq, n));
+        consumer = Peer.process(ipc, "queue-consumers", () -> drainWith(iq, n));
       } else {
         q = new ArrayBlockingQueue<>(CAPACITY);
-        for (int i = 0; i < n; i++) {
-          Thread t = new Thread(() -> drain(q), "abq-consumer-" + i);
-          t.setDaemon(true);
-          t.start();
-          local.add(t);
-        }
+        consumer = Peer.threads("abq-consumer-", n, () -> drain(q));
       }
     }
 
@@ -97,13 +89,7 @@ public class QueueThroughputBenchmark {
       for (int i = 0; i < consumers; i++) {
         q.put(STOP);
       }
-      if (child != null) {
-        Children.awaitExit(child);
-        ipc.close();
-      }
-      for (Thread t : local) {
-        t.join(30_000);
-      }
+      consumer.join();
     }
   }
 

@@ -1,21 +1,11 @@
 package dev.ipckit.bench;
 
-import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
-import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A job handed to a daemon child that has sat idle in {@code take()} for a second: {@code put} on a job queue, the
@@ -31,26 +21,21 @@ import org.openjdk.jmh.annotations.TearDown;
  * java -jar ipc-bench/target/benchmarks.jar QueueWakeBenchmark -f 1 -wi 3 -i 15
  * </pre>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-public class QueueWakeBenchmark {
+public class QueueWakeBenchmark extends QueueChildBenchmark {
   @Param({"true", "false"})
   public boolean wake;
 
-  private Ipc ipc;
   private IpcQueue<String> jobs;
   private IpcQueue<String> replies;
-  private IpcProcess child;
 
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
     ipc = Ipc.temp();
-    IpcQueue<String> in = ipc.queue("jobs", 16, Codec.string());
-    IpcQueue<String> out = ipc.queue("replies", 16, Codec.string());
+    IpcQueue<String> in = queue("jobs");
+    IpcQueue<String> out = queue("replies");
     jobs = in;
     replies = out;
-    child = IpcProcess.builder().name("queue-worker").daemon(true).start(() -> serve(in, out));
+    startChild("queue-worker", in, () -> serve(in, out));
     for (int i = 0; i < 10_000; i++) {
       jobs.put("warm-up");
       replies.take();
@@ -66,17 +51,7 @@ public class QueueWakeBenchmark {
   /** The pause before each measured call: pacing, not synchronisation. */
   @Setup(Level.Iteration)
   public void pause() {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-    for (long left; (left = until - System.nanoTime()) > 0; ) {
-      LockSupport.parkNanos(left);
-    }
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() throws InterruptedException {
-    jobs.put("stop");
-    Children.awaitExit(child);
-    ipc.close();
+    Children.pause(PAUSE);
   }
 
   @Benchmark

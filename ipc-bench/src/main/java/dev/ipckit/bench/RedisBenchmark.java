@@ -12,7 +12,6 @@ import dev.ipckit.SharedLong;
 import dev.ipckit.Task;
 import dev.ipckit.redis.RedisTestServer;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,6 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 public class RedisBenchmark {
   static final byte[] MESSAGE = new byte[64];
   static final byte[] STOP = new byte[1];
@@ -66,6 +67,7 @@ public class RedisBenchmark {
     Ipc ipc;
     IpcProcess child;
     SharedInt stop;
+    private Task stopChild;
 
     @Setup(Level.Trial)
     public void open(org.openjdk.jmh.infra.BenchmarkParams params) {
@@ -86,32 +88,22 @@ public class RedisBenchmark {
       return Ipc.temp();
     }
 
-    /** Starts the child with {@code body}; returns once the child has set {@code ready}. */
+    /** Starts the child with {@code body}, told to stop by the stop flag its loop checks; returns once it runs. */
     void startChild(String name, Task body) {
-      SharedInt ready = ipc.sharedInt("ready-" + name, 0);
-      child = IpcProcess.builder().name(name).daemon(true).start(() -> {
-        ready.set(1);
-        body.run();
-      });
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (ready.get() == 0) {
-        if (System.nanoTime() - deadline > 0 || !child.isAlive()) {
-          child.kill();
-          throw new IllegalStateException("the child did not start: " + child);
-        }
-        LockSupport.parkNanos(1_000_000);
-      }
+      SharedInt s = stop;
+      startChild(name, body, () -> s.set(1));
     }
 
-    /** Tells the child to stop (by default the stop flag its loop checks). */
-    void stopChild() throws Exception {
-      stop.set(1);
+    /** Starts the child with {@code body}, told to stop by {@code stopIt}; returns once it runs. */
+    void startChild(String name, Task body, Task stopIt) {
+      stopChild = stopIt;
+      child = Children.start(name, ipc.sharedInt("ready-" + name, 0), body);
     }
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
-      stopChild();
       if (child != null) {
+        stopChild.run();
         Children.awaitExit(child);
       }
       ipc.close();
@@ -152,15 +144,11 @@ public class RedisBenchmark {
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
   public long counter(Counter c) {
     return c.v.incrementAndGet();
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
   public void lockedCounter(Counter c) {
     c.lock.lock();
     try {
@@ -179,22 +167,11 @@ public class RedisBenchmark {
     void prepare(String benchmark) {
       IpcQueue<byte[]> queue = ipc.queue("q", 1024, Codec.bytes());
       q = queue;
-      startChild("consumer", () -> {
-        while (queue.take().length != 1) {
-          // drain
-        }
-      });
-    }
-
-    @Override
-    void stopChild() throws Exception {
-      q.put(STOP);
+      startChild("consumer", () -> QueueThroughputBenchmark.drain(queue), () -> queue.put(STOP));
     }
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
   public void queueThroughput(Drained d) throws InterruptedException {
     d.q.put(MESSAGE);
   }
@@ -211,16 +188,7 @@ public class RedisBenchmark {
       IpcQueue<byte[]> out = ipc.queue("pong", 16, Codec.bytes());
       ping = in;
       pong = out;
-      startChild("queue-echo", () -> {
-        for (byte[] m; (m = in.take()).length != 1; ) {
-          out.put(m);
-        }
-      });
-    }
-
-    @Override
-    void stopChild() throws Exception {
-      ping.put(STOP);
+      startChild("queue-echo", () -> QueueLatencyBenchmark.echo(in, out), () -> in.put(STOP));
     }
   }
 
@@ -242,16 +210,14 @@ public class RedisBenchmark {
       Pipe<byte[]> pipe = ipc.pipe("p", true, Codec.bytes());
       Connection<byte[]> theirs = pipe.right();
       mine = pipe.left();
-      startChild("pipe-echo", () -> {
-        for (byte[] m; (m = theirs.recvBytes()).length != 1; ) {
-          theirs.sendBytes(m);
-        }
-      });
+      startChild("pipe-echo", () -> echo(theirs), () -> mine.sendBytes(STOP));
     }
 
-    @Override
-    void stopChild() throws Exception {
-      mine.sendBytes(STOP);
+    /** The child: sends back what it receives until a 1-byte message, as {@link QueueLatencyBenchmark#echo}. */
+    static void echo(Connection<byte[]> c) throws Exception {
+      for (byte[] m; (m = c.recvBytes()).length != 1; ) {
+        c.sendBytes(m);
+      }
     }
   }
 
@@ -264,42 +230,16 @@ public class RedisBenchmark {
   }
 
   /** A lock holder killed with SIGKILL while this process waits in lock(). */
-  public static class Takeover extends KillScenario {
+  public static class Takeover extends LockHolderKilled {
     @Param({"redis", "shm"})
     public String backend;
 
     private final Ns ns = new Ns();
-    IpcLock lock;
-    volatile boolean ownerDied;
 
     @Override
     Ipc newNamespace() {
       ns.backend = backend;
       return Ns.open(ns);
-    }
-
-    @Override
-    void open() {
-      lock = ipc.lock("killed");
-    }
-
-    @Setup(Level.Iteration)
-    public void holderAndWaiter() {
-      IpcLock l = lock;
-      child = childAt(there, l::lock);
-      startWaiter(() -> {
-        l.lock();
-        at.set(System.nanoTime());
-        ownerDied = l.ownerDied();
-        l.unlock();
-      });
-    }
-
-    @Override
-    void verify() {
-      if (!ownerDied) {
-        throw new IllegalStateException("the waiter did not see ownerDied()");
-      }
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.ipckit.IpcSemaphore;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -100,15 +99,11 @@ public class SyncTakeoverBenchmark {
       IpcSemaphore s = semaphore;
       child = childAt(there, s::acquire);
       startWaiter(() -> {
-        try {
-          s.acquire();
-          long now = System.nanoTime();
-          reclaimed = s.reclaimed();
-          s.release();
-          at.set(now);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        s.acquire();
+        long now = System.nanoTime();
+        reclaimed = s.reclaimed();
+        s.release();
+        at.set(now);
       });
     }
 
@@ -149,20 +144,12 @@ public class SyncTakeoverBenchmark {
           }
         }).start();
       });
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (b.getNumberWaiting() == 0) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("the child never arrived at the barrier");
-        }
-        LockSupport.parkNanos(100_000);
-      }
+      Children.await(() -> b.getNumberWaiting() != 0, child, "waiting at the barrier");
       startWaiter(() -> {
         try {
           b.await();
         } catch (BrokenBarrierException e) {
           at.set(System.nanoTime());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
         }
       });
     }
@@ -193,12 +180,8 @@ public class SyncTakeoverBenchmark {
       q.put(1);
       child = childAt(there, q::take);
       startWaiter(() -> {
-        try {
-          q.join();
-          at.set(System.nanoTime());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        q.join();
+        at.set(System.nanoTime());
       });
     }
   }

@@ -3,22 +3,28 @@ package dev.ipckit.spi;
 import dev.ipckit.Codec;
 import dev.ipckit.DecodeException;
 import dev.ipckit.IpcQueue;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
  * What a backend's queue derives from its primitives ({@code offer}, {@code add}, {@code poll}, {@code peek},
- * {@code drainTo(c, max)}, {@code size}, {@code capacity}) and a decoded {@link #snapshot()}, as {@link
- * java.util.AbstractQueue} does inside one JVM, so that every backend's queue behaves alike: {@code remove()} and
- * {@code element()} of an empty queue throw {@link NoSuchElementException}, {@code addAll} of the queue itself is
- * refused, {@code iterator()}, {@code toArray} and {@code contains} work on a snapshot, and removal from the middle
- * ({@code remove(Object)}, {@code removeAll}, {@code retainAll}, {@code removeIf}, {@code iterator().remove()})
- * is an {@link UnsupportedOperationException} naming the queue.
+ * {@code drainTo(c, max)}, {@code size}, {@code capacity}, {@code join(timeout, unit)}) and a decoded
+ * {@link #snapshot()}, as {@link java.util.AbstractQueue} does inside one JVM, so that every backend's queue behaves
+ * alike: {@code remove()} and {@code element()} of an empty queue throw {@link NoSuchElementException},
+ * {@code addAll} of the queue itself is refused, {@code iterator()}, {@code toArray} and {@code contains} work on a
+ * snapshot, and removal from the middle ({@code remove(Object)}, {@code removeAll}, {@code retainAll},
+ * {@code removeIf}, {@code iterator().remove()}) is an {@link UnsupportedOperationException} naming the queue. Its
+ * static methods are the parts of a queue facade that every backend writes the same way: the checks of a capacity
+ * and of a message, decoding, {@code drainTo}'s loop, the messages of a full queue and the descriptions.
  *
  * <p><b>Thread safety.</b> As the implementation's primitives: every method here is one or more calls to them.
  *
@@ -62,6 +68,12 @@ public interface QueueViews<E> extends IpcQueue<E> {
   @Override
   default int drainTo(Collection<? super E> c) {
     return drainTo(c, Integer.MAX_VALUE);
+  }
+
+  /** {@code join(Long.MAX_VALUE, NANOSECONDS)}: as long as it takes. */
+  @Override
+  default void join() throws InterruptedException {
+    join(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -202,6 +214,96 @@ public interface QueueViews<E> extends IpcQueue<E> {
           + "\" as null (its bytes are in this exception)", b, null);
     }
     return e;
+  }
+
+  /**
+   * {@code capacity}, checked for the queue {@code queue}: 1 to {@code max} messages.
+   *
+   * @throws IllegalArgumentException naming the queue and the capacity, if it is outside that range
+   */
+  static int checkCapacity(int capacity, int max, String queue) {
+    if (capacity < 1 || capacity > max) {
+      throw new IllegalArgumentException("capacity must be " + (max == Integer.MAX_VALUE ? "at least 1" : "1 to " + max)
+          + ": capacity=" + capacity + " for queue \"" + queue + "\"");
+    }
+    return capacity;
+  }
+
+  /**
+   * What {@code add} throws when {@code offer} found the queue {@code q} full; {@code more} says what else was full
+   * (empty, or starting with {@code ", "}).
+   */
+  static IllegalStateException full(QueueViews<?> q, String more) {
+    return new IllegalStateException("queue \"" + q.name() + "\" is full: capacity=" + q.capacity() + " messages"
+        + more);
+  }
+
+  /**
+   * The checks {@code drainTo(c, max)} makes before it takes anything: {@code c} is not null and not the queue
+   * {@code q} itself.
+   */
+  static void checkDrainTarget(QueueViews<?> q, Collection<?> c) {
+    Objects.requireNonNull(c, "c");
+    if (c == q) {
+      throw new IllegalArgumentException("cannot drain a queue to itself");
+    }
+  }
+
+  /**
+   * The loop of {@code drainTo(c, maxElements)}: takes batches of at most {@code batch} messages ({@code take}, an
+   * empty batch when the queue is empty), decodes each ({@code decode}) and adds it to {@code c}, until
+   * {@code maxElements} are added or the queue is empty. A message that does not decode is skipped and the batch
+   * finished; then the first such failure is thrown (the others suppressed in it) and no further batch is taken.
+   *
+   * @return the messages added to {@code c}
+   */
+  static <E, M> int drain(Collection<? super E> c, int maxElements, int batch,
+      IntFunction<? extends List<? extends M>> take, Function<? super M, ? extends E> decode) {
+    int total = 0;
+    RuntimeException failure = null;
+    while (total < maxElements && failure == null) {
+      List<? extends M> taken = take.apply(Math.min(batch, maxElements - total));
+      if (taken.isEmpty()) {
+        break;
+      }
+      for (M m : taken) {
+        E e;
+        try {
+          e = decode.apply(m);
+        } catch (RuntimeException ex) {
+          if (failure == null) {
+            failure = ex;
+          } else {
+            failure.addSuppressed(ex);
+          }
+          continue;
+        }
+        c.add(e);
+        total++;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return total;
+  }
+
+  /** The messages {@code codec} reads from {@code raw}, in order, all still in the queue {@code queue}: a snapshot. */
+  static <E> List<E> decodeAll(Codec<E> codec, List<byte[]> raw, String queue) {
+    List<E> out = new ArrayList<>(raw.size());
+    for (byte[] b : raw) {
+      out.add(decode(codec, b, queue, false));
+    }
+    return out;
+  }
+
+  /**
+   * A queue's {@code describe()}: {@code queue["name" in where, size/capacity, codec]}.
+   *
+   * @param where the namespace the queue lives in, as its backend names it (a directory, a location)
+   */
+  static String describe(QueueViews<?> q, Object where, Codec<?> codec) {
+    return "queue[\"" + q.name() + "\" in " + where + ", " + q.size() + "/" + q.capacity() + ", " + codec + "]";
   }
 
   /**

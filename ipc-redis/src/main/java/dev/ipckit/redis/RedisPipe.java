@@ -2,9 +2,9 @@ package dev.ipckit.redis;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Connection;
-import dev.ipckit.IpcException;
 import dev.ipckit.Pipe;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.Pipes;
 
 /**
  * {@link dev.ipckit.Ipc#pipe} on Redis: two connected ends ({@link RedisPipeEnd}) over the pipe's hash at the
@@ -12,16 +12,14 @@ import dev.ipckit.spi.HandleRef;
  * right end; a half-duplex pipe uses {@code to0} alone). The meta descriptor is {@code pipe/true} or
  * {@code pipe/false}: the duplex flag is the pipe's shape, so that opening it with the other flag is refused.
  *
- * <p>A pipe handle serializes as a {@link HandleRef} with {@code arg} 2 (the whole pipe) and the duplex flag and
- * codec; an end's reference has {@code arg} 0 (left) or 1 (right), as in the shared-memory backend.
+ * <p>A pipe handle serializes as a {@link HandleRef} with {@code arg} {@link Pipes#WHOLE} and the duplex flag and
+ * codec; an end's reference has {@code arg} {@link Pipes#LEFT} or {@link Pipes#RIGHT}, as in the shared-memory
+ * backend.
  *
  * <p><b>Thread safety.</b> Safe for any number of threads; see {@link RedisPipeEnd}.
  */
 final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
   private static final long serialVersionUID = 1L;
-  /** The {@code arg} of a whole pipe's reference; an end's is the end (0 left, 1 right). */
-  static final long WHOLE = 2;
-
   private final transient boolean duplex;
   private final transient Codec<E> codec;
   private final transient RedisPipeEnd<E> left;
@@ -64,17 +62,10 @@ final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
    * never uses the end; an end another live process owns is left alone here, and using it says so.
    */
   static RedisHandle reopen(RedisNamespace ns, HandleRef ref) {
+    long arg = Pipes.checkRef(ref, ns.location());
     Codec<?> codec = ref.codec();
-    if (codec == null) {
-      throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ns.location() + " carries no codec");
-    }
-    long arg = ref.arg();
-    if (arg == WHOLE) {
+    if (arg == Pipes.WHOLE) {
       return open(ns, ref.name(), ref.flag(), codec);
-    }
-    if (arg != RedisPipeEnd.LEFT && arg != RedisPipeEnd.RIGHT) {
-      throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ns.location() + " names end " + arg
-          + "; ends are 0 (left) and 1 (right)");
     }
     create(ns, ref.name(), ref.flag());
     RedisPipeEnd<?> end = new RedisPipeEnd<>(ns, ref.name(), ref.flag(), codec, (int) arg);
@@ -107,9 +98,10 @@ final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
     right.close();
   }
 
+  /** A whole pipe's reference: {@link Pipes#WHOLE}; an end's is the end. */
   @Override
   long refArg() {
-    return WHOLE;
+    return Pipes.WHOLE;
   }
 
   @Override
@@ -124,7 +116,6 @@ final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
 
   @Override
   public String toString() {
-    return "Pipe[\"" + name + "\" in " + ns.location() + (duplex ? ", duplex" : ", half-duplex")
-        + (isClosed() ? ", closed]" : "]");
+    return Pipes.describe(name, ns.location(), duplex, isClosed());
   }
 }

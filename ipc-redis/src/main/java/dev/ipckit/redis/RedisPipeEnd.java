@@ -2,9 +2,9 @@ package dev.ipckit.redis;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Connection;
-import dev.ipckit.DecodeException;
 import dev.ipckit.IpcException;
 import dev.ipckit.spi.Deadline;
+import dev.ipckit.spi.Pipes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
@@ -54,8 +54,8 @@ import java.util.Objects;
  */
 final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
   private static final long serialVersionUID = 1L;
-  static final int LEFT = 0;
-  static final int RIGHT = 1;
+  static final int LEFT = Pipes.LEFT;
+  static final int RIGHT = Pipes.RIGHT;
   /** The longest message: the server's default {@code proto-max-bulk-len}, the largest argument it accepts. */
   static final long MAX_MESSAGE = 512L << 20;
   /** The bytes one direction holds before a send waits for room (an empty direction takes any one message). */
@@ -166,15 +166,11 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
     this.canSend = duplex || end == RIGHT;
     this.canRecv = duplex || end == LEFT;
     this.codec = codec;
-    this.label = "pipe \"" + name + "\" in " + ns.location();
+    this.label = Pipes.label(name, ns.location());
     this.hashKey = List.of(key);
     this.sendKeys = List.of(key, key("to" + (1 - end)));
     this.recvKeys = List.of(key, key("to" + end));
     ns.register(this);                           // closing the namespace closes (and releases) the end
-  }
-
-  private static String endName(int end) {
-    return end == LEFT ? "left" : "right";
   }
 
   // ---- ownership
@@ -231,9 +227,9 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
 
   private IllegalStateException owned(List<Object> reply) {
     String owner = Script.asString(reply.get(1));
-    return new IllegalStateException("the " + endName(end) + " end of " + label + " is in use by process "
+    return new IllegalStateException("the " + Pipes.endName(end) + " end of " + label + " is in use by process "
         + Server.pidOf(owner) + " on " + Server.hostOf(owner) + "; an end has one owner process at a time (close it"
-        + " there first, or use the " + endName(1 - end) + " end)");
+        + " there first, or use the " + Pipes.endName(1 - end) + " end)");
   }
 
   // ---- sending
@@ -241,8 +237,7 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
   private void checkSend() {
     checkOpen();
     if (!canSend) {
-      throw new IllegalStateException("the left end of half-duplex " + label
-          + " only receives: send from the right end (or create the pipe with duplex=true)");
+      throw Pipes.receiveOnly(label);
     }
   }
 
@@ -262,11 +257,7 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
   public void send(E message) throws IOException, InterruptedException {
     Objects.requireNonNull(message, "message");
     checkSend();
-    byte[] b = codec.encode(message);
-    if (b == null) {
-      throw new NullPointerException("codec " + codec + " encoded a " + message.getClass().getName() + " as null");
-    }
-    write(b);
+    write(Pipes.encode(codec, message));
   }
 
   @Override
@@ -299,9 +290,9 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
       case "owned":
         throw owned(reply);
       case "closed":
-        throw new IOException("cannot send on " + label + ": the " + endName(1 - end) + " end is closed");
+        throw new IOException("cannot send on " + label + ": the " + Pipes.endName(1 - end) + " end is closed");
       case "dead":
-        throw new IOException("cannot send on " + label + ": the process that owned the " + endName(1 - end)
+        throw new IOException("cannot send on " + label + ": the process that owned the " + Pipes.endName(1 - end)
             + " end (pid " + Server.pidOf(Script.asString(reply.get(1))) + ") died");
       default:
         throw new IllegalStateException("unexpected reply " + code + " from the server for " + this);
@@ -313,27 +304,14 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
   private void checkRecv(String op) {
     checkOpen();
     if (!canRecv) {
-      throw new IllegalStateException("the right end of half-duplex " + label + " only sends: " + op
-          + " on the left end (or create the pipe with duplex=true)");
+      throw Pipes.sendOnly(label, op);
     }
   }
 
   @Override
   public E recv() throws EOFException, IOException, InterruptedException {
     checkRecv("recv");
-    byte[] b = read();
-    E e;
-    try {
-      e = codec.decode(b, 0, b.length);
-    } catch (RuntimeException ex) {
-      throw new DecodeException("cannot decode a message of " + b.length + " bytes received on " + this + " with "
-          + codec + ": " + ex + " (its bytes are in this exception; the connection stays usable)", b, ex);
-    }
-    if (e == null) {
-      throw new DecodeException(codec + " decoded a message of " + b.length + " bytes received on " + this
-          + " as null (its bytes are in this exception)", b, null);
-    }
-    return e;
+    return Pipes.decode(codec, read(), this);
   }
 
   @Override
@@ -387,7 +365,7 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
   private EOFException notReceived(Object r) {
     String code = code(r);
     List<Object> reply = Script.asList(r);
-    String peer = endName(1 - end);
+    String peer = Pipes.endName(1 - end);
     switch (String.valueOf(code)) {
       case "owned":
         throw owned(reply);
@@ -448,8 +426,7 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
 
   @Override
   public String toString() {
-    return "Connection[" + endName(end) + " end of " + (duplex ? "duplex " : "half-duplex ") + label
-        + (isClosed() ? ", closed]" : "]");
+    return Pipes.describeEnd(end, duplex, label, isClosed());
   }
 
   /**

@@ -177,10 +177,7 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
    * @throws IllegalArgumentException if the capacity is below 1, or the name holds another kind or capacity
    */
   static <E> RedisQueue<E> open(RedisNamespace ns, String name, int capacity, Codec<E> codec) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1: capacity=" + capacity + " for queue \""
-          + name + "\"");
-    }
+    QueueViews.checkCapacity(capacity, Integer.MAX_VALUE, name);
     Objects.requireNonNull(codec, "codec");
     ns.create(Kind.QUEUE, name, capacity);
     return new RedisQueue<>(ns, name, capacity, codec);
@@ -229,7 +226,7 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
     if (offer(e)) {
       return true;
     }
-    throw new IllegalStateException("queue \"" + name + "\" is full: capacity=" + capacity + " messages");
+    throw QueueViews.full(this, "");
   }
 
   private boolean enqueue(E e, long nanos) throws InterruptedException {
@@ -335,38 +332,9 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
 
   @Override
   public int drainTo(Collection<? super E> c, int maxElements) {
-    Objects.requireNonNull(c, "c");
-    if (c == this) {
-      throw new IllegalArgumentException("cannot drain a queue to itself");
-    }
+    QueueViews.checkDrainTarget(this, c);
     checkOpen();
-    int total = 0;
-    RuntimeException failure = null;
-    while (total < maxElements && failure == null) {
-      List<byte[]> batch = tryTake(Math.min(DRAIN_BATCH, maxElements - total));
-      if (batch.isEmpty()) {
-        break;
-      }
-      for (byte[] b : batch) {
-        E e;
-        try {
-          e = decode(b, true);
-        } catch (RuntimeException ex) {
-          if (failure == null) {
-            failure = ex;
-          } else {
-            failure.addSuppressed(ex);
-          }
-          continue;
-        }
-        c.add(e);
-        total++;
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-    return total;
+    return QueueViews.drain(c, maxElements, DRAIN_BATCH, this::tryTake, b -> decode(b, true));
   }
 
   @Override
@@ -380,12 +348,7 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
   @Override
   public List<E> snapshot() {
     checkOpen();
-    List<byte[]> raw = server.call(j -> j.lrange(keys.get(1), 0, -1));
-    List<E> out = new ArrayList<>(raw.size());
-    for (byte[] b : raw) {
-      out.add(decode(b, false));
-    }
-    return out;
+    return QueueViews.decodeAll(codec, server.call(j -> j.lrange(keys.get(1), 0, -1)), name);
   }
 
   /** Removes every message in the queue; they count as this process's tasks until marked done. */
@@ -441,11 +404,6 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
     }
   }
 
-  @Override
-  public void join() throws InterruptedException {
-    join(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-  }
-
   /**
    * Waits until every message put is done or was taken by a consumer that died ({@code d + a >= p}); each look
    * counts the tasks of dead consumers, so a death is seen at the wait's probe interval at the latest.
@@ -475,8 +433,6 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
     return Script.asList(r);
   }
 
-  // ------------------------------------------------------------------ snapshot views, no removal from the middle
-
   // ------------------------------------------------------------------ handle
 
   @Override
@@ -500,7 +456,6 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
 
   @Override
   public String describe() {
-    return isClosed() ? super.toString()
-        : "queue[\"" + name + "\" in " + ns.location() + ", " + size() + "/" + capacity + ", " + codec + "]";
+    return isClosed() ? super.toString() : QueueViews.describe(this, ns.location(), codec);
   }
 }

@@ -2,10 +2,10 @@ package dev.ipckit.shm.pipe;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Connection;
-import dev.ipckit.DecodeException;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
+import dev.ipckit.spi.Pipes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
@@ -73,8 +73,7 @@ final class ShmConnection<E> extends ShmHandle implements Connection<E> {
   private void checkSend() {
     checkOpen();
     if (!end.canSend) {
-      throw new IllegalStateException("the left end of half-duplex " + where()
-          + " only receives: send from the right end (or create the pipe with duplex=true)");
+      throw Pipes.receiveOnly(where());
     }
     use();
   }
@@ -82,44 +81,26 @@ final class ShmConnection<E> extends ShmHandle implements Connection<E> {
   private void checkRecv(String op) {
     checkOpen();
     if (!end.canRecv) {
-      throw new IllegalStateException("the right end of half-duplex " + where() + " only sends: " + op
-          + " on the left end (or create the pipe with duplex=true)");
+      throw Pipes.sendOnly(where(), op);
     }
     use();
   }
 
   private String where() {
-    return "pipe \"" + name + "\" in " + ns.dir();
+    return Pipes.label(name, ns.dir());
   }
 
   @Override
   public void send(E message) throws IOException, InterruptedException {
     Objects.requireNonNull(message, "message");
     checkSend();
-    byte[] b = codec.encode(message);
-    if (b == null) {
-      throw new NullPointerException("codec " + codec + " encoded a " + message.getClass().getName()
-          + " as null");
-    }
-    end.send(b, this);
+    end.send(Pipes.encode(codec, message), this);
   }
 
   @Override
   public E recv() throws EOFException, IOException, InterruptedException {
     checkRecv("recv");
-    byte[] b = end.recv(this);
-    E e;
-    try {
-      e = codec.decode(b, 0, b.length);
-    } catch (RuntimeException ex) {
-      throw new DecodeException("cannot decode a message of " + b.length + " bytes received on " + this + " with "
-          + codec + ": " + ex + " (its bytes are in this exception; the connection stays usable)", b, ex);
-    }
-    if (e == null) {
-      throw new DecodeException(codec + " decoded a message of " + b.length + " bytes received on " + this
-          + " as null (its bytes are in this exception)", b, null);
-    }
-    return e;
+    return Pipes.decode(codec, end.recv(this), this);
   }
 
   @Override
@@ -196,7 +177,6 @@ final class ShmConnection<E> extends ShmHandle implements Connection<E> {
 
   @Override
   public String toString() {
-    return "Connection[" + end.endName() + " end of " + (end.duplex ? "duplex " : "half-duplex ") + where()
-        + (isClosed() ? ", closed]" : "]");
+    return Pipes.describeEnd(end.end, end.duplex, where(), isClosed());
   }
 }

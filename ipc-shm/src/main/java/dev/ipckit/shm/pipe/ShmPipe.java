@@ -2,13 +2,13 @@ package dev.ipckit.shm.pipe;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Connection;
-import dev.ipckit.IpcException;
 import dev.ipckit.Pipe;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.Pipes;
 
 /**
  * {@link dev.ipckit.Ipc#pipe}: two connected ends over one mapped file, laid out by {@link PipeDescriptor}: a
@@ -26,9 +26,6 @@ import dev.ipckit.spi.HandleRef;
  */
 public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
   private static final long serialVersionUID = 1L;
-  /** refArg of a whole pipe; a connection's refArg is its end (0 left, 1 right). */
-  private static final long WHOLE = 2;
-
   private final transient boolean duplex;
   private final transient Codec<E> codec;
   private final transient ShmConnection<E> left;
@@ -51,18 +48,12 @@ public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
     return new ShmPipe<>(ns, name, duplex, codec, left, right);
   }
 
+  /** Reopens the pipe or pipe end a deserialized reference names; an end is claimed for this process at once. */
   public static Object reopen(NamespaceView ns, HandleRef ref) {
+    long arg = Pipes.checkRef(ref, ref.dir());
     Codec<?> codec = ref.codec();
-    if (codec == null) {
-      throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ref.dir() + " carries no codec");
-    }
-    long arg = ref.arg();
-    if (arg == WHOLE) {
+    if (arg == Pipes.WHOLE) {
       return open(ns, ref.name(), ref.flag(), codec);
-    }
-    if (arg != PipeDescriptor.LEFT && arg != PipeDescriptor.RIGHT) {
-      throw new IpcException("a handle of pipe \"" + ref.name() + "\" in " + ref.dir() + " names end " + arg
-          + "; ends are 0 (left) and 1 (right)");
     }
     ShmConnection<?> c = connection(ns, ref.name(), ref.flag(), codec, (int) arg);
     c.claimOnArrival();
@@ -108,9 +99,10 @@ public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
     right.close();
   }
 
+  /** A whole pipe's reference: {@link Pipes#WHOLE}; a connection's is its end. */
   @Override
   protected long refArg() {
-    return WHOLE;
+    return Pipes.WHOLE;
   }
 
   @Override
@@ -125,7 +117,6 @@ public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
 
   @Override
   public String toString() {
-    return "Pipe[\"" + name + "\" in " + ns.dir() + (duplex ? ", duplex" : ", half-duplex")
-        + (isClosed() ? ", closed]" : "]");
+    return Pipes.describe(name, ns.dir(), duplex, isClosed());
   }
 }

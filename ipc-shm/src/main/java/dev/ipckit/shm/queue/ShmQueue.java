@@ -94,10 +94,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
   }
 
   public static <E> IpcQueue<E> open(NamespaceView ns, String name, int capacity, Codec<E> codec) {
-    if (capacity < 1 || capacity > QueueDescriptor.MAX_CAPACITY) {
-      throw new IllegalArgumentException("capacity must be 1 to " + QueueDescriptor.MAX_CAPACITY
-          + ": capacity=" + capacity + " for queue \"" + name + "\"");
-    }
+    QueueViews.checkCapacity(capacity, QueueDescriptor.MAX_CAPACITY, name);
     Objects.requireNonNull(codec, "codec");
     MappedFile file = ns.file(name, spec(capacity));
     State st = ns.shared(Kind.QUEUE.name() + "/" + name, k -> new State());
@@ -150,8 +147,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
     if (offer(e)) {
       return true;
     }
-    throw new IllegalStateException("queue \"" + name + "\" is full: capacity=" + capacity + " messages, data area "
-        + ring.data().length() + " bytes");
+    throw QueueViews.full(this, ", data area " + ring.data().length() + " bytes");
   }
 
   private boolean enqueue(E e, long nanos) throws InterruptedException {
@@ -287,44 +283,15 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
 
   @Override
   public int drainTo(Collection<? super E> c, int maxElements) {
-    Objects.requireNonNull(c, "c");
-    if (c == this) {
-      throw new IllegalArgumentException("cannot drain a queue to itself");
-    }
+    QueueViews.checkDrainTarget(this, c);
     checkOpen();
-    int total = 0;
-    RuntimeException failure = null;
     List<Object> batch = new ArrayList<>();
-    while (total < maxElements) {
-      batch.clear();
-      ring.takeBatch(batch, Math.min(DRAIN_BATCH, maxElements - total));
+    return QueueViews.drain(c, maxElements, DRAIN_BATCH, most -> {
+      batch.clear();                                // decoded and added to c before the next batch is taken
+      ring.takeBatch(batch, most);
       producers.wake();
-      if (batch.isEmpty()) {
-        break;
-      }
-      for (Object m : batch) {
-        E e;
-        try {
-          e = decode(m);
-        } catch (RuntimeException ex) {
-          if (failure == null) {
-            failure = ex;
-          } else {
-            failure.addSuppressed(ex);
-          }
-          continue;
-        }
-        c.add(e);
-        total++;
-      }
-      if (failure != null) {
-        break;
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-    return total;
+      return batch;
+    }, this::decode);
   }
 
   @Override
@@ -337,12 +304,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
   @Override
   public List<E> snapshot() {
     checkOpen();
-    List<byte[]> raw = ring.snapshot(Integer.MAX_VALUE);
-    List<E> out = new ArrayList<>(raw.size());
-    for (byte[] b : raw) {
-      out.add(QueueViews.decode(codec, b, name, false));
-    }
-    return out;
+    return QueueViews.decodeAll(codec, ring.snapshot(Integer.MAX_VALUE), name);
   }
 
   @Override
@@ -379,11 +341,6 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
     if (ring.taskDone()) {
       consumers.wake(); // a join() may be parked on the consumers' word
     }
-  }
-
-  @Override
-  public void join() throws InterruptedException {
-    join(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -463,8 +420,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
 
   @Override
   public String describe() {
-    return isClosed() ? super.toString()
-        : "queue[\"" + name + "\" in " + dir + ", " + size() + "/" + capacity + ", " + codec + "]";
+    return isClosed() ? super.toString() : QueueViews.describe(this, dir, codec);
   }
 
   /** The mapped file (header included), for tests that play a process dying at a chosen instant. */
@@ -496,10 +452,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
    */
   public static int sweepOrphans(NamespaceView ns, String name, int capacity, long nanos) {
     dev.ipckit.Ipc.checkName(name);               // a name from outside: never a separator, "..", a dot file
-    if (capacity < 1 || capacity > QueueDescriptor.MAX_CAPACITY) {
-      throw new IllegalArgumentException("capacity must be 1 to " + QueueDescriptor.MAX_CAPACITY
-          + ": capacity=" + capacity + " for queue \"" + name + "\"");
-    }
+    QueueViews.checkCapacity(capacity, QueueDescriptor.MAX_CAPACITY, name);
     Path path = ns.dir().resolve(name);
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       // never create: a sweep must not stand a fresh empty queue in for one removed meanwhile

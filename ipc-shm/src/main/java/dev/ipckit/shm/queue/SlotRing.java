@@ -1,21 +1,5 @@
 package dev.ipckit.shm.queue;
 
-import static dev.ipckit.shm.queue.QueueDescriptor.CONSUMER_LOCK_OFFSET;
-import static dev.ipckit.shm.queue.QueueDescriptor.DONE_OFFSET;
-import static dev.ipckit.shm.queue.QueueDescriptor.HEAD_OFFSET;
-import static dev.ipckit.shm.queue.QueueDescriptor.PRODUCER_LOCK_OFFSET;
-import static dev.ipckit.shm.queue.QueueDescriptor.TAIL_OFFSET;
-import static dev.ipckit.shm.queue.SlotDescriptor.DATA_POSITION_OFFSET;
-import static dev.ipckit.shm.queue.SlotDescriptor.INLINE_MAX;
-import static dev.ipckit.shm.queue.SlotDescriptor.LENGTH_OFFSET;
-import static dev.ipckit.shm.queue.SlotDescriptor.PAYLOAD_OFFSET;
-import static dev.ipckit.shm.queue.SlotDescriptor.SPILL_NUMBER_OFFSET;
-import static dev.ipckit.shm.queue.SlotDescriptor.SPILL_TOKEN_OFFSET;
-import static dev.ipckit.shm.queue.SlotDescriptor.TYPE_DATA;
-import static dev.ipckit.shm.queue.SlotDescriptor.TYPE_INLINE;
-import static dev.ipckit.shm.queue.SlotDescriptor.TYPE_OFFSET;
-import static dev.ipckit.shm.queue.SlotDescriptor.TYPE_SPILLED;
-
 import dev.ipckit.IpcException;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.liveness.Liveness;
@@ -30,13 +14,29 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import static dev.ipckit.shm.queue.QueueDescriptor.CONSUMER_LOCK_OFFSET;
+import static dev.ipckit.shm.queue.QueueDescriptor.HEAD_OFFSET;
+import static dev.ipckit.shm.queue.QueueDescriptor.PRODUCER_LOCK_OFFSET;
+import static dev.ipckit.shm.queue.QueueDescriptor.TAIL_OFFSET;
+import static dev.ipckit.shm.queue.SlotDescriptor.DATA_POSITION_OFFSET;
+import static dev.ipckit.shm.queue.SlotDescriptor.INLINE_MAX;
+import static dev.ipckit.shm.queue.SlotDescriptor.LENGTH_OFFSET;
+import static dev.ipckit.shm.queue.SlotDescriptor.PAYLOAD_OFFSET;
+import static dev.ipckit.shm.queue.SlotDescriptor.SPILL_NUMBER_OFFSET;
+import static dev.ipckit.shm.queue.SlotDescriptor.SPILL_TOKEN_OFFSET;
+import static dev.ipckit.shm.queue.SlotDescriptor.TYPE_DATA;
+import static dev.ipckit.shm.queue.SlotDescriptor.TYPE_INLINE;
+import static dev.ipckit.shm.queue.SlotDescriptor.TYPE_OFFSET;
+import static dev.ipckit.shm.queue.SlotDescriptor.TYPE_SPILLED;
+
 /**
  * The ring of slots of a queue file and its protocol under the producer and consumer lock words, as stated in the
  * {@linkplain dev.ipckit.shm.queue package summary}: a put writes slot {@code tail % capacity} and publishes it
  * with setRelease(tail + 1); a take reads slot {@code head % capacity} and frees it with setRelease(head + 1).
  * Messages are {@code byte[]}; it knows no codec, never waits (every call is one attempt) and touches no file:
- * side files are the business of a {@link Spills}. It works on any direct {@link ByteBuffer} laid out as
- * {@link QueueDescriptor} says, mapped or not.
+ * side files are the business of a {@link Spills}, the done word's count of finished tasks that of its
+ * {@link DoneWord}. It works on any direct {@link ByteBuffer} laid out as {@link QueueDescriptor} says, mapped or
+ * not.
  *
  * <p><b>Thread safety.</b> Safe for any number of threads and processes: every call that reads or writes slots
  * holds the producer or the consumer lock word ({@link OwnerWord}) for its duration.
@@ -93,6 +93,7 @@ final class SlotRing {
   private final DataArea data;
   private final Cache cache;
   private final TaskTable tasks;
+  private final DoneWord done;
   private final Spills spills;
   private final String name;
   private final Path dir;
@@ -110,6 +111,7 @@ final class SlotRing {
     this.data = new DataArea(buf, capacity, cache.data);
     this.cache = cache;
     this.tasks = new TaskTable(buf, capacity, liveness);
+    this.done = new DoneWord(buf, tasks, consumerLock, name, this::damaged);
     this.spills = spills;
     this.name = name;
     this.dir = dir;
@@ -373,7 +375,7 @@ final class SlotRing {
         + ", length " + len + "); it is skipped");
   }
 
-  // ------------------------------------------------------------------ counts, done
+  // ------------------------------------------------------------------ counts, done (DoneWord)
 
   /** Messages in the ring, exact when no put or take is in progress. */
   int size() {
@@ -388,100 +390,24 @@ final class SlotRing {
     return (long) Mem.LONG.getAcquire(buf, HEAD_OFFSET) < (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
   }
 
-  /**
-   * Counts one {@code taskDone()}: this process's own count - 1 when it owes a task ({@link TaskTable#taskDone}),
-   * <em>then</em> a volatile compareAndSet of done (the other order would let a {@code join()} count the task twice,
-   * as done and as abandoned). True when it was the last outstanding one (a {@code join()} may be waiting).
-   * IllegalStateException when every message put is already done.
-   */
+  /** {@link DoneWord#taskDone}: true when it counted the last outstanding task. */
   boolean taskDone() {
-    checkDone();
-    boolean owed = tasks.taskDone();
-    for (;;) {
-      long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
-      long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
-      if (done >= put || done < 0) {
-        if (owed) {
-          tasks.undoTaskDone();       // refused: this process still owes the task
-        }
-        throw refused(done, put);
-      }
-      if (Mem.LONG.compareAndSet(buf, DONE_OFFSET, done, done + 1)) {
-        return done + 1 >= put;
-      }
-    }
+    return done.taskDone();
   }
 
-  /** Throws when done is damaged or every message put is already done. */
-  private void checkDone() {
-    long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
-    long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
-    if (done >= put || done < 0) {
-      throw refused(done, put);
-    }
-  }
-
-  /** Why a taskDone() is refused, for done {@code done >= put} (or damaged) read with tail {@code put}. */
-  private RuntimeException refused(long done, long put) {
-    if (done > put || done < 0) {
-      return damaged("done (taskDone() calls ever)", done, "0 to tail " + put);
-    }
-    return new IllegalStateException("taskDone() called more times than messages were put on queue \"" + name
-        + "\": " + put + " put, " + done + " already done");
-  }
-
-  /** True when every message put is done: getAcquire of done pairs with the compareAndSet of taskDone(). */
+  /** {@link DoneWord#allDone}: every message put is done. */
   boolean allDone() {
-    long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
-    long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);  // read after done: only grows, so done <= put
-    if (done > put || done < 0) {
-      throw damaged("done (taskDone() calls ever)", done, "0 to tail " + put);
-    }
-    return done >= put;
+    return done.allDone();
   }
 
-  /**
-   * join()'s costly look: true when every message put is done or abandoned, {@code done + abandoned >= tail}, the
-   * abandoned tasks read first ({@link TaskTable#abandoned}), then done, then tail. Read only, apart from taking
-   * the consumer lock over from a dead holder, as any consumer would, to repair its take.
-   */
+  /** {@link DoneWord#allDoneOrAbandoned}: join()'s costly look. */
   boolean allDoneOrAbandoned() {
-    long abandoned = abandonedNow();
-    if (abandoned < 0) {
-      return false;                               // not known now: the next probe looks again
-    }
-    long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
-    long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
-    return done + abandoned >= put;
+    return done.allDoneOrAbandoned();
   }
 
-  /**
-   * Tasks taken by processes that died before marking them done, at most the tasks not done; -1 when it cannot be
-   * told now (a dead taker's record that a live consumer lock holder has not repaired yet).
-   */
+  /** {@link DoneWord#abandonedTasks}: -1 when it cannot be told now. */
   long abandonedTasks() {
-    long abandoned = abandonedNow();
-    if (abandoned < 0) {
-      return -1L;
-    }
-    long done = (long) Mem.LONG.getAcquire(buf, DONE_OFFSET);
-    long put = (long) Mem.LONG.getAcquire(buf, TAIL_OFFSET);
-    return Math.max(0L, Math.min(abandoned, put - done));
-  }
-
-  /** {@link TaskTable#abandoned}, after repairing a dead taker's record if the consumer lock can be taken over. */
-  private long abandonedNow() {
-    if (tasks.deadRecord()) {
-      int got = consumerLock.tryAcquire();
-      if (got != OwnerWord.FAILED) {              // taken over, or free: no take is in progress, the taker is dead
-        try {
-          tasks.recover();
-        } finally {
-          consumerLock.release();
-        }
-      }
-    }
-    return tasks.abandoned();
+    return done.abandonedTasks();
   }
 
   /**

@@ -39,14 +39,7 @@ final class SpillFiles implements SlotRing.Spills {
   private static final AtomicLong SPILL_NUMBERS = new AtomicLong();
 
   /** A spilled message claimed by this consumer: its side file, already renamed to this process. */
-  static final class Spilled {
-    final Path path;
-    final int length;
-
-    Spilled(Path path, int length) {
-      this.path = path;
-      this.length = length;
-    }
+  record Spilled(Path path, int length) {
   }
 
   private final Path dir;
@@ -175,12 +168,12 @@ final class SpillFiles implements SlotRing.Spills {
 
   /** The bytes of a claimed side file, which is then deleted (outside the lock; the message is already taken). */
   byte[] readAndDelete(Spilled s) {
-    return read(s.path, s.length, true);
+    return read(s.path(), s.length(), true);
   }
 
   /** Deletes a claimed side file unread ({@code clear()}). */
   void discard(Spilled s) {
-    deleteQuietly(s.path);
+    deleteQuietly(s.path());
   }
 
   private byte[] read(Path p, int len, boolean delete) {

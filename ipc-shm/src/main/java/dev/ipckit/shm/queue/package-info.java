@@ -5,6 +5,7 @@
  *
  * <ul>
  *   <li>{@link dev.ipckit.shm.queue.SlotRing}: the slots, head, tail and done words, under the two lock words.</li>
+ *   <li>{@link dev.ipckit.shm.queue.DoneWord}: the done word against tail: taskDone's count, join's looks.</li>
  *   <li>{@link dev.ipckit.shm.queue.DataArea}: the byte ring for messages of 249 B to 64 KiB.</li>
  *   <li>{@link dev.ipckit.shm.queue.SpillFiles}: side files for longer messages, and their sweep.</li>
  *   <li>{@link dev.ipckit.shm.queue.TaskTable}: per process, the messages taken and not yet marked done.</li>

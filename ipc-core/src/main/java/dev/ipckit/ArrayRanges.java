@@ -1,11 +1,12 @@
 package dev.ipckit;
 
+import dev.ipckit.spi.CellArray;
 import java.util.function.IntConsumer;
 
 /**
- * The one bounds check, and the one loop, behind the bulk {@code get} and {@code set} of every shared array type:
- * a range of elements of the shared array and the same number of elements of a Java array, each checked before
- * any element is touched.
+ * The loop behind the default bulk {@code get} and {@code set} of every shared array interface: a range of
+ * elements of the shared array and the same number of elements of a Java array, both checked ({@link
+ * CellArray#checkRange}, the one bounds check) before any element is touched.
  */
 final class ArrayRanges {
   private ArrayRanges() {
@@ -22,14 +23,7 @@ final class ArrayRanges {
    */
   static void forEach(String type, String name, int length, int from, int count, int javaLength, int offset,
       IntConsumer each) {
-    if (count < 0 || from < 0 || from > length - count) {
-      throw new IndexOutOfBoundsException(type + " \"" + name + "\": " + count + " elements from index " + from
-          + " out of bounds for length " + length);
-    }
-    if (offset < 0 || offset > javaLength - count) {
-      throw new IndexOutOfBoundsException(type + " \"" + name + "\": " + count + " elements from offset " + offset
-          + " out of bounds for a Java array of length " + javaLength);
-    }
+    CellArray.checkRange(type, name, length, from, count, javaLength, offset);
     for (int k = 0; k < count; k++) {
       each.accept(k);
     }

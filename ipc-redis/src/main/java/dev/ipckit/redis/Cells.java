@@ -2,6 +2,7 @@ package dev.ipckit.redis;
 
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcLock;
+import dev.ipckit.spi.CellArray;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -12,9 +13,11 @@ import java.util.function.Supplier;
 /**
  * The one implementation of every Redis value and array: {@code length} cells of {@code width} bytes (1, 4 or 8)
  * in one Redis string, the object's key, cell {@code i} big-endian at byte {@code i * width}; a single value is an
- * array of one cell. Doubles and floats are stored as their raw IEEE-754 bits, booleans as the byte 0 or 1. Each
- * subclass is a thin facade that converts its element type to and from the bits, a {@code long} sign-extended from
- * the cell's width.
+ * array of one cell. Doubles and floats are stored as their raw IEEE-754 bits, booleans as the byte 0 or 1. These are
+ * the {@link CellArray} primitives, the bits in a {@code long} sign-extended from the cell's width; each array is a
+ * final class that implements the typed interface of {@code dev.ipckit.spi} ({@link dev.ipckit.spi.IntCellArray},
+ * ...), whose default methods convert its element type to and from the bits, and each value a thin facade over
+ * cell 0.
  *
  * <p>Every operation is one round trip: a read is {@code GETRANGE}; every change is a script that first checks that
  * the cells are there, so that an object removed (or its namespace deleted) under an open handle is an {@link
@@ -32,7 +35,7 @@ import java.util.function.Supplier;
  * the server could not be reached. Values have no blocking operation and so no waiters: their scripts publish no
  * wake-up.
  */
-abstract class Cells extends RedisHandle {
+abstract class Cells extends RedisHandle implements CellArray {
   private static final long serialVersionUID = 1L;
   /** The longest Redis string. */
   private static final long MAX_BYTES = 512L << 20;
@@ -145,7 +148,8 @@ abstract class Cells extends RedisHandle {
   }
 
   /** Cell {@code i}'s bits. */
-  final long load(int i) {
+  @Override
+  public final long loadBits(int i) {
     int at = at(i);
     byte[] b = server.callIdempotent(j -> j.getrange(rawKey, at, at + width - 1));
     if (b.length < width) {
@@ -155,7 +159,8 @@ abstract class Cells extends RedisHandle {
   }
 
   /** Stores cell {@code i}'s bits. */
-  final void store(int i, long bits) {
+  @Override
+  public final void storeBits(int i, long bits) {
     int at = at(i);
     byte[] b = new byte[width];
     put(b, 0, width, bits);
@@ -163,7 +168,8 @@ abstract class Cells extends RedisHandle {
   }
 
   /** Atomically stores cell {@code i}'s bits; returns the previous ones. */
-  final long swap(int i, long bits) {
+  @Override
+  public final long swapBits(int i, long bits) {
     int at = at(i);
     byte[] b = new byte[width];
     put(b, 0, width, bits);
@@ -171,7 +177,8 @@ abstract class Cells extends RedisHandle {
   }
 
   /** Atomically sets cell {@code i}'s bits if they are {@code expect} (compared at the cell's width). */
-  final boolean cas(int i, long expect, long update) {
+  @Override
+  public final boolean casBits(int i, long expect, long update) {
     return exchange(i, expect, update, false) == narrow(expect);
   }
 
@@ -195,7 +202,8 @@ abstract class Cells extends RedisHandle {
   }
 
   /** Atomically adds {@code delta} to integer cell {@code i}, wrapping at its width; returns the previous value. */
-  final long getAndAddBits(int i, long delta) {
+  @Override
+  public final long getAndAddBits(int i, long delta) {
     at(i);
     String type = "i" + (8 * width);
     return bits((byte[]) present(server.call(j -> ADD.run(j, keys, type, i, delta))), 0, width);
@@ -218,8 +226,9 @@ abstract class Cells extends RedisHandle {
    * costs one round trip: the exchange returns what it found); returns the new bits ({@code newValue}) or the
    * previous ones, sign-extended from the cell's width.
    */
-  final long update(int i, LongUnaryOperator f, boolean newValue) {
-    long prev = load(i);
+  @Override
+  public final long updateBits(int i, LongUnaryOperator f, boolean newValue) {
+    long prev = loadBits(i);
     for (;;) {
       long next = narrow(f.applyAsLong(prev));
       long seen = exchange(i, prev, next, false);
@@ -230,7 +239,7 @@ abstract class Cells extends RedisHandle {
     }
   }
 
-  /** {@code bits} cut to the cell's width and sign-extended back, as {@link #load} returns them. */
+  /** {@code bits} cut to the cell's width and sign-extended back, as {@link #loadBits} returns them. */
   final long narrow(long bits) {
     switch (width) {
       case 8: return bits;
@@ -241,23 +250,35 @@ abstract class Cells extends RedisHandle {
 
   // ---- ranges
 
+  /** One {@code GETRANGE} for the whole range, after the checks. */
+  @Override
+  public final void getBits(String type, int from, int count, int javaLength, int offset, BitsSink into) {
+    checkRange(type, from, count, javaLength, offset);
+    byte[] b = read(from, count);
+    for (int k = 0; k < count; k++) {
+      into.accept(k, bits(b, k * width, width));
+    }
+  }
+
+  /** One script for the whole range, after the checks. */
+  @Override
+  public final void setBits(String type, int from, int count, int javaLength, int offset, IntToLongFunction bits) {
+    checkRange(type, from, count, javaLength, offset);
+    byte[] b = new byte[count * width];
+    for (int k = 0; k < count; k++) {
+      put(b, k * width, width, bits.applyAsLong(k));
+    }
+    write(from, b);
+  }
+
   /**
-   * The bounds check of a bulk {@code get} or {@code set}, before any element is touched, with the message of the
-   * interfaces' own: {@code count} cells from {@code from} must lie in this array, and from {@code offset} in the
-   * Java array of {@code javaLength}.
+   * The bounds check of a bulk {@code get} or {@code set} ({@link CellArray#checkRange}) on an open handle.
    *
    * @param type the interface's name, for the message ({@code "SharedIntArray"})
    */
   final void checkRange(String type, int from, int count, int javaLength, int offset) {
     checkOpen();
-    if (count < 0 || from < 0 || from > length - count) {
-      throw new IndexOutOfBoundsException(type + " \"" + name + "\": " + count + " elements from index " + from
-          + " out of bounds for length " + length);
-    }
-    if (offset < 0 || offset > javaLength - count) {
-      throw new IndexOutOfBoundsException(type + " \"" + name + "\": " + count + " elements from offset " + offset
-          + " out of bounds for a Java array of length " + javaLength);
-    }
+    CellArray.checkRange(type, name, length, from, count, javaLength, offset);
   }
 
   /** The bytes of {@code count} cells from cell {@code from} (a range already checked): one {@code GETRANGE}. */
@@ -283,16 +304,6 @@ abstract class Cells extends RedisHandle {
     }
     long at = (long) from * width;
     present(server.callIdempotent(j -> STORE.run(j, keys, at, bytes)));
-  }
-
-  /** The bits of cell {@code k} of {@code b}, a range {@link #read}. */
-  final long bits(byte[] b, int k) {
-    return bits(b, k * width, width);
-  }
-
-  /** Puts {@code bits} into cell {@code k} of {@code b}, a range to {@link #write}. */
-  final void put(byte[] b, int k, long bits) {
-    put(b, k * width, width, bits);
   }
 
   /** The big-endian {@code width} bytes at {@code at}, sign-extended. */
@@ -333,7 +344,14 @@ abstract class Cells extends RedisHandle {
     return kind.shapeLabel == null ? 0 : length;
   }
 
+  @Override
   public final int length() {
+    return length;
+  }
+
+  @Override
+  public final int openLength() {
+    checkOpen();
     return length;
   }
 

@@ -1,11 +1,10 @@
 package dev.ipckit.redis;
 
-import dev.ipckit.IpcBarrier;
 import dev.ipckit.IpcException;
 import dev.ipckit.spi.Deadline;
+import dev.ipckit.spi.TimedBarrier;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -37,7 +36,7 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Memory consistency.</b> The server runs one script at a time: actions before each party's {@link #await()}
  * happen-before actions after every party's {@code await()} of that generation returns.
  */
-final class RedisBarrier extends RedisHandle implements IpcBarrier {
+final class RedisBarrier extends RedisHandle implements TimedBarrier {
   private static final long serialVersionUID = 1L;
   /** How many of the generations ended by {@link #reset()} the state keeps. */
   static final int RESETS_KEPT = 16;
@@ -185,20 +184,7 @@ final class RedisBarrier extends RedisHandle implements IpcBarrier {
   }
 
   @Override
-  public int await() throws InterruptedException, BrokenBarrierException {
-    try {
-      return await(Deadline.FOREVER);
-    } catch (TimeoutException e) {
-      throw new AssertionError("untimed await timed out", e);
-    }
-  }
-
-  @Override
-  public int await(long timeout, TimeUnit unit) throws InterruptedException, BrokenBarrierException, TimeoutException {
-    return await(Deadline.nanos(timeout, unit));
-  }
-
-  private int await(long nanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
+  public int awaitNanos(long nanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
     checkOpen();
     long deadline = Deadline.after(nanos);
     for (;;) {

@@ -1,10 +1,8 @@
 package dev.ipckit.redis;
 
-import dev.ipckit.IpcCondition;
 import dev.ipckit.spi.Deadline;
-import java.util.Date;
+import dev.ipckit.spi.SignalCondition;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code newCondition()} of {@link RedisLock}: a condition that waiters and signallers in any process share through
@@ -21,16 +19,11 @@ import java.util.concurrent.TimeUnit;
  * waiter killed while waiting holds nothing; a waiter that takes the lock back from a holder that died meanwhile
  * sees {@link RedisLock#ownerDied()}.
  */
-final class RedisCondition implements IpcCondition {
+final class RedisCondition implements SignalCondition {
   private final RedisLock lock;
 
   RedisCondition(RedisLock lock) {
     this.lock = lock;
-  }
-
-  @Override
-  public void await() throws InterruptedException {
-    awaitSignal(Deadline.FOREVER);
   }
 
   @Override
@@ -56,28 +49,6 @@ final class RedisCondition implements IpcCondition {
   }
 
   @Override
-  public long awaitNanos(long nanosTimeout) throws InterruptedException {
-    long deadline = Deadline.after(nanosTimeout);
-    awaitSignal(Deadline.clamp(nanosTimeout));
-    return Deadline.remaining(deadline);
-  }
-
-  @Override
-  public boolean await(long time, TimeUnit unit) throws InterruptedException {
-    return awaitSignal(Deadline.nanos(time, unit));
-  }
-
-  @Override
-  public boolean awaitUntil(Date deadline) throws InterruptedException {
-    return awaitSignal(Deadline.nanos(deadline.getTime() - System.currentTimeMillis(), TimeUnit.MILLISECONDS));
-  }
-
-  @Override
-  public void signal() {
-    signalAll();
-  }
-
-  @Override
   public void signalAll() {
     lock.signalConditions();
   }
@@ -86,7 +57,8 @@ final class RedisCondition implements IpcCondition {
    * The one wait: true when signalled, false when {@code nanos} passed first. The lock is held again on every
    * return and on every throw but a closed handle's.
    */
-  private boolean awaitSignal(long nanos) throws InterruptedException {
+  @Override
+  public boolean awaitSignal(long nanos) throws InterruptedException {
     lock.checkHeld("await");
     if (Thread.interrupted()) {
       throw new InterruptedException();          // before releasing anything, as AbstractQueuedSynchronizer does

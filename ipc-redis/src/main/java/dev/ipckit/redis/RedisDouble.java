@@ -30,11 +30,11 @@ final class RedisDouble extends Cells implements SharedDouble {
   }
 
   @Override public double get() {
-    return value(load(0));
+    return value(loadBits(0));
   }
 
   @Override public void set(double v) {
-    store(0, bits(v));
+    storeBits(0, bits(v));
   }
 
   @Override public double getAndAdd(double d) {
@@ -46,19 +46,19 @@ final class RedisDouble extends Cells implements SharedDouble {
   }
 
   @Override public boolean compareAndSet(double expect, double update) {
-    return cas(0, bits(expect), bits(update));
+    return casBits(0, bits(expect), bits(update));
   }
 
   @Override public double updateAndGet(DoubleUnaryOperator f) {
-    return value(update(0, x -> bits(f.applyAsDouble(value(x))), true));
+    return value(updateBits(0, x -> bits(f.applyAsDouble(value(x))), true));
   }
 
   @Override public double getAndUpdate(DoubleUnaryOperator f) {
-    return value(update(0, x -> bits(f.applyAsDouble(value(x))), false));
+    return value(updateBits(0, x -> bits(f.applyAsDouble(value(x))), false));
   }
 
   @Override public double getAndSet(double v) {
-    return value(swap(0, bits(v)));
+    return value(swapBits(0, bits(v)));
   }
 
   @Override public String toString() {

@@ -18,11 +18,11 @@ final class RedisInt extends Cells implements SharedInt {
   }
 
   @Override public int get() {
-    return (int) load(0);
+    return (int) loadBits(0);
   }
 
   @Override public void set(int v) {
-    store(0, v);
+    storeBits(0, v);
   }
 
   @Override public int getAndAdd(int d) {
@@ -30,19 +30,19 @@ final class RedisInt extends Cells implements SharedInt {
   }
 
   @Override public boolean compareAndSet(int expect, int update) {
-    return cas(0, expect, update);
+    return casBits(0, expect, update);
   }
 
   @Override public int updateAndGet(IntUnaryOperator f) {
-    return (int) update(0, x -> f.applyAsInt((int) x), true);
+    return (int) updateBits(0, x -> f.applyAsInt((int) x), true);
   }
 
   @Override public int getAndUpdate(IntUnaryOperator f) {
-    return (int) update(0, x -> f.applyAsInt((int) x), false);
+    return (int) updateBits(0, x -> f.applyAsInt((int) x), false);
   }
 
   @Override public int getAndSet(int v) {
-    return (int) swap(0, v);
+    return (int) swapBits(0, v);
   }
 
   @Override public String toString() {

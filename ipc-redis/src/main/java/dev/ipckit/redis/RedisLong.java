@@ -18,11 +18,11 @@ final class RedisLong extends Cells implements SharedLong {
   }
 
   @Override public long get() {
-    return load(0);
+    return loadBits(0);
   }
 
   @Override public void set(long v) {
-    store(0, v);
+    storeBits(0, v);
   }
 
   @Override public long getAndAdd(long d) {
@@ -30,19 +30,19 @@ final class RedisLong extends Cells implements SharedLong {
   }
 
   @Override public boolean compareAndSet(long expect, long update) {
-    return cas(0, expect, update);
+    return casBits(0, expect, update);
   }
 
   @Override public long updateAndGet(LongUnaryOperator f) {
-    return update(0, f, true);
+    return updateBits(0, f, true);
   }
 
   @Override public long getAndUpdate(LongUnaryOperator f) {
-    return update(0, f, false);
+    return updateBits(0, f, false);
   }
 
   @Override public long getAndSet(long v) {
-    return swap(0, v);
+    return swapBits(0, v);
   }
 
   @Override public String toString() {

@@ -1,14 +1,15 @@
 package dev.ipckit.redis;
 
 import dev.ipckit.IpcException;
-import dev.ipckit.IpcSemaphore;
-import dev.ipckit.spi.Deadline;
+import dev.ipckit.spi.PermitSemaphore;
+import dev.ipckit.spi.ReclaimedPermits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.TimeUnit;
+
+import static dev.ipckit.spi.PermitSemaphore.checkPermits;
 
 /**
  * {@link dev.ipckit.Ipc#semaphore} and {@link dev.ipckit.Ipc#boundedSemaphore} on Redis: the permit count in a hash
@@ -46,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Memory consistency.</b> The server runs one script at a time: actions before {@link #release()} happen-before
  * actions after an acquisition that takes the permit it returned.
  */
-final class RedisSemaphore extends RedisHandle implements IpcSemaphore {
+final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
   private static final long serialVersionUID = 1L;
   /** The most permits a plain semaphore counts (more releases leave it there): far below 2^53. */
   static final long MAX_COUNT = (1L << 47) - 1;
@@ -216,13 +217,10 @@ final class RedisSemaphore extends RedisHandle implements IpcSemaphore {
    * tokens (sums of the changes the scripts report, so that replies arriving out of order add up right), and which
    * threads last acquired reclaimed permits ({@link #reclaimed()}).
    */
-  static final class Local {
+  static final class Local extends ReclaimedPermits {
     private final Map<String, Long> held = new HashMap<>();
     /** Held while releasing or disowning permits of lost tokens, so that no two threads give them back twice. */
     final Object lostLock = new Object();
-    private final ThreadLocal<Boolean> reclaimed = new ThreadLocal<>();
-    /** False until an acquisition in this JVM took reclaimed permits: until then no acquisition looks anything up. */
-    private volatile boolean any;
 
     synchronized void add(String token, long delta) {
       if (delta != 0) {
@@ -249,27 +247,6 @@ final class RedisSemaphore extends RedisHandle implements IpcSemaphore {
       }
       return out;
     }
-
-    /** The current thread has acquired permits; {@code fromDead}: some of them had been reclaimed. */
-    void acquired(boolean fromDead) {
-      if (fromDead) {
-        any = true;
-        reclaimed.set(Boolean.TRUE);
-      } else if (any) {
-        reclaimed.remove();
-      }
-    }
-
-    boolean reclaimed() {
-      return any && reclaimed.get() != null;
-    }
-  }
-
-  private static int checkPermits(int permits) {
-    if (permits < 0) {
-      throw new IllegalArgumentException("permits must not be negative: permits=" + permits);
-    }
-    return permits;
   }
 
   private IpcException gone() {
@@ -299,24 +276,15 @@ final class RedisSemaphore extends RedisHandle implements IpcSemaphore {
   }
 
   @Override
-  public void acquire(int permits) throws InterruptedException {
-    await(checkPermits(permits), Deadline.FOREVER);
-  }
-
-  @Override
   public boolean tryAcquire(int permits) {
     checkPermits(permits);
     checkOpen();
     return permits == 0 || take(permits) != null;
   }
 
-  @Override
-  public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
-    return await(checkPermits(permits), Deadline.nanos(timeout, unit));
-  }
-
   /** Waits at most {@code nanos} for {@code n} permits: true if taken. */
-  private boolean await(int n, long nanos) throws InterruptedException {
+  @Override
+  public boolean awaitPermits(int n, long nanos) throws InterruptedException {
     checkOpen();
     if (Thread.interrupted()) {
       throw new InterruptedException();

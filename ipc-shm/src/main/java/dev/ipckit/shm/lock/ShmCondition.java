@@ -1,12 +1,10 @@
 package dev.ipckit.shm.lock;
 
-import dev.ipckit.IpcCondition;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.spi.Deadline;
+import dev.ipckit.spi.SignalCondition;
 import java.nio.ByteBuffer;
-import java.util.Date;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code newCondition()} of {@link ShmLock} and {@link ShmFileLock}: a condition that waiters and signallers in any
@@ -26,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Like the lock's own waiters, a condition waiter that has waited long may notice a signal up to one park
  * (at most 20 ms) late.
  */
-final class ShmCondition implements IpcCondition {
+final class ShmCondition implements SignalCondition {
   /** What a lock provides to its conditions. */
   interface Owner {
     /** Releases every hold of the current thread and returns their number; IllegalMonitorStateException if none. */
@@ -48,11 +46,6 @@ final class ShmCondition implements IpcCondition {
     this.buf = st.buf;
     this.signals = st.signalsAt;
     this.sleep = st.sleep;
-  }
-
-  @Override
-  public void await() throws InterruptedException {
-    awaitSignal(Deadline.FOREVER);
   }
 
   @Override
@@ -78,28 +71,6 @@ final class ShmCondition implements IpcCondition {
   }
 
   @Override
-  public long awaitNanos(long nanosTimeout) throws InterruptedException {
-    long deadline = Deadline.after(nanosTimeout);
-    awaitSignal(nanosTimeout);
-    return Deadline.remaining(deadline);
-  }
-
-  @Override
-  public boolean await(long time, TimeUnit unit) throws InterruptedException {
-    return awaitSignal(Deadline.nanos(time, unit));
-  }
-
-  @Override
-  public boolean awaitUntil(Date deadline) throws InterruptedException {
-    return awaitSignal(Deadline.nanos(deadline.getTime() - System.currentTimeMillis(), TimeUnit.MILLISECONDS));
-  }
-
-  @Override
-  public void signal() {
-    signalAll();
-  }
-
-  @Override
   public void signalAll() {
     lock.checkOpen();
     if (!lock.isHeldByCurrentThread()) {
@@ -113,7 +84,8 @@ final class ShmCondition implements IpcCondition {
    * The one wait: true when signalled, false when {@code nanos} passed first. The lock is held again on every
    * return and every throw.
    */
-  private boolean awaitSignal(long nanos) throws InterruptedException {
+  @Override
+  public boolean awaitSignal(long nanos) throws InterruptedException {
     long seen = begin();
     if (Thread.interrupted()) {
       throw new InterruptedException();            // before releasing anything, as AbstractQueuedSynchronizer does

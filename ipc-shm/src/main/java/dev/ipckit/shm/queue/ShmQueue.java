@@ -5,6 +5,7 @@ import dev.ipckit.IpcException;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.shm.core.WhileOpen;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.wait.AdaptiveSpin;
@@ -358,16 +359,10 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
       return true;                                  // one full look first, also for a timeout of 0
     }
     // join() waits on the consumers' sleep word, which the taskDone() that finishes the last task rings
-    int outcome = Waiter.await(new Waiter.Until<RuntimeException>() {
+    int outcome = Waiter.await(new WhileOpen<RuntimeException>(this) {
       @Override
       public boolean ready() {
         return ring.allDone();
-      }
-
-      @Override
-      public boolean check() {
-        checkOpen();
-        return false;
       }
 
       @Override

@@ -3,6 +3,7 @@ package dev.ipckit.shm.sync;
 import dev.ipckit.IpcBarrier;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.shm.core.WhileOpen;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
@@ -11,9 +12,9 @@ import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
 import dev.ipckit.spi.Deadline;
+import dev.ipckit.spi.TimedBarrier;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongPredicate;
 
@@ -46,7 +47,7 @@ import java.util.function.LongPredicate;
  * exactly as a thread that never calls {@code await()}: nothing tells it from a slow one, so use the timed form when
  * parties may die; its timeout breaks the barrier and frees the others.
  */
-public final class ShmBarrier extends ShmHandle implements IpcBarrier {
+public final class ShmBarrier extends ShmHandle implements TimedBarrier {
   private static final long serialVersionUID = 1L;
   private static final int STATE = SyncDescriptor.STATE_OFFSET;
   private static final int RESET_GEN = SyncDescriptor.RESET_GENERATION_OFFSET;
@@ -93,26 +94,12 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
     return parties;
   }
 
-  @Override
-  public int await() throws InterruptedException, BrokenBarrierException {
-    try {
-      return await(Deadline.FOREVER);
-    } catch (TimeoutException e) {
-      throw new AssertionError("untimed await timed out", e);
-    }
-  }
-
-  @Override
-  public int await(long timeout, TimeUnit unit)
-      throws InterruptedException, BrokenBarrierException, TimeoutException {
-    return await(Deadline.nanos(timeout, unit));
-  }
-
   private BrokenBarrierException broken() {
     return new BrokenBarrierException("barrier \"" + name + "\" in " + ns.dir() + " is broken");
   }
 
-  private int await(long nanos)
+  @Override
+  public int awaitNanos(long nanos)
       throws InterruptedException, BrokenBarrierException, TimeoutException {
     checkOpen();
     long deadline = Deadline.after(nanos);
@@ -150,7 +137,7 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
       }
     }
     long myGen = gen;
-    int outcome = Waiter.await(new Waiter.Until<BrokenBarrierException>() {
+    int outcome = Waiter.await(new WhileOpen<BrokenBarrierException>(this) {
       @Override
       public boolean ready() throws BrokenBarrierException {
         long w = (long) Mem.LONG.getAcquire(buf, STATE);
@@ -163,12 +150,6 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
         if ((w & BROKEN) != 0) {
           throw broken();
         }
-        return false;
-      }
-
-      @Override
-      public boolean check() {
-        checkOpen();
         return false;
       }
 
@@ -244,17 +225,11 @@ public final class ShmBarrier extends ShmHandle implements IpcBarrier {
    * it, as in the main wait).
    */
   private void awaitNextGeneration(long gen, long nanos) throws InterruptedException, TimeoutException {
-    int outcome = Waiter.await(new Waiter.Until<RuntimeException>() {
+    int outcome = Waiter.await(new WhileOpen<RuntimeException>(this) {
       @Override
       public boolean ready() {
         long w = (long) Mem.LONG.getAcquire(buf, STATE);
         return w >>> 32 != gen || (w & BROKEN) != 0;
-      }
-
-      @Override
-      public boolean check() {
-        checkOpen();
-        return false;
       }
 
       @Override

@@ -27,7 +27,6 @@ public final class ShmEvent extends ShmHandle implements IpcEvent {
   /** The offset of the flag word in {@link #buf}. */
   private final transient int state;
   private final transient SleepWord sleep;
-  private final transient int sleepAt;
   private final transient Cell cell;
 
   private ShmEvent(NamespaceView ns, String name, Cell cell) {
@@ -35,7 +34,6 @@ public final class ShmEvent extends ShmHandle implements IpcEvent {
     this.buf = cell.buf;
     this.state = cell.body;
     this.cell = cell;
-    this.sleepAt = cell.sleep;
     this.sleep = ns.sleepWord(buf, cell.sleep);
   }
 
@@ -63,7 +61,7 @@ public final class ShmEvent extends ShmHandle implements IpcEvent {
 
   /** The offset of the event's sleep word in {@link #buffer()}, for tests. */
   public int sleepAt() {
-    return sleepAt;
+    return cell.sleep;
   }
 
   @Override

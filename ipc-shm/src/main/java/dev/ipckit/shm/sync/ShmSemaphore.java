@@ -1,18 +1,10 @@
 package dev.ipckit.shm.sync;
 
-import static dev.ipckit.shm.sync.SyncDescriptor.COUNT_SHIFT;
-import static dev.ipckit.shm.sync.SyncDescriptor.FAST_HELD_SHIFT;
-import static dev.ipckit.shm.sync.SyncDescriptor.MAX_COUNT;
-import static dev.ipckit.shm.sync.SyncDescriptor.MAX_FAST_HELD;
-import static dev.ipckit.shm.sync.SyncDescriptor.SLOT_MASK;
-import static dev.ipckit.shm.sync.SyncDescriptor.SLOT_SHIFT;
-import static dev.ipckit.shm.sync.SyncDescriptor.TAG_MASK;
-import static dev.ipckit.shm.sync.SyncDescriptor.UNREPORTED_FLAG;
-
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
+import dev.ipckit.shm.core.WhileOpen;
 import dev.ipckit.shm.format.FileHeader;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
@@ -21,10 +13,21 @@ import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.liveness.OwnerWord;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
-import dev.ipckit.spi.Deadline;
+import dev.ipckit.spi.PermitSemaphore;
+import dev.ipckit.spi.ReclaimedPermits;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
+
+import static dev.ipckit.shm.sync.SemaphoreLog.countOf;
+import static dev.ipckit.shm.sync.SyncDescriptor.COUNT_SHIFT;
+import static dev.ipckit.shm.sync.SyncDescriptor.FAST_HELD_SHIFT;
+import static dev.ipckit.shm.sync.SyncDescriptor.MAX_COUNT;
+import static dev.ipckit.shm.sync.SyncDescriptor.MAX_FAST_HELD;
+import static dev.ipckit.shm.sync.SyncDescriptor.SLOT_MASK;
+import static dev.ipckit.shm.sync.SyncDescriptor.SLOT_SHIFT;
+import static dev.ipckit.shm.sync.SyncDescriptor.TAG_MASK;
+import static dev.ipckit.shm.sync.SyncDescriptor.UNREPORTED_FLAG;
+import static dev.ipckit.spi.PermitSemaphore.checkPermits;
 
 /**
  * {@link dev.ipckit.Ipc#semaphore} and {@link dev.ipckit.Ipc#boundedSemaphore}: a permit count in shared memory,
@@ -56,14 +59,8 @@ import java.util.function.LongPredicate;
  * when a waiter or a failing {@code tryAcquire} next looks at the table: within the waiter's probe interval of the
  * kernel's release of the dead process's liveness lock.
  */
-public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
+public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
   private static final long serialVersionUID = 1L;
-  private static final int COUNT = SyncDescriptor.COUNT_OFFSET;
-  private static final int FAST_JOURNAL = SyncDescriptor.FAST_JOURNAL_OFFSET;
-  private static final int JOURNAL = SyncDescriptor.JOURNAL_OFFSET;
-  private static final int JOURNAL_HELD = SyncDescriptor.JOURNAL_HELD_OFFSET;
-  private static final int JOURNAL_UNREPORTED = SyncDescriptor.JOURNAL_UNREPORTED_OFFSET;
-  private static final int UNREPORTED = SyncDescriptor.UNREPORTED_OFFSET;
   /** Entries that hold permits. */
   private static final LongPredicate HOLDS = held -> held != 0L;
 
@@ -73,13 +70,13 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
   private final transient long ceiling;
   private final transient int initial;
   private final transient SleepWord sleep;
-  private final transient OwnerWord word;
   private final transient SlotTable table;
   private final transient Liveness liveness;
   /** This process's token and slot: its entry in the table. */
   private final transient long me;
   private final transient int mySlot;
   private final transient Local local;
+  private final transient SemaphoreLog log;
 
   private ShmSemaphore(NamespaceView ns, String name, MappedFile file, boolean bounded, int initial) {
     super(ns, name, bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE);
@@ -89,17 +86,17 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
     this.initial = initial;
     this.sleep = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
     this.liveness = ns.liveness();
-    this.word = new OwnerWord(buf, SyncDescriptor.LOCK_OFFSET, SyncDescriptor.LOCK_TAKEOVERS_OFFSET, liveness);
     this.table = new SlotTable(buf, SyncDescriptor.TABLE_OFFSET, SyncDescriptor.SEMAPHORE_IN_USE_OFFSET);
     this.me = liveness.token();
     this.mySlot = Liveness.slotOf(me);
     this.local = ns.shared(kind.name() + "/" + name, k -> new Local());
+    this.log = new SemaphoreLog(buf, liveness, table, mySlot, kind.label() + " \"" + name + "\" in " + ns.dir());
   }
 
   public static IpcSemaphore open(NamespaceView ns, String name, int permits, boolean bounded) {
     Kind kind = bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE;
     MappedFile f = ns.file(name, MappedFile.spec(kind, bounded ? permits : 0, bounded ? 1 : 0,
-        SyncDescriptor.TABLE_BODY_LENGTH, b -> b.putLong(COUNT, (long) permits << COUNT_SHIFT),
+        SyncDescriptor.TABLE_BODY_LENGTH, b -> b.putLong(SyncDescriptor.COUNT_OFFSET, (long) permits << COUNT_SHIFT),
         // a plain semaphore's initial permits are ignored when it exists, like a value's initial value
         (a0, a1) -> !bounded || a0 == permits ? null : "bound " + a0 + ", not " + permits));
     return new ShmSemaphore(ns, name, f, bounded, permits);
@@ -114,145 +111,20 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
    * entry, once it is its own, and which threads last acquired reclaimed permits ({@link #reclaimed()}). The entry
    * fields are read and written holding the lock word.
    */
-  static final class Local {
+  static final class Local extends ReclaimedPermits {
     /** Whether this process's entry is its own (its token stored, a predecessor's holdings reclaimed). */
     boolean ours;
     /** The permits this process holds: what its entry says, kept here to spare a read. */
     long held;
-    private final ThreadLocal<Boolean> reclaimed = new ThreadLocal<>();
-    /** False until an acquisition in this JVM took reclaimed permits: until then no acquisition looks anything up. */
-    private volatile boolean any;
-
-    /** The current thread has acquired permits; {@code fromDead}: some of them had been reclaimed. */
-    void acquired(boolean fromDead) {
-      if (fromDead) {
-        any = true;
-        reclaimed.set(Boolean.TRUE);
-      } else if (any) {
-        reclaimed.remove();
-      }
-    }
-
-    boolean reclaimed() {
-      return any && reclaimed.get() != null;
-    }
-  }
-
-  // ------------------------------------------------------------------ the lock word, commits and the journals
-
-  /** Takes the lock word; taken over from a process killed inside an update, it first finishes that update. */
-  private void lock() {
-    if (!word.tryAcquireFree() && word.acquireBriefly()) {
-      try {
-        redo();
-      } catch (RuntimeException e) {
-        word.release();
-        throw e;
-      }
-    }
-  }
-
-  private void unlock() {
-    word.release();
-  }
-
-  /** The count word (getAcquire). */
-  private long state() {
-    return (long) Mem.LONG.getAcquire(buf, COUNT);
-  }
-
-  private static long countOf(long w) {
-    return w >>> COUNT_SHIFT;
-  }
-
-  /** The count word after a commit on {@code w}: {@code count}, {@code flag}, and the next tag. */
-  private static long next(long w, long count, long flag) {
-    return count << COUNT_SHIFT | flag | (w + 1 & TAG_MASK);
-  }
-
-  /** Under the lock: the count alone changes, one store (an anonymous release). */
-  private void commitCount(long w, long count) {
-    Mem.LONG.setRelease(buf, COUNT, next(w, count, w & UNREPORTED_FLAG));
-  }
-
-  /**
-   * Under the lock: the count and this process's permits change. The fast journal, with the commit's tag, then the
-   * count word (the commit), then the entry.
-   */
-  private void commitFast(long w, long count, long held) {
-    long tag = w + 1 & TAG_MASK;
-    // a plain store: the commit's setRelease orders it first, and nothing reads it before a takeover
-    Mem.LONG.set(buf, FAST_JOURNAL, held << FAST_HELD_SHIFT | (mySlot + 1L) << SLOT_SHIFT | tag);
-    Mem.LONG.setRelease(buf, COUNT, next(w, count, w & UNREPORTED_FLAG)); // commit
-    table.setValue(mySlot, held);                   // setRelease: after the commit, never before it
-  }
-
-  /**
-   * Under the lock: the count, the unreported permits and the permits of entry {@code s} change. The fast journal is
-   * cleared first (it may name {@code s}); the journal, with the commit's tag in its slot word written last; the
-   * count word (the commit); the entry and the unreported word; the journal cleared.
-   */
-  private void commit(long w, long count, long unreported, int s, long held) {
-    long tag = w + 1 & TAG_MASK;
-    Mem.LONG.setRelease(buf, FAST_JOURNAL, 0L);
-    Mem.LONG.setRelease(buf, JOURNAL_HELD, held);
-    Mem.LONG.setRelease(buf, JOURNAL_UNREPORTED, unreported);
-    Mem.LONG.setRelease(buf, JOURNAL, (s + 1L) << SLOT_SHIFT | tag);
-    Mem.LONG.setRelease(buf, COUNT, next(w, count, unreported > 0 ? UNREPORTED_FLAG : 0L)); // commit
-    table.setValue(s, held);
-    Mem.LONG.setRelease(buf, UNREPORTED, unreported);
-    Mem.LONG.setRelease(buf, JOURNAL, 0L);
-  }
-
-  /**
-   * Under a lock word taken over from the dead: redoes the journal that carries the count word's tag, if one does
-   * (the update was committed; redoing it again is harmless), and clears both journals (one with another tag belongs
-   * to an update that was never committed).
-   */
-  private void redo() {
-    long tag = state() & TAG_MASK;
-    long j = (long) Mem.LONG.getAcquire(buf, JOURNAL);
-    if (j != 0L && (j & TAG_MASK) == tag) {
-      table.setValue(journalSlot(j, "journal"), (long) Mem.LONG.getAcquire(buf, JOURNAL_HELD));
-      Mem.LONG.setRelease(buf, UNREPORTED, (long) Mem.LONG.getAcquire(buf, JOURNAL_UNREPORTED));
-    }
-    long f = (long) Mem.LONG.getAcquire(buf, FAST_JOURNAL);
-    if (f != 0L && (f & TAG_MASK) == tag) {
-      table.setValue(journalSlot(f, "fastJournal"), f >>> FAST_HELD_SHIFT);
-    }
-    Mem.LONG.setRelease(buf, JOURNAL, 0L);
-    Mem.LONG.setRelease(buf, FAST_JOURNAL, 0L);
-  }
-
-  private int journalSlot(long j, String field) {
-    long s = (j >>> SLOT_SHIFT & SLOT_MASK) - 1;
-    if (s < 0 || s >= Liveness.SLOTS) {
-      throw damaged(field, j, "a slot of 1 to " + Liveness.SLOTS + " in bits 16-28");
-    }
-    return (int) s;
-  }
-
-  private IpcException damaged(String field, long value, String range) {
-    return new IpcException(kind.label() + " \"" + name + "\" in " + ns.dir() + " is damaged: " + field + " = " + value
-        + ", expected " + range);
   }
 
   // ------------------------------------------------------------------ holdings
-
-  /** The unreported permits of count word {@code w}: 0 unless flagged, else the word kept within 0 .. the count. */
-  private long unreported(long w) {
-    if ((w & UNREPORTED_FLAG) == 0) {
-      return 0L;
-    }
-    long u = (long) Mem.LONG.getAcquire(buf, UNREPORTED);
-    return Math.max(0L, Math.min(u, countOf(w)));
-  }
 
   /** The permits entry {@code s} records; never negative (a damaged entry is an IpcException). */
   private long held(int s) {
     long h = table.value(s);
     if (h < 0) {
-      throw damaged("slot" + s + ".held", h, "0 or more");
+      throw log.damaged("slot" + s + ".held", h, "0 or more");
     }
     return h;
   }
@@ -278,16 +150,29 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
     local.ours = true;
   }
 
+  /** Takes the lock word and, the first time, makes this process's entry its own (giving the word back if it fails). */
+  private void lockAsOwner() {
+    log.lock();
+    if (!local.ours) {
+      try {
+        makeOwn();
+      } catch (Throwable t) {
+        log.unlock();
+        throw t;
+      }
+    }
+  }
+
   /**
    * Under the lock: gives the permits of entry {@code s}, whose process is gone, back to the count (never past the
    * ceiling) as unreported permits, and empties the entry. Returns the permits given back.
    */
   private long reclaim(int s) {
     long held = held(s);
-    long w = state();
+    long w = log.state();
     long c = countOf(w);
     long back = Math.max(0L, Math.min(held, ceiling - c));
-    commit(w, c + back, unreported(w) + back, s, 0L);
+    log.commit(w, c + back, log.unreported(w) + back, s, 0L);
     Mem.LONG.getAndAdd(buf, SyncDescriptor.RECLAIMS_OFFSET, 1L);
     return back;
   }
@@ -303,13 +188,13 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
       if (tok == 0L) {
         continue;
       }
-      lock();
+      log.lock();
       try {
         if (table.token(s) == tok && table.value(s) != 0L) { // nobody reclaimed it meanwhile
           any |= reclaim(s) > 0;
         }
       } finally {
-        unlock();
+        log.unlock();
       }
     }
     if (any) {
@@ -323,44 +208,29 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
   /** One attempt to take {@code n > 0} permits at once for this process: true if taken. */
   private boolean take(int n) {
     boolean fromDead;
-    lock();
+    lockAsOwner();
     try {
-      if (!local.ours) {
-        makeOwn();
-      }
-      long w = state();
+      long w = log.state();
       long c = countOf(w);
       if (c < n) {
         return false;
       }
       long held = plus(local.held, n);
       if ((w & UNREPORTED_FLAG) == 0 && held <= MAX_FAST_HELD) {
-        commitFast(w, c - n, held);
+        log.commitFast(w, c - n, held);
         fromDead = false;
       } else {
-        long u = unreported(w);
+        long u = log.unreported(w);
         long taken = Math.min(u, n);
-        commit(w, c - n, u - taken, mySlot, held);
+        log.commit(w, c - n, u - taken, mySlot, held);
         fromDead = taken > 0;
       }
       local.held = held;
     } finally {
-      unlock();
+      log.unlock();
     }
     local.acquired(fromDead);
     return true;
-  }
-
-  private static int checkPermits(int permits) {
-    if (permits < 0) {
-      throw new IllegalArgumentException("permits must not be negative: permits=" + permits);
-    }
-    return permits;
-  }
-
-  @Override
-  public void acquire(int permits) throws InterruptedException {
-    await(checkPermits(permits), Deadline.FOREVER);
   }
 
   @Override
@@ -375,16 +245,12 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
     return n == 0 || take(n) || reclaimDead() && take(n);
   }
 
-  @Override
-  public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
-    return await(checkPermits(permits), Deadline.nanos(timeout, unit));
-  }
-
   /**
    * Waits for {@code n} permits; false on timeout; InterruptedException on interrupt. Once past spinning, the wait
    * reclaims the permits of holders that are gone, at the waiter's probe interval.
    */
-  private boolean await(int n, long nanos) throws InterruptedException {
+  @Override
+  public boolean awaitPermits(int n, long nanos) throws InterruptedException {
     checkOpen();
     if (Thread.interrupted()) {
       throw new InterruptedException();
@@ -392,16 +258,10 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
     if (n == 0 || take(n)) {
       return true;
     }
-    int outcome = Waiter.await(new Waiter.Until<RuntimeException>() {
+    int outcome = Waiter.await(new WhileOpen<RuntimeException>(this) {
       @Override
       public boolean ready() {
-        return countOf(state()) >= n && take(n);    // no lock while there is nothing to take
-      }
-
-      @Override
-      public boolean check() {
-        checkOpen();
-        return false;
+        return countOf(log.state()) >= n && take(n);    // no lock while there is nothing to take
       }
 
       @Override
@@ -429,12 +289,9 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
     if (permits == 0) {
       return;
     }
-    lock();
+    lockAsOwner();
     try {
-      if (!local.ours) {
-        makeOwn();
-      }
-      long w = state();
+      long w = log.state();
       long c = countOf(w);
       if (c > ceiling - permits) {
         if (bounded) {
@@ -445,13 +302,13 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
       }
       long own = Math.min(permits, local.held);
       if (own == 0L) {
-        commitCount(w, c + permits);                // an anonymous release
+        log.commitCount(w, c + permits);                // an anonymous release
       } else {
-        commitFast(w, c + permits, local.held - own);
+        log.commitFast(w, c + permits, local.held - own);
         local.held -= own;
       }
     } finally {
-      unlock();
+      log.unlock();
     }
     sleep.wake();
   }
@@ -461,26 +318,23 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
     checkOpen();
     long c;
     boolean fromDead;
-    lock();
+    lockAsOwner();
     try {
-      if (!local.ours) {
-        makeOwn();
-      }
-      long w = state();
+      long w = log.state();
       c = countOf(w);
       if (c == 0) {
         return 0;
       }
       long held = plus(local.held, c);
-      fromDead = (w & UNREPORTED_FLAG) != 0 && unreported(w) > 0;
+      fromDead = (w & UNREPORTED_FLAG) != 0 && log.unreported(w) > 0;
       if (!fromDead && (w & UNREPORTED_FLAG) == 0 && held <= MAX_FAST_HELD) {
-        commitFast(w, 0L, held);
+        log.commitFast(w, 0L, held);
       } else {
-        commit(w, 0L, 0L, mySlot, held);
+        log.commit(w, 0L, 0L, mySlot, held);
       }
       local.held = held;
     } finally {
-      unlock();
+      log.unlock();
     }
     local.acquired(fromDead);
     return (int) Math.min(Integer.MAX_VALUE, c);
@@ -490,27 +344,24 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
   public int disown(int permits) {
     checkPermits(permits);
     checkOpen();
-    lock();
+    lockAsOwner();
     try {
-      if (!local.ours) {
-        makeOwn();
-      }
       long given = Math.min(permits, local.held);
       if (given > 0) {
-        long w = state();
-        commitFast(w, countOf(w), local.held - given);
+        long w = log.state();
+        log.commitFast(w, countOf(w), local.held - given);
         local.held -= given;
       }
       return (int) given;
     } finally {
-      unlock();
+      log.unlock();
     }
   }
 
   @Override
   public int availablePermits() {
     checkOpen();
-    return (int) Math.min(Integer.MAX_VALUE, countOf(state()));
+    return (int) Math.min(Integer.MAX_VALUE, countOf(log.state()));
   }
 
   /** The permits this process holds now, as its entry in the file says, for tests. */
@@ -530,6 +381,6 @@ public final class ShmSemaphore extends ShmHandle implements IpcSemaphore {
 
   /** Times the lock word was taken over from a process killed inside an update, ever, for tests. */
   long lockTakeovers() {
-    return word.takeovers();
+    return log.takeovers();
   }
 }

@@ -6,6 +6,7 @@ import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
+import dev.ipckit.spi.CellArray;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.function.IntToLongFunction;
@@ -13,15 +14,17 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * The one implementation of every typed array: elements of 1, 4 or 8 bytes ({@link ValueDescriptor}), each read,
- * written and updated atomically as raw bits in a {@code long}. Each subclass is a thin facade that converts its
- * element type to and from the bits (a sign-extended int, a double's raw bits, a boolean's 0 or 1).
+ * written and updated atomically as raw bits in a {@code long}: the {@link CellArray} primitives. Each subclass is a
+ * final class that names its element type and implements the typed interface of {@code dev.ipckit.spi} ({@link
+ * dev.ipckit.spi.IntCellArray}, ...), whose default methods convert the element type to and from the bits (a
+ * sign-extended int, a double's raw bits, a boolean's 0 or 1).
  *
- * <p>Access modes: {@link #load} is getAcquire, {@link #store} setRelease, the updates volatile getAndAdd,
+ * <p>Access modes: {@link #loadBits} is getAcquire, {@link #storeBits} setRelease, the updates volatile getAndAdd,
  * getAndSet and compareAndSet. A byte element has no VarHandle of its own: it is read through its aligned int word
  * and every store is a compareAndSet of that word ({@link Mem#compareAndExchangeByte}), so neighbours updated at
  * the same time never overwrite each other.
  */
-abstract class ShmArray extends ShmHandle {
+abstract class ShmArray extends ShmHandle implements CellArray {
   private static final long serialVersionUID = 1L;
   protected final transient ByteBuffer buf;
   protected final transient int length;
@@ -66,7 +69,8 @@ abstract class ShmArray extends ShmHandle {
   }
 
   /** Element {@code i}'s bits, sign-extended from its width: getAcquire. */
-  final long load(int i) {
+  @Override
+  public final long loadBits(int i) {
     return loadAt(at(i));
   }
 
@@ -79,7 +83,8 @@ abstract class ShmArray extends ShmHandle {
   }
 
   /** Stores element {@code i}'s bits: setRelease (a byte: a compareAndSet of its word, volatile). */
-  final void store(int i, long bits) {
+  @Override
+  public final void storeBits(int i, long bits) {
     int at = at(i);
     switch (width) {
       case 8: Mem.LONG.setRelease(buf, at, bits); break;
@@ -89,7 +94,8 @@ abstract class ShmArray extends ShmHandle {
   }
 
   /** Atomically sets element {@code i}'s bits if they are {@code expect} (compared at the element's width). */
-  final boolean cas(int i, long expect, long update) {
+  @Override
+  public final boolean casBits(int i, long expect, long update) {
     return casAt(at(i), expect, update);
   }
 
@@ -102,7 +108,8 @@ abstract class ShmArray extends ShmHandle {
   }
 
   /** Atomically sets element {@code i}'s bits; returns the previous ones. */
-  final long swap(int i, long bits) {
+  @Override
+  public final long swapBits(int i, long bits) {
     int at = at(i);
     switch (width) {
       case 8: return (long) Mem.LONG.getAndSet(buf, at, bits);
@@ -112,7 +119,8 @@ abstract class ShmArray extends ShmHandle {
   }
 
   /** Atomically adds {@code delta} to element {@code i}, wrapping at its width; returns the previous value. */
-  final long getAndAddBits(int i, long delta) {
+  @Override
+  public final long getAndAddBits(int i, long delta) {
     int at = at(i);
     switch (width) {
       case 8: return (long) Mem.LONG.getAndAdd(buf, at, delta);
@@ -125,7 +133,8 @@ abstract class ShmArray extends ShmHandle {
    * Atomically replaces element {@code i}'s bits with {@code f} of them, by a compareAndSet loop; returns the new
    * bits ({@code newValue}) or the previous ones, sign-extended from the element's width.
    */
-  final long update(int i, LongUnaryOperator f, boolean newValue) {
+  @Override
+  public final long updateBits(int i, LongUnaryOperator f, boolean newValue) {
     return updateAt(at(i), f, newValue);
   }
 
@@ -139,7 +148,7 @@ abstract class ShmArray extends ShmHandle {
     }
   }
 
-  /** {@code bits} cut to the element's width and sign-extended back, as {@link #load} returns them. */
+  /** {@code bits} cut to the element's width and sign-extended back, as {@link #loadBits} returns them. */
   private long narrow(long bits) {
     switch (width) {
       case 8: return bits;
@@ -153,7 +162,14 @@ abstract class ShmArray extends ShmHandle {
     return length;
   }
 
+  @Override
   public final int length() {
+    return length;
+  }
+
+  @Override
+  public final int openLength() {
+    checkOpen();
     return length;
   }
 

@@ -3,18 +3,19 @@ package dev.ipckit.shm.value;
 import dev.ipckit.SharedBooleanArray;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.format.Kind;
+import dev.ipckit.spi.BooleanCellArray;
 
 /**
  * {@link SharedBooleanArray} on a mapped file: a facade of {@link ShmArray} over 1-byte elements that hold 0 or
  * 1. Any byte but 0 reads as {@code true}, and {@link #compareAndSet} compares truth, not bytes, so a damaged byte
  * (2, say) is still replaced by {@code compareAndSet(i, true, false)}.
  */
-public final class ShmBooleanArray extends ShmArray implements SharedBooleanArray {
+public final class ShmBooleanArray extends ShmArray implements BooleanCellArray {
   private static final long serialVersionUID = 1L;
 
   private ShmBooleanArray(NamespaceView ns, String name, int length, boolean[] initial) {
     super(ns, name, Kind.BOOLEAN_ARRAY, ns.file(name, spec(Kind.BOOLEAN_ARRAY, length, initial == null ? null
-        : i -> bit(initial[i]))));
+        : i -> BooleanCellArray.bit(initial[i]))));
   }
 
   /** The array {@code name} of {@code length} elements, created all false or opened. */
@@ -27,38 +28,15 @@ public final class ShmBooleanArray extends ShmArray implements SharedBooleanArra
     return new ShmBooleanArray(ns, name, initial.length, initial);
   }
 
-  private static long bit(boolean v) {
-    return v ? 1L : 0L;
-  }
-
-  @Override public boolean get(int i) {
-    return load(i) != 0L;
-  }
-
-  @Override public void set(int i, boolean v) {
-    store(i, bit(v));
-  }
-
   @Override public boolean compareAndSet(int i, boolean expect, boolean update) {
     for (;;) {
-      long cur = load(i);
+      long cur = loadBits(i);
       if ((cur != 0L) != expect) {
         return false;
       }
-      if (cas(i, cur, bit(update))) {
+      if (casBits(i, cur, BooleanCellArray.bit(update))) {
         return true;
       }
     }
-  }
-
-  @Override public boolean getAndSet(int i, boolean v) {
-    return swap(i, bit(v)) != 0L;
-  }
-
-  @Override public boolean[] toArray() {
-    checkOpen();
-    boolean[] out = new boolean[length];
-    get(0, out);
-    return out;
   }
 }

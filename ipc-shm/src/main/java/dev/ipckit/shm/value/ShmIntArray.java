@@ -3,10 +3,10 @@ package dev.ipckit.shm.value;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.format.Kind;
-import java.util.function.IntUnaryOperator;
+import dev.ipckit.spi.IntCellArray;
 
 /** {@link SharedIntArray} on a mapped file: a facade of {@link ShmArray} over 4-byte elements. */
-public final class ShmIntArray extends ShmArray implements SharedIntArray {
+public final class ShmIntArray extends ShmArray implements IntCellArray {
   private static final long serialVersionUID = 1L;
 
   private ShmIntArray(NamespaceView ns, String name, int length, int[] initial) {
@@ -22,36 +22,5 @@ public final class ShmIntArray extends ShmArray implements SharedIntArray {
   /** The array {@code name}, created with a copy of {@code initial} or opened (and then left as it is). */
   public static ShmIntArray open(NamespaceView ns, String name, int[] initial) {
     return new ShmIntArray(ns, name, initial.length, initial);
-  }
-
-  @Override public int get(int i) {
-    return (int) load(i);
-  }
-
-  @Override public void set(int i, int v) {
-    store(i, v);
-  }
-
-  @Override public int getAndAdd(int i, int d) {
-    return (int) getAndAddBits(i, d);
-  }
-
-  @Override public boolean compareAndSet(int i, int expect, int update) {
-    return cas(i, expect, update);
-  }
-
-  @Override public int updateAndGet(int i, IntUnaryOperator f) {
-    return (int) update(i, x -> f.applyAsInt((int) x), true);
-  }
-
-  @Override public int getAndSet(int i, int v) {
-    return (int) swap(i, v);
-  }
-
-  @Override public int[] toArray() {
-    checkOpen();
-    int[] out = new int[length];
-    get(0, out);
-    return out;
   }
 }

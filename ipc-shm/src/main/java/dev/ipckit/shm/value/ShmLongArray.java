@@ -3,10 +3,10 @@ package dev.ipckit.shm.value;
 import dev.ipckit.SharedLongArray;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.format.Kind;
-import java.util.function.LongUnaryOperator;
+import dev.ipckit.spi.LongCellArray;
 
 /** {@link SharedLongArray} on a mapped file: a facade of {@link ShmArray} over 8-byte elements. */
-public final class ShmLongArray extends ShmArray implements SharedLongArray {
+public final class ShmLongArray extends ShmArray implements LongCellArray {
   private static final long serialVersionUID = 1L;
 
   private ShmLongArray(NamespaceView ns, String name, int length, long[] initial) {
@@ -22,36 +22,5 @@ public final class ShmLongArray extends ShmArray implements SharedLongArray {
   /** The array {@code name}, created with a copy of {@code initial} or opened (and then left as it is). */
   public static ShmLongArray open(NamespaceView ns, String name, long[] initial) {
     return new ShmLongArray(ns, name, initial.length, initial);
-  }
-
-  @Override public long get(int i) {
-    return load(i);
-  }
-
-  @Override public void set(int i, long v) {
-    store(i, v);
-  }
-
-  @Override public long getAndAdd(int i, long d) {
-    return getAndAddBits(i, d);
-  }
-
-  @Override public boolean compareAndSet(int i, long expect, long update) {
-    return cas(i, expect, update);
-  }
-
-  @Override public long updateAndGet(int i, LongUnaryOperator f) {
-    return update(i, f, true);
-  }
-
-  @Override public long getAndSet(int i, long v) {
-    return swap(i, v);
-  }
-
-  @Override public long[] toArray() {
-    checkOpen();
-    long[] out = new long[length];
-    get(0, out);
-    return out;
   }
 }

@@ -186,8 +186,9 @@ public final class Ipckit {
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"FIELD", "OFFSET", "VALUE", "MEANING"});
       for (Fields.Field f : o.fields()) {
-        rows.add(new String[] {f.name, Integer.toString(f.offset),
-            f.value == null ? "(outside the file)" : f.value + " (0x" + Long.toHexString(f.value) + ")", f.meaning});
+        rows.add(new String[] {f.name(), Integer.toString(f.offset()),
+            f.value() == null ? "(outside the file)" : f.value() + " (0x" + Long.toHexString(f.value()) + ")",
+            f.meaning()});
       }
       out.println();
       table(rows);

@@ -104,11 +104,11 @@ final class Json {
       for (int i = 0; i < o.fields().size(); i++) {
         Fields.Field f = o.fields().get(i);
         out.append(i == 0 ? "" : ",").append("{\"name\":");
-        string(f.name);
-        out.append(",\"offset\":").append(f.offset).append(",\"value\":");
-        value(f.value);
+        string(f.name());
+        out.append(",\"offset\":").append(f.offset()).append(",\"value\":");
+        value(f.value());
         out.append(",\"meaning\":");
-        string(f.meaning);
+        string(f.meaning());
         out.append('}');
       }
       out.append(']');

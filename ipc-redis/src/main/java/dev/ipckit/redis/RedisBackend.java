@@ -79,7 +79,7 @@ public final class RedisBackend implements Backend {
     RedisLocation where = RedisLocation.parse(location, true);
     Server server = Server.acquire(where);
     try {
-      return RedisNamespace.deleteKeys(server, "ipckit:{" + where.namespace + "}:");
+      return RedisNamespace.deleteKeys(server, "ipckit:{" + where.namespace() + "}:");
     } finally {
       server.release();
     }

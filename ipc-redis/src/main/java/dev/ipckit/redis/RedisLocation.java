@@ -5,32 +5,22 @@ import dev.ipckit.spi.Locations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * A parsed {@code redis://host:port/ns} or {@code rediss://host:port/ns} location: the server, the database
  * ({@code ?db=N}, 0 by default) and the namespace name (checked by the rules of object names). A location with no
  * namespace name names only a server ({@link #server()}), which {@code Ipc.temp(URI)} and the sweep take.
+ *
+ * @param host the server's host name, lower case
+ * @param port the server's port
+ * @param tls whether the connection uses TLS ({@code rediss:})
+ * @param db the database number
+ * @param namespace the namespace name, or null for a server location
  */
-final class RedisLocation {
+record RedisLocation(String host, int port, boolean tls, int db, String namespace) {
   static final String REDIS = "redis";
   static final String REDISS = "rediss";
   static final int DEFAULT_PORT = 6379;
-
-  final String host;
-  final int port;
-  final boolean tls;
-  final int db;
-  /** The namespace name, or null for a server location. */
-  final String namespace;
-
-  private RedisLocation(String host, int port, boolean tls, int db, String namespace) {
-    this.host = host;
-    this.port = port;
-    this.tls = tls;
-    this.db = db;
-    this.namespace = namespace;
-  }
 
   /**
    * Parses {@code location} (no user info: {@link Locations#check} has refused that already).
@@ -121,16 +111,6 @@ final class RedisLocation {
   /** {@code host:port} for messages. */
   String address() {
     return host + ":" + port;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RedisLocation && uri().equals(((RedisLocation) o).uri());
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(host, port, tls, db, namespace);
   }
 
   @Override

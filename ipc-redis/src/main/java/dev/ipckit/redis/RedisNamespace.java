@@ -85,7 +85,7 @@ final class RedisNamespace implements Namespace {
     this.server = server;
     this.where = where;
     this.location = where.uri();
-    this.prefix = "ipckit:{" + where.namespace + "}:";
+    this.prefix = "ipckit:{" + where.namespace() + "}:";
     this.meta = prefix + "meta";
     this.temp = temp;
   }

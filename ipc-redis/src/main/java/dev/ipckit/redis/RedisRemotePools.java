@@ -218,7 +218,7 @@ public final class RedisRemotePools implements RemotePools {
     Keys(URI location, String poolName) {
       this.where = RedisLocation.parse(location, true);
       this.pool = Ipc.checkName(poolName);
-      this.prefix = "ipckit:{" + where.namespace + "}:pool:" + pool + ":";
+      this.prefix = "ipckit:{" + where.namespace() + "}:pool:" + pool + ":";
       this.jobs = prefix + "jobs";
       this.workers = prefix + "workers";
       this.submitters = prefix + "submitters";

@@ -60,9 +60,9 @@ final class Server {
   private Server(RedisLocation location, RedisConfig config) {
     this.location = location;
     this.config = config;
-    this.address = new HostAndPort(location.host, location.port);
+    this.address = new HostAndPort(location.host(), location.port());
     DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-        .user(config.user).password(config.password).database(location.db).ssl(location.tls)
+        .user(config.user).password(config.password).database(location.db()).ssl(location.tls())
         .connectionTimeoutMillis(config.timeoutMillis).socketTimeoutMillis(config.timeoutMillis)
         .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).clientName("ipckit-" + pid());
     JedisClientConfig cc = b.build();

@@ -55,7 +55,7 @@ final class NamespaceCore {
     MappedFile f = files.get(name);
     if (f != null) {
       // already mapped here: the header cannot have changed, check the caller's expectations against it
-      MappedFile.checkFits(f.path, f.kind, f.arg0, f.arg1, spec);
+      MappedFile.checkFits(f.path(), f.kind(), f.arg0(), f.arg1(), spec);
       return f;
     }
     checkNotInSlab(name, spec);
@@ -120,7 +120,7 @@ final class NamespaceCore {
 
   /** True while the slot behind {@code c} holds what it held when {@code c} was made (a file's cell: always). */
   boolean current(Cell c) {
-    return c.slot < 0 || slab().current(c);
+    return c.slot() < 0 || slab().current(c);
   }
 
   /** True when the object {@code name} exists: a file of that name, or a live slot. */
@@ -139,7 +139,7 @@ final class NamespaceCore {
    */
   synchronized ByteBuffer snapshot(String fileName) {
     MappedFile f = files.get(fileName);
-    return f != null ? f.buffer : MappedFile.copyOf(dir.resolve(fileName), NamespaceObjects.SNAPSHOT_BYTES);
+    return f != null ? f.buffer() : MappedFile.copyOf(dir.resolve(fileName), NamespaceObjects.SNAPSHOT_BYTES);
   }
 
   /**

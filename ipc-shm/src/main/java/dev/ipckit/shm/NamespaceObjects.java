@@ -159,7 +159,7 @@ final class NamespaceObjects {
    * for after, so a handle opened meanwhile is either found here or finds the removal itself.
    */
   private static boolean removeSmall(NamespaceCore core, Slab slab, String name, Cell cell) {
-    Kind kind = Slab.kindOf(cell.stamp);
+    Kind kind = Slab.kindOf(cell.stamp());
     String what = (kind == null ? "object" : kind.label()) + " \"" + name + "\" in " + core.dir;
     checkNotOpenHere(core, name, what);
     if (kind == Kind.LOCK || kind == Kind.RLOCK) {
@@ -224,7 +224,7 @@ final class NamespaceObjects {
 
   /** As {@link #checkOwners} for a lock that is a slab slot: its owner word, in its body. */
   private static void checkSlotOwner(String what, Cell cell, Liveness liveness) {
-    checkOwners(what, LockDescriptor.body(new Fields(cell.buf), cell.body), OWNERS.get(Kind.LOCK).fieldsAndDoings,
+    checkOwners(what, LockDescriptor.body(new Fields(cell.buf()), cell.body()), OWNERS.get(Kind.LOCK).fieldsAndDoings,
         liveness);
   }
 

@@ -216,17 +216,17 @@ public final class ShmNamespace implements Namespace, NamespaceView {
 
   @Override
   public SharedInt sharedInt(String name, int initial) {
-    return small(name, Kind.INT, c -> c.buf.putInt(c.body, initial), c -> new ShmInt(this, name, c));
+    return small(name, Kind.INT, c -> c.buf().putInt(c.body(), initial), c -> new ShmInt(this, name, c));
   }
 
   @Override
   public SharedLong sharedLong(String name, long initial) {
-    return small(name, Kind.LONG, c -> c.buf.putLong(c.body, initial), c -> new ShmLong(this, name, c));
+    return small(name, Kind.LONG, c -> c.buf().putLong(c.body(), initial), c -> new ShmLong(this, name, c));
   }
 
   @Override
   public SharedDouble sharedDouble(String name, double initial) {
-    return small(name, Kind.DOUBLE, c -> c.buf.putLong(c.body, Double.doubleToRawLongBits(initial)),
+    return small(name, Kind.DOUBLE, c -> c.buf().putLong(c.body(), Double.doubleToRawLongBits(initial)),
         c -> new ShmDouble(this, name, c));
   }
 

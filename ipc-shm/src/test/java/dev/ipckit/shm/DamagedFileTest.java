@@ -235,12 +235,12 @@ class DamagedFileTest {
       int cases = 0;
       List<String> failures = new ArrayList<>();
       for (Fields.Field field : fields) {
-        if (field.value == null || field.name.startsWith("sleep")) {
+        if (field.value() == null || field.name().startsWith("sleep")) {
           continue;                                // a sleep word only times a ring; any value is harmless
         }
-        int width = field.name.equals("version") || field.name.equals("kind") || field.name.equals("initialised")
-            || field.name.endsWith(".length") || field.name.endsWith(".type") ? 4 : 8;
-        for (long bad : badValues(field.name, width, field.value)) {
+        int width = field.name().equals("version") || field.name().equals("kind") || field.name().equals("initialised")
+            || field.name().endsWith(".length") || field.name().endsWith(".type") ? 4 : 8;
+        for (long bad : badValues(field.name(), width, field.value())) {
           Files.write(file, pristine);
           try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.allocate(width).order(ByteOrder.nativeOrder());
@@ -249,10 +249,10 @@ class DamagedFileTest {
             } else {
               b.putLong(0, bad);
             }
-            ch.write(b, field.offset);
+            ch.write(b, field.offset());
           }
           cases++;
-          String what = kind + " " + field.name + "@" + field.offset + " = " + bad + " (was " + field.value + ")";
+          String what = kind + " " + field.name() + "@" + field.offset() + " = " + bad + " (was " + field.value() + ")";
           Future<?> f = RUNNER.submit(() -> {
             try (Ipc ipc = Ipc.open(dir)) {
               use(kind, ipc);

@@ -35,8 +35,8 @@ public final class ShmBuffer extends ShmHandle implements SharedBuffer {
 
   private ShmBuffer(NamespaceView ns, String name, MappedFile file) {
     super(ns, name, Kind.BUFFER);
-    this.buf = file.buffer;
-    this.size = (int) file.arg0;
+    this.buf = file.buffer();
+    this.size = (int) file.arg0();
     this.bytes = buf.slice(OFFSET, size).order(ByteOrder.nativeOrder());
   }
 

@@ -10,29 +10,16 @@ import java.nio.ByteBuffer;
  * words at the same offsets from the body either way.
  *
  * <p>The body is one cache line ({@link FileHeader#CACHE_LINE} bytes), naturally aligned.
+ *
+ * @param buf the mapped buffer that holds the object's words
+ * @param body the offset of the body's first word in {@code buf}
+ * @param sleep the offset of the sleep word in {@code buf}
+ * @param slot the slab slot of the object, or -1 for a file of its own
+ * @param stamp the slot's state word when the cell was made (0 for a file): tells a slot reused since apart
  */
-public final class Cell {
+public record Cell(ByteBuffer buf, int body, int sleep, long slot, long stamp) {
   /** Bytes of a body: one cache line, so that two objects never share one. */
   public static final int BODY = FileHeader.CACHE_LINE;
-
-  public final ByteBuffer buf;
-  /** The offset of the body's first word in {@link #buf}. */
-  public final int body;
-  /** The offset of the sleep word in {@link #buf}. */
-  public final int sleep;
-
-  /** The slab slot of the object, or -1 for a file of its own. */
-  public final long slot;
-  /** The slot's state word when the cell was made (0 for a file): tells a slot reused since apart. */
-  public final long stamp;
-
-  public Cell(ByteBuffer buf, int body, int sleep, long slot, long stamp) {
-    this.buf = buf;
-    this.body = body;
-    this.sleep = sleep;
-    this.slot = slot;
-    this.stamp = stamp;
-  }
 
   /** The cell of a small object that is a file of its own: {@code buf} is the whole file. */
   public static Cell ofFile(ByteBuffer buf) {
@@ -41,6 +28,6 @@ public final class Cell {
 
   /** The cell of a small object that is a file of its own. */
   public static Cell ofFile(MappedFile f) {
-    return ofFile(f.buffer);
+    return ofFile(f.buffer());
   }
 }

@@ -15,21 +15,15 @@ import java.util.List;
  * reported as missing instead of read.
  */
 public final class Fields {
-  /** One decoded word. */
-  public static final class Field {
-    public final String name;
-    public final int offset;
-    /** The value, or null when the field lies outside the file. */
-    public final Long value;
-    public final String meaning;
-
-    Field(String name, int offset, Long value, String meaning) {
-      this.name = name;
-      this.offset = offset;
-      this.value = value;
-      this.meaning = meaning;
-    }
-
+  /**
+   * One decoded word.
+   *
+   * @param name the field's name
+   * @param offset its offset in the file
+   * @param value the value, or null when the field lies outside the file
+   * @param meaning what the value stands for
+   */
+  public record Field(String name, int offset, Long value, String meaning) {
     @Override
     public String toString() {
       return name + "@" + offset + "=" + (value == null ? "(outside the file)" : value) + "  " + meaning;
@@ -89,8 +83,8 @@ public final class Fields {
   /** The value of field {@code name}, or null if absent or outside the file. */
   public Long get(String name) {
     for (Field f : fields) {
-      if (f.name.equals(name)) {
-        return f.value;
+      if (f.name().equals(name)) {
+        return f.value();
       }
     }
     return null;

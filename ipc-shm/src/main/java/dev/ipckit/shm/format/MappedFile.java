@@ -28,22 +28,17 @@ import java.util.function.Consumer;
  * with the one it had when the namespace was opened, so a directory replaced under the namespace is refused rather
  * than written into. JDK 17 has no {@code openat}: the create itself resolves the path by name again, and a parent
  * swapped between that check and the create is not seen (see {@link SafeFiles} for who can do that).
+ *
+ * <p>A {@code MappedFile} is what {@link #openOrCreate} and {@link #open} return: the file's path, the kind and
+ * header args it was checked to have, and its mapping.
+ *
+ * @param path the file
+ * @param kind the kind its header names
+ * @param arg0 its header's first arg (length, capacity, parties, ...)
+ * @param arg1 its header's second arg (element size, slot and data sizes, flags, ...)
+ * @param buffer the whole file, header included; native order
  */
-public final class MappedFile {
-  public final Path path;
-  public final Kind kind;
-  public final long arg0;
-  public final long arg1;
-  /** The whole file, header included; native order. */
-  public final ByteBuffer buffer;
-
-  private MappedFile(Path path, Kind kind, long arg0, long arg1, ByteBuffer buffer) {
-    this.path = path;
-    this.kind = kind;
-    this.arg0 = arg0;
-    this.arg1 = arg1;
-    this.buffer = buffer;
-  }
+public record MappedFile(Path path, Kind kind, long arg0, long arg1, ByteBuffer buffer) {
 
   /** What a caller expects of a file: its kind, header args and body length, how to fill a new one. */
   public static final class Spec {

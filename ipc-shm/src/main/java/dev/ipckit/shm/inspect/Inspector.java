@@ -60,7 +60,7 @@ public final class Inspector {
     if (slab != null) {
       try {
         for (SlabCopy.Item it : slab.items()) {
-          if (!it.name.contains("@")) {
+          if (!it.name().contains("@")) {
             objects.add(SmallObjects.read(dir, it, reg, false));
           }
         }
@@ -340,11 +340,11 @@ public final class Inspector {
   private static Map<Long, Long> entries(Fields f, String value) {
     Map<Long, Long> out = new LinkedHashMap<>();
     for (Fields.Field field : f.list()) {
-      if (field.name.startsWith("slot") && field.name.endsWith(".token") && field.value != null) {
-        String slot = field.name.substring(0, field.name.length() - ".token".length());
+      if (field.name().startsWith("slot") && field.name().endsWith(".token") && field.value() != null) {
+        String slot = field.name().substring(0, field.name().length() - ".token".length());
         Long v = f.get(slot + "." + value);
         if (v != null) {
-          out.put(field.value, v);
+          out.put(field.value(), v);
         }
       }
     }
@@ -357,7 +357,7 @@ public final class Inspector {
     try {
       SlabCopy.Item it = slab == null ? null : slab.find(name + "@lock");
       if (it != null) {
-        holder(holders, "lock", it.body.getLong(LockDescriptor.OWNER), 0, reg);
+        holder(holders, "lock", it.body().getLong(LockDescriptor.OWNER), 0, reg);
         return;
       }
     } catch (IOException e) {

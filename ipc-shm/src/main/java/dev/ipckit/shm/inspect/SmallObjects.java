@@ -24,15 +24,15 @@ final class SmallObjects {
   /** What the slot {@code it} of {@code dir}'s slab holds: state and holders, and every word when asked. */
   static ObjectInfo read(Path dir, SlabCopy.Item it, Processes reg, boolean withFields) {
     long size = SlabCopy.bytesPerObject();
-    if (it.kind == null) {
-      return new ObjectInfo(it.name, null, size, Map.of(), List.of(), "a slab object of an unknown kind (slot "
-          + it.slot + ")", List.of());
+    if (it.kind() == null) {
+      return new ObjectInfo(it.name(), null, size, Map.of(), List.of(), "a slab object of an unknown kind (slot "
+          + it.slot() + ")", List.of());
     }
     Map<String, Object> state = new LinkedHashMap<>();
     List<Holder> holders = new ArrayList<>();
-    ByteBuffer b = it.body;
+    ByteBuffer b = it.body();
     Fields f = new Fields(b);
-    switch (it.kind) {
+    switch (it.kind()) {
       case INT:
         f.intAt("value", 0, "the int");
         state.put("value", f.get("value"));
@@ -56,18 +56,18 @@ final class SmallObjects {
         state.put("set", f.get("state") == 1L);
         break;
       default:
-        return new ObjectInfo(it.name, it.kind.label(), size, Map.of(), List.of(), "a " + it.kind.label()
-            + " cannot live in the slab (slot " + it.slot + "): damaged", List.of());
+        return new ObjectInfo(it.name(), it.kind().label(), size, Map.of(), List.of(), "a " + it.kind().label()
+            + " cannot live in the slab (slot " + it.slot() + "): damaged", List.of());
     }
-    if (it.kind == Kind.INT || it.kind == Kind.LONG || it.kind == Kind.DOUBLE) {
-      Inspector.valueLock(dir, it.name, holders, reg);
+    if (it.kind() == Kind.INT || it.kind() == Kind.LONG || it.kind() == Kind.DOUBLE) {
+      Inspector.valueLock(dir, it.name(), holders, reg);
     }
     List<Fields.Field> fields = new ArrayList<>();
     if (withFields) {
       fields.addAll(it.metaFields().list());         // the slot's meta record, then its body's words
       fields.addAll(f.list());
     }
-    return new ObjectInfo(it.name, it.kind.label(), size, Collections.unmodifiableMap(state),
+    return new ObjectInfo(it.name(), it.kind().label(), size, Collections.unmodifiableMap(state),
         Collections.unmodifiableList(holders), null, Collections.unmodifiableList(fields));
   }
 }

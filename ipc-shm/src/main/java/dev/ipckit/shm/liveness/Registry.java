@@ -84,8 +84,8 @@ public final class Registry implements Liveness, AutoCloseable {
     MappedFile file = MappedFile.openOrCreate(dir, FILE_NAME,
         MappedFile.spec(Kind.REGISTRY, MAX_SLOTS, SLOT_LENGTH, (long) MAX_SLOTS * SLOT_LENGTH, null));
     this.dir = dir;
-    this.path = file.path;
-    this.buf = file.buffer;
+    this.path = file.path();
+    this.buf = file.buffer();
     boolean interrupted = Thread.interrupted(); // an interrupt would close the channel under the lock
     Path tmp = MappedFile.tempName(dir, "live-");
     FileChannel ch = null;

@@ -30,7 +30,7 @@ import java.nio.ByteBuffer;
  * owner word only records the holder, so the next holder can tell that its predecessor died holding it.
  */
 public final class LockDescriptor {
-  /** The owner word, from the body's start ({@link dev.ipckit.shm.format.Cell#body}). */
+  /** The owner word, from the body's start ({@link dev.ipckit.shm.format.Cell#body()}). */
   public static final int OWNER = 0;
   /** The takeover counter, from the body's start. */
   public static final int TAKEOVERS = 8;

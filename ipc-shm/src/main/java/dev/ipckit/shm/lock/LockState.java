@@ -41,12 +41,12 @@ public final class LockState {
 
   private LockState(NamespaceView ns, MappedFile file, Cell cell) {
     this.file = file;
-    this.buf = cell.buf;
+    this.buf = cell.buf();
     this.cell = cell;
-    this.signalsAt = cell.body + LockDescriptor.SIGNALS;
-    this.word = new OwnerWord(buf, cell.body + LockDescriptor.OWNER, cell.body + LockDescriptor.TAKEOVERS,
+    this.signalsAt = cell.body() + LockDescriptor.SIGNALS;
+    this.word = new OwnerWord(buf, cell.body() + LockDescriptor.OWNER, cell.body() + LockDescriptor.TAKEOVERS,
         ns.liveness());
-    this.sleep = ns.sleepWord(buf, cell.sleep);
+    this.sleep = ns.sleepWord(buf, cell.sleep());
   }
 
   /**

@@ -56,9 +56,9 @@ public final class ShmFileLock extends LockHandle {
     synchronized (st) {
       if (st.channel == null) {
         try {
-          st.channel = SafeFiles.openOwnFile(st.file.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+          st.channel = SafeFiles.openOwnFile(st.file.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
-          throw new IpcException("cannot open " + st.file.path + ": " + e, e);
+          throw new IpcException("cannot open " + st.file.path() + ": " + e, e);
         }
         ns.closeWithNamespace(st.channel);
       }
@@ -149,7 +149,7 @@ public final class ShmFileLock extends LockHandle {
     try {
       return st.channel.tryLock(LockDescriptor.FILE_LOCK_BYTE, 1, false);
     } catch (IOException e) {
-      throw new IpcException("cannot lock " + st.file.path + ": " + e, e);
+      throw new IpcException("cannot lock " + st.file.path() + ": " + e, e);
     }
   }
 
@@ -174,7 +174,7 @@ public final class ShmFileLock extends LockHandle {
     try {
       l.release();
     } catch (IOException e) {
-      throw new IpcException("cannot unlock " + st.file.path + ": " + e, e);
+      throw new IpcException("cannot unlock " + st.file.path() + ": " + e, e);
     } finally {
       st.gate.unlock();
     }

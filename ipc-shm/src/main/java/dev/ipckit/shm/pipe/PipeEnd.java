@@ -71,7 +71,7 @@ final class PipeEnd {
 
   PipeEnd(NamespaceView ns, String name, MappedFile file, int end, boolean duplex) {
     this.label = "pipe \"" + name + "\" in " + ns.dir();
-    ByteBuffer buf = file.buffer;
+    ByteBuffer buf = file.buffer();
     this.readers = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
     this.writers = ns.sleepWord(buf, FileHeader.SECOND_SLEEP_OFFSET);
     this.end = end;
@@ -79,7 +79,7 @@ final class PipeEnd {
     this.canSend = duplex || end == PipeDescriptor.RIGHT;
     this.canRecv = duplex || end == PipeDescriptor.LEFT;
     this.claim = new EndClaim(buf, end, ns.liveness(), label);
-    int capacity = (int) file.arg0;
+    int capacity = (int) file.arg0();
     int peer = 1 - end;
     this.out = !canSend ? null : new RecordRing(buf, PipeDescriptor.ringOffset(peer, capacity), capacity, label,
         "the ring into the " + PipeDescriptor.endName(peer) + " end");

@@ -26,8 +26,13 @@ import java.nio.ByteBuffer;
  * <p><b>Peer death.</b> A producer killed after {@link #publish} and before publishing its slot leaves a gap,
  * freed with the messages around it; a consumer killed after freeing its slot and before {@link #free} leaves data
  * head behind, repaired by the "empty ring" rule of {@link #tryReserve}.
+ *
+ * @param buf the queue file, header included
+ * @param offset the offset of the data area's first byte in {@code buf}
+ * @param length the data area's length in bytes
+ * @param cache what this JVM caches about the data area
  */
-final class DataArea {
+record DataArea(ByteBuffer buf, int offset, int length, Cache cache) {
   /**
    * What one JVM caches about one data area: a lower bound of data head, written only under the producer lock.
    * Data head only grows, so a stale copy is merely pessimistic.
@@ -36,21 +41,9 @@ final class DataArea {
     long head;
   }
 
-  private final ByteBuffer buf;
-  private final int offset;
-  private final int length;
-  private final Cache cache;
-
   /** The data area of a queue file of {@code capacity} slots in {@code buf} (the whole file, header included). */
-  DataArea(ByteBuffer buf, int capacity, Cache cache) {
-    this.buf = buf;
-    this.offset = QueueDescriptor.dataOffset(capacity);
-    this.length = QueueDescriptor.dataLength(capacity);
-    this.cache = cache;
-  }
-
-  int length() {
-    return length;
+  static DataArea of(ByteBuffer buf, int capacity, Cache cache) {
+    return new DataArea(buf, QueueDescriptor.dataOffset(capacity), QueueDescriptor.dataLength(capacity), cache);
   }
 
   /** True for a message length that goes to the data area. */

@@ -83,7 +83,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
 
   private ShmQueue(NamespaceView ns, String name, MappedFile file, int capacity, Codec<E> codec, State st) {
     super(ns, name, Kind.QUEUE);
-    this.buf = file.buffer;
+    this.buf = file.buffer();
     this.capacity = capacity;
     this.codec = codec;
     this.dir = ns.dir();
@@ -455,7 +455,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
     }
     MappedFile file = ns.file(name, spec(capacity));
     SpillFiles spills = new SpillFiles(ns.dir(), name, ns.liveness());
-    SlotRing ring = new SlotRing(file.buffer, capacity, ns.liveness(), new SlotRing.Cache(), spills, name, ns.dir());
+    SlotRing ring = new SlotRing(file.buffer(), capacity, ns.liveness(), new SlotRing.Cache(), spills, name, ns.dir());
     return spills.sweepOrphans(ring, nanos);
   }
 }

@@ -108,7 +108,7 @@ final class SlotRing {
     this.token = liveness.token();
     this.producerLock = new OwnerWord(buf, PRODUCER_LOCK_OFFSET, -1, liveness);
     this.consumerLock = new OwnerWord(buf, CONSUMER_LOCK_OFFSET, -1, liveness);
-    this.data = new DataArea(buf, capacity, cache.data);
+    this.data = DataArea.of(buf, capacity, cache.data);
     this.cache = cache;
     this.tasks = new TaskTable(buf, capacity, liveness);
     this.done = new DoneWord(buf, tasks, consumerLock, name, this::damaged);

@@ -33,8 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Peer death.</b> A file left by a producer that died before publishing its slot, or claimed by a consumer
  * that died after freeing it, is deleted by {@link #sweepOrphans}; one claimed by a consumer that died before
  * freeing the slot is found again by {@link #locate} and claimed by the next consumer.
+ *
+ * @param dir the namespace directory
+ * @param name the queue's name
+ * @param liveness the namespace's liveness, whose tokens name producers and consumers
  */
-final class SpillFiles implements SlotRing.Spills {
+record SpillFiles(Path dir, String name, Liveness liveness) implements SlotRing.Spills {
   /** Spill numbers of this JVM; with the process's token they name side files uniquely. */
   private static final AtomicLong SPILL_NUMBERS = new AtomicLong();
 
@@ -42,28 +46,24 @@ final class SpillFiles implements SlotRing.Spills {
   record Spilled(Path path, int length) {
   }
 
-  private final Path dir;
-  private final String name;
-  private final Liveness liveness;
-  private final String spillPrefix;
-  private final String takenPrefix;
-
-  SpillFiles(Path dir, String name, Liveness liveness) {
-    this.dir = dir;
-    this.name = name;
-    this.liveness = liveness;
-    this.spillPrefix = name + "@spill-";
-    this.takenPrefix = name + "@taken-";
-  }
-
   // ------------------------------------------------------------------ names
 
+  /** What the names of the queue's unclaimed side files start with. */
+  private String spillPrefix() {
+    return name + "@spill-";
+  }
+
+  /** What the names of the queue's claimed side files start with. */
+  private String takenPrefix() {
+    return name + "@taken-";
+  }
+
   private String spillName(long owner, long number) {
-    return spillPrefix + key(owner, number);
+    return spillPrefix() + key(owner, number);
   }
 
   private String takenName(long owner, long number, long consumer) {
-    return takenPrefix + key(owner, number) + "-" + Long.toHexString(consumer);
+    return takenPrefix() + key(owner, number) + "-" + Long.toHexString(consumer);
   }
 
   private static String key(long owner, long number) {
@@ -159,7 +159,7 @@ final class SpillFiles implements SlotRing.Spills {
     if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       return p;
     }
-    for (Path q : list(takenPrefix + key(owner, number) + "-")) {
+    for (Path q : list(takenPrefix() + key(owner, number) + "-")) {
       return q; // we hold the consumer lock and the slot is not freed: its claimer died before freeing it
     }
     throw new IpcException("the side file " + p + " of a message of queue \"" + name + "\" is missing; the message"
@@ -216,6 +216,8 @@ final class SpillFiles implements SlotRing.Spills {
    */
   int sweepOrphans(SlotRing ring, long nanos) {
     Map<Path, SlotRing.SpillRef> dead = new HashMap<>();
+    String spillPrefix = spillPrefix();
+    String takenPrefix = takenPrefix();
     for (Path p : list(name + "@")) {
       String f = p.getFileName().toString();
       long[] parts;

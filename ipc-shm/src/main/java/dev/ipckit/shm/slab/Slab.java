@@ -149,7 +149,7 @@ public final class Slab {
 
   /** True while the slot behind {@code c} (from {@link #open}) still holds the object it held then. */
   public boolean current(Cell c) {
-    return files.meta(c.slot, SlabLayout.M_STATE) == c.stamp;
+    return files.meta(c.slot(), SlabLayout.M_STATE) == c.stamp();
   }
 
   private void checkKind(String name, long state, Kind kind) {
@@ -164,7 +164,7 @@ public final class Slab {
   private Cell cell(long s, long state) {
     MappedFile c = files.chunk(SlabLayout.chunkOf(s));
     int body = SlabLayout.bodyOffset(s);
-    return new Cell(c.buffer, body, body + SlabLayout.SLEEP, s, state);
+    return new Cell(c.buffer(), body, body + SlabLayout.SLEEP, s, state);
   }
 
   /** What {@link #probe} returns for a miss in a table with no empty or tombstone bucket (only a damaged one). */
@@ -209,7 +209,7 @@ public final class Slab {
     if (s < 0 || s >= files.nextFresh() || s >= SlabLayout.MAX_SLOTS) {
       return false;
     }
-    ByteBuffer b = files.chunk(SlabLayout.chunkOf(s)).buffer;
+    ByteBuffer b = files.chunk(SlabLayout.chunkOf(s)).buffer();
     int at = SlabLayout.metaOffset(s);
     long before = (long) Mem.LONG.getAcquire(b, at + SlabLayout.M_STATE);
     if (SlabLayout.statusOf(before) != SlabLayout.LIVE_STATUS || b.getInt(at + SlabLayout.M_HASH) != hash
@@ -319,7 +319,7 @@ public final class Slab {
     boolean fresh = idx.bucket(bucket) == SlabLayout.EMPTY;
     journal.write(SlabLayout.INSERT, s, bucket, idx.generation, postNext, postHead, live + 1, removed,
         files.control(SlabLayout.INDEX_USED) + (fresh ? 1 : 0), entry, state);
-    ByteBuffer b = files.chunk(SlabLayout.chunkOf(s)).buffer;
+    ByteBuffer b = files.chunk(SlabLayout.chunkOf(s)).buffer();
     int m = SlabLayout.metaOffset(s);
     b.putInt(m + SlabLayout.M_HASH, hash);
     b.putInt(m + SlabLayout.M_LENGTH, name.length());
@@ -360,7 +360,7 @@ public final class Slab {
       journal.write(SlabLayout.REMOVE, s, bucket, idx.generation, files.nextFresh(),
           files.control(SlabLayout.FREE_HEAD), files.control(SlabLayout.LIVE) - 1,
           files.control(SlabLayout.REMOVED) + 1, files.control(SlabLayout.INDEX_USED), idx.bucket(bucket), removed);
-      Mem.LONG.setRelease(files.chunk(SlabLayout.chunkOf(s)).buffer, SlabLayout.metaOffset(s) + SlabLayout.M_STATE,
+      Mem.LONG.setRelease(files.chunk(SlabLayout.chunkOf(s)).buffer(), SlabLayout.metaOffset(s) + SlabLayout.M_STATE,
           removed);
       Mem.LONG.setVolatile(idx.buf, SlabLayout.bucketOffset(bucket), SlabLayout.TOMBSTONE);
       journal.apply();
@@ -382,7 +382,7 @@ public final class Slab {
     for (long s = 0; s < end; s++) {
       long state = files.meta(s, SlabLayout.M_STATE);
       if (SlabLayout.statusOf(state) == SlabLayout.REMOVED_STATUS) {
-        ByteBuffer b = files.chunk(SlabLayout.chunkOf(s)).buffer;
+        ByteBuffer b = files.chunk(SlabLayout.chunkOf(s)).buffer();
         b.putLong(SlabLayout.metaOffset(s) + SlabLayout.M_NEXT, files.control(SlabLayout.FREE_HEAD));
         long free = SlabLayout.state(state >>> 32, SlabLayout.FREE, null);
         journal.write(SlabLayout.RECLAIM, s, -1, -1, end, s + 1, files.control(SlabLayout.LIVE),
@@ -437,7 +437,7 @@ public final class Slab {
             }
           }
         }));
-    SlabFiles.Index idx = new SlabFiles.Index(generation, f.buffer, buckets);
+    SlabFiles.Index idx = new SlabFiles.Index(generation, f.buffer(), buckets);
     SlabLayout.halt(SlabLayout.HALT_BEFORE_PUBLISH);
     Mem.LONG.setRelease(control, SlabLayout.INDEX_USED, live);
     Mem.LONG.setRelease(control, SlabLayout.INDEX, SlabLayout.indexWord(generation, log));

@@ -26,24 +26,16 @@ public final class SlabCopy {
   private static final int BLOCK = 4096;
   private final Path dir;
 
-  /** One live object of the slab: its name, kind (null if unknown), slot and a copy of its body. */
-  public static final class Item {
-    public final String name;
-    public final Kind kind;
-    public final long slot;
-    /** The body's {@value Cell#BODY} bytes, native order, the body's first word at 0. */
-    public final ByteBuffer body;
-    /** The slot's meta record, native order, its state word at 0. */
-    public final ByteBuffer meta;
-
-    Item(String name, Kind kind, long slot, ByteBuffer body, ByteBuffer meta) {
-      this.name = name;
-      this.kind = kind;
-      this.slot = slot;
-      this.body = body;
-      this.meta = meta;
-    }
-
+  /**
+   * One live object of the slab: its name, kind (null if unknown), slot and a copy of its body.
+   *
+   * @param name the object's name
+   * @param kind its kind, or null if unknown
+   * @param slot its slot
+   * @param body a copy of the body's {@value Cell#BODY} bytes, native order, the body's first word at 0
+   * @param meta a copy of the slot's meta record, native order, its state word at 0
+   */
+  public record Item(String name, Kind kind, long slot, ByteBuffer body, ByteBuffer meta) {
     /** What the meta record's words say: state (generation, status, kind), hash, name length. */
     public Fields metaFields() {
       return new Fields(meta).longAt("meta.state", SlabLayout.M_STATE, "generation << 32 | status << 8 | kind"
@@ -151,7 +143,7 @@ public final class SlabCopy {
           try (FileChannel ch = open(SlabLayout.chunkName(SlabLayout.chunkOf(s)))) {
             ByteBuffer meta = read(ch, SlabLayout.metaOffset(s), SlabLayout.META);
             Item it = item(ch, meta, 0, s);
-            if (it != null && it.name.equals(name)) {
+            if (it != null && it.name().equals(name)) {
               return it;
             }
           }

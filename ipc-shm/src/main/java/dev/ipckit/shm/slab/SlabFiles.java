@@ -50,7 +50,7 @@ final class SlabFiles {
   SlabFiles(Path dir, Object dirKey) {
     this.dir = dir;
     this.dirKey = dirKey;
-    this.control = chunk(0).buffer;
+    this.control = chunk(0).buffer();
   }
 
   /** Makes {@code idx}, just published, the one this JVM probes. */
@@ -76,7 +76,7 @@ final class SlabFiles {
 
   /** A word of slot {@code s}'s meta record. */
   long meta(long s, int field) {
-    return (long) Mem.LONG.getAcquire(chunk(SlabLayout.chunkOf(s)).buffer, SlabLayout.metaOffset(s) + field);
+    return (long) Mem.LONG.getAcquire(chunk(SlabLayout.chunkOf(s)).buffer(), SlabLayout.metaOffset(s) + field);
   }
 
   /** The index this JVM should probe: the published generation, mapped on first use. */
@@ -99,7 +99,7 @@ final class SlabFiles {
         MappedFile f = generation == 0
             ? MappedFile.openOrCreate(dir, dirKey, name, SlabLayout.indexSpec(0, 1 << log, null))
             : MappedFile.open(dir.resolve(name), SlabLayout.indexSpec(generation, 1 << log, null));
-        idx = new Index(generation, f.buffer, 1 << log);
+        idx = new Index(generation, f.buffer(), 1 << log);
         synchronized (this) {
           if (index == null || index.generation < generation) {
             index = idx;
@@ -160,7 +160,7 @@ final class SlabFiles {
 
   /** The name in slot {@code s}'s meta record; null if its length is damaged. */
   String nameOf(long s) {
-    ByteBuffer b = chunk(SlabLayout.chunkOf(s)).buffer;
+    ByteBuffer b = chunk(SlabLayout.chunkOf(s)).buffer();
     int m = SlabLayout.metaOffset(s);
     int length = b.getInt(m + SlabLayout.M_LENGTH);
     if (length <= 0 || length > SlabLayout.MAX_NAME_BYTES) {

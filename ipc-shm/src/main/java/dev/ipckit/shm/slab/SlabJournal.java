@@ -65,7 +65,7 @@ final class SlabJournal {
     if (s < 0 || s >= SlabLayout.MAX_SLOTS || s > files.nextFresh()) {
       throw new IpcException("the slab of " + files.dir + " is damaged: its journal names slot " + s + " (op " + op + ")");
     }
-    ByteBuffer b = files.chunk(SlabLayout.chunkOf(s)).buffer;
+    ByteBuffer b = files.chunk(SlabLayout.chunkOf(s)).buffer();
     int m = SlabLayout.metaOffset(s);
     SlabFiles.Index idx = files.currentIndex();
     int bucket = (int) control.getLong(SlabLayout.J_BUCKET);

@@ -67,8 +67,8 @@ public final class ShmBarrier extends ShmHandle implements TimedBarrier {
 
   private ShmBarrier(NamespaceView ns, String name, MappedFile file, Runnable action) {
     super(ns, name, Kind.BARRIER);
-    this.buf = file.buffer;
-    this.parties = (int) file.arg0;
+    this.buf = file.buffer();
+    this.parties = (int) file.arg0();
     this.sleep = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
     this.action = action;
     this.table = new SlotTable(buf, SyncDescriptor.TABLE_OFFSET, SyncDescriptor.BARRIER_IN_USE_OFFSET);

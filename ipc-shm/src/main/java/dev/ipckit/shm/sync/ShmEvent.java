@@ -31,10 +31,10 @@ public final class ShmEvent extends ShmHandle implements IpcEvent {
 
   private ShmEvent(NamespaceView ns, String name, Cell cell) {
     super(ns, name, Kind.EVENT);
-    this.buf = cell.buf;
-    this.state = cell.body;
+    this.buf = cell.buf();
+    this.state = cell.body();
     this.cell = cell;
-    this.sleep = ns.sleepWord(buf, cell.sleep);
+    this.sleep = ns.sleepWord(buf, cell.sleep());
   }
 
   /** The event {@code name}, created clear or opened: a slab slot, or a file of its own for a long name. */
@@ -61,7 +61,7 @@ public final class ShmEvent extends ShmHandle implements IpcEvent {
 
   /** The offset of the event's sleep word in {@link #buffer()}, for tests. */
   public int sleepAt() {
-    return cell.sleep;
+    return cell.sleep();
   }
 
   @Override

@@ -80,9 +80,9 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
 
   private ShmSemaphore(NamespaceView ns, String name, MappedFile file, boolean bounded, int initial) {
     super(ns, name, bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE);
-    this.buf = file.buffer;
+    this.buf = file.buffer();
     this.bounded = bounded;
-    this.ceiling = bounded ? Math.min(file.arg0, MAX_COUNT) : MAX_COUNT;
+    this.ceiling = bounded ? Math.min(file.arg0(), MAX_COUNT) : MAX_COUNT;
     this.initial = initial;
     this.sleep = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
     this.liveness = ns.liveness();

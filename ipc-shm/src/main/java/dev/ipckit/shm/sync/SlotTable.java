@@ -24,24 +24,17 @@ import java.util.function.LongPredicate;
  * <p><b>Thread safety.</b> Stateless over the mapped words: safe for any number of threads and processes. The
  * callers say who may write an entry (its own process, or whoever repairs a dead one's under the semaphore's
  * lock).
+ *
+ * @param buf the mapped file that holds the table
+ * @param at the offset of the table in {@code buf}
+ * @param inUseAt the offset of the long that counts the entries in use
  */
-final class SlotTable {
+record SlotTable(ByteBuffer buf, int at, int inUseAt) {
   static final int ENTRY_LENGTH = 16;
   static final int TOKEN_OFFSET = 0;
   static final int VALUE_OFFSET = 8;
   /** Bytes of the whole table. */
   static final int LENGTH = Liveness.SLOTS * ENTRY_LENGTH;
-
-  private final ByteBuffer buf;
-  private final int at;
-  private final int inUseAt;
-
-  /** The table at {@code at} of {@code buf}; the count of entries in use is the long at {@code inUseAt}. */
-  SlotTable(ByteBuffer buf, int at, int inUseAt) {
-    this.buf = buf;
-    this.at = at;
-    this.inUseAt = inUseAt;
-  }
 
   /** Offset of entry {@code s}'s token in the file. */
   static int entryOffset(int tableAt, int s) {

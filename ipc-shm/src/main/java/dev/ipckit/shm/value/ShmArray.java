@@ -33,8 +33,8 @@ abstract class ShmArray extends ShmHandle implements CellArray {
 
   ShmArray(NamespaceView ns, String name, Kind kind, MappedFile file) {
     super(ns, name, kind);
-    this.buf = file.buffer;
-    this.length = (int) file.arg0;
+    this.buf = file.buffer();
+    this.length = (int) file.arg0();
     this.width = ValueDescriptor.elementSize(kind);
   }
 

@@ -19,8 +19,8 @@ public final class ShmDouble extends ShmHandle implements SharedDouble {
 
   public ShmDouble(NamespaceView ns, String name, Cell cell) {
     super(ns, name, Kind.DOUBLE);
-    this.buf = cell.buf;
-    this.at = cell.body;
+    this.buf = cell.buf();
+    this.at = cell.body();
   }
 
   @Override public double get() {

@@ -22,8 +22,8 @@ public final class ShmInt extends ShmHandle implements SharedInt {
 
   public ShmInt(NamespaceView ns, String name, Cell cell) {
     super(ns, name, Kind.INT);
-    this.buf = cell.buf;
-    this.at = cell.body;
+    this.buf = cell.buf();
+    this.at = cell.body();
   }
 
   @Override public int get() {

@@ -22,8 +22,8 @@ public final class ShmLong extends ShmHandle implements SharedLong {
 
   public ShmLong(NamespaceView ns, String name, Cell cell) {
     super(ns, name, Kind.LONG);
-    this.buf = cell.buf;
-    this.at = cell.body;
+    this.buf = cell.buf();
+    this.at = cell.body();
   }
 
   @Override public long get() {

@@ -9,17 +9,12 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Thread safety.</b> Safe for any number of threads and processes: the word is read and written with
  * volatile access and compareAndSet.
+ *
+ * @param bell the namespace's bell, rung when a waiter may be parked on the word
+ * @param buf the object's mapped file
+ * @param at the offset of the word in {@code buf}
  */
-public final class SleepWord {
-  private final Bell bell;
-  private final ByteBuffer buf;
-  private final int at;
-
-  SleepWord(Bell bell, ByteBuffer buf, int at) {
-    this.bell = bell;
-    this.buf = buf;
-    this.at = at;
-  }
+public record SleepWord(Bell bell, ByteBuffer buf, int at) {
 
   /**
    * After a change to the object: rings the namespace's bell if a waiter may be parked on it. Call it after the

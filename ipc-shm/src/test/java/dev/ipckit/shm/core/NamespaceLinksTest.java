@@ -158,6 +158,6 @@ class NamespaceLinksTest {
     MappedFile.Spec spec = MappedFile.spec(Kind.LONG, 0, 0, ValueDescriptor.SCALAR_BODY, null);
     assertThrows(IpcException.class, () -> MappedFile.openOrCreate(ns, stale, "v", spec));
     assertFalse(Files.exists(ns.resolve("v")));
-    assertEquals(Kind.LONG, MappedFile.openOrCreate(ns, SafeFiles.fileKey(ns), "v", spec).kind);
+    assertEquals(Kind.LONG, MappedFile.openOrCreate(ns, SafeFiles.fileKey(ns), "v", spec).kind());
   }
 }

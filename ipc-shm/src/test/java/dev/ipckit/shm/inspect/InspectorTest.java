@@ -94,7 +94,7 @@ class InspectorTest {
     ObjectInfo o = Inspector.object(dir, "l");
     assertNotNull(o);
     Map<String, Long> words = new HashMap<>();
-    o.fields().forEach(f -> words.put(f.name, f.value));
+    o.fields().forEach(f -> words.put(f.name(), f.value()));
     assertEquals(FileHeader.MAGIC, words.get("magic"));
     assertEquals((long) Kind.LOCK.code(), words.get("kind"));
     assertEquals(192L, words.get("fileLength"));

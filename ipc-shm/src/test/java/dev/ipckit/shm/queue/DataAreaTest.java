@@ -19,7 +19,7 @@ class DataAreaTest {
   static final int LENGTH = QueueDescriptor.dataLength(CAPACITY);
 
   private final ByteBuffer buf = queueFile(CAPACITY);
-  private final DataArea area = new DataArea(buf, CAPACITY, new DataArea.Cache());
+  private final DataArea area = DataArea.of(buf, CAPACITY, new DataArea.Cache());
 
   @Test
   void copiesWrapPastTheEnd() {

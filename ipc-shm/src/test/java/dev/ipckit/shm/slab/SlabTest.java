@@ -342,10 +342,10 @@ class SlabTest {
       l.lock();
       SlabCopy copy = SlabCopy.of(ipc.dir());
       SlabCopy.Item v = copy.find("v2999");
-      assertEquals("v2999", v.name);
-      assertEquals(dev.ipckit.shm.format.Kind.LONG, v.kind);
-      assertEquals(2999, v.body.getLong(0));
-      assertEquals(dev.ipckit.shm.NamespaceTestKit.registryOf(ipc).token(), copy.find("l").body.getLong(0),
+      assertEquals("v2999", v.name());
+      assertEquals(dev.ipckit.shm.format.Kind.LONG, v.kind());
+      assertEquals(2999, v.body().getLong(0));
+      assertEquals(dev.ipckit.shm.NamespaceTestKit.registryOf(ipc).token(), copy.find("l").body().getLong(0),
           "the lock's owner word");
       assertEquals(null, copy.find("nope"));
       assertEquals(3001, copy.items().size());

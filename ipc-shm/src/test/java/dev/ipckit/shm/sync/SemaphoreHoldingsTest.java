@@ -149,7 +149,7 @@ class SemaphoreHoldingsTest {
       ShmSemaphore s = open(ipc, "s", 3, true);
       s.acquire(2);
       Fields f = SyncDescriptor.decode(s.buffer());
-      long held = f.list().stream().filter(x -> x.name.endsWith(".held")).mapToLong(x -> x.value).sum();
+      long held = f.list().stream().filter(x -> x.name().endsWith(".held")).mapToLong(x -> x.value()).sum();
       assertEquals(2, held, f.list().toString());
       assertEquals(1L, f.get("count") >>> SyncDescriptor.COUNT_SHIFT);
     }

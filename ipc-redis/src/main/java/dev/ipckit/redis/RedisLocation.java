@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * A parsed {@code redis://host:port/ns} or {@code rediss://host:port/ns} location: the server, the database
  * ({@code ?db=N}, 0 by default) and the namespace name (checked by the rules of object names). A location with no
- * namespace name names only a server ({@link #server()}), which {@code Ipc.temp(URI)} and the sweep take.
+ * namespace name names only a server (its {@link #namespace()} is null), which {@code Ipc.temp(URI)} and the sweep
+ * take.
  *
  * @param host the server's host name, lower case
  * @param port the server's port

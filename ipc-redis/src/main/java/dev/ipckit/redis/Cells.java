@@ -103,7 +103,7 @@ abstract class Cells extends RedisHandle implements CellArray {
   private final transient List<byte[]> keys;
 
   Cells(RedisNamespace ns, Kind kind, String name, int length, int width) {
-    super(ns, kind, name);
+    super(ns, kind, name, kind.shapeLabel == null ? 0 : length, false, null);  // a single value's carries no length
     this.length = length;
     this.width = width;
     this.rawKey = key.getBytes(StandardCharsets.UTF_8);
@@ -336,12 +336,6 @@ abstract class Cells extends RedisHandle implements CellArray {
   private IpcException gone() {
     return new IpcException("the " + kind.id + " \"" + name + "\" in " + ns.location() + " does not exist any"
         + " more (was it removed, or its namespace deleted?)");
-  }
-
-  /** The length of an array; a single value's reference carries none. */
-  @Override
-  final long refArg() {
-    return kind.shapeLabel == null ? 0 : length;
   }
 
   @Override

@@ -21,14 +21,12 @@ import dev.ipckit.spi.Pipes;
 final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
   private static final long serialVersionUID = 1L;
   private final transient boolean duplex;
-  private final transient Codec<E> codec;
   private final transient RedisPipeEnd<E> left;
   private final transient RedisPipeEnd<E> right;
 
   private RedisPipe(RedisNamespace ns, String name, boolean duplex, Codec<E> codec) {
-    super(ns, Kind.PIPE, name);
+    super(ns, Kind.PIPE, name, Pipes.WHOLE, duplex, codec);   // a whole pipe's reference; an end's is the end
     this.duplex = duplex;
-    this.codec = codec;
     this.left = new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.LEFT);
     this.right = new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.RIGHT);
   }
@@ -96,22 +94,6 @@ final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
     super.close();
     left.close();
     right.close();
-  }
-
-  /** A whole pipe's reference: {@link Pipes#WHOLE}; an end's is the end. */
-  @Override
-  long refArg() {
-    return Pipes.WHOLE;
-  }
-
-  @Override
-  boolean refFlag() {
-    return duplex;
-  }
-
-  @Override
-  Codec<?> refCodec() {
-    return codec;
   }
 
   @Override

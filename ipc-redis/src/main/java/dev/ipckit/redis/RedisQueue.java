@@ -162,7 +162,7 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
   private transient volatile long maxMessageBytes = MAX_MESSAGE_BYTES;
 
   private RedisQueue(RedisNamespace ns, String name, int capacity, Codec<E> codec) {
-    super(ns, Kind.QUEUE, name);
+    super(ns, Kind.QUEUE, name, capacity, false, codec);
     this.capacity = capacity;
     this.codec = codec;
     this.keys = List.of(utf8(key), utf8(key("list")), utf8(key("tasks")), utf8(ns.metaKey()));
@@ -434,16 +434,6 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
   }
 
   // ------------------------------------------------------------------ handle
-
-  @Override
-  long refArg() {
-    return capacity;
-  }
-
-  @Override
-  Codec<?> refCodec() {
-    return codec;
-  }
 
   /**
    * The messages, head first, as every {@link java.util.Collection} prints them ({@code [e1, e2]}): a snapshot, as

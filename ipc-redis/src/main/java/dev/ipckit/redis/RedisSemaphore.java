@@ -186,7 +186,7 @@ final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
   private final transient Local local;
 
   private RedisSemaphore(RedisNamespace ns, Kind kind, String name, int permits, boolean bounded) {
-    super(ns, kind, name);
+    super(ns, kind, name, permits, false, null);
     this.bounded = bounded;
     this.permits = permits;
     this.ceiling = bounded ? permits : MAX_COUNT;
@@ -205,11 +205,6 @@ final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
     Kind kind = bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE;
     ns.create(kind, name, bounded ? Integer.valueOf(permits) : null, "h", "p", permits, "u", 0);
     return new RedisSemaphore(ns, kind, name, permits, bounded);
-  }
-
-  @Override
-  long refArg() {
-    return permits;
   }
 
   /**

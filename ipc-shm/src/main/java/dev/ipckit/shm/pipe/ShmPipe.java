@@ -27,15 +27,13 @@ import dev.ipckit.spi.Pipes;
 public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
   private static final long serialVersionUID = 1L;
   private final transient boolean duplex;
-  private final transient Codec<E> codec;
   private final transient ShmConnection<E> left;
   private final transient ShmConnection<E> right;
 
   private ShmPipe(NamespaceView ns, String name, boolean duplex, Codec<E> codec, ShmConnection<E> left,
       ShmConnection<E> right) {
-    super(ns, name, Kind.PIPE);
+    super(ns, name, Kind.PIPE, Pipes.WHOLE, duplex, codec);   // a whole pipe's reference; a connection's is its end
     this.duplex = duplex;
-    this.codec = codec;
     this.left = left;
     this.right = right;
   }
@@ -97,22 +95,6 @@ public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
   protected void onClose() {
     left.close();
     right.close();
-  }
-
-  /** A whole pipe's reference: {@link Pipes#WHOLE}; a connection's is its end. */
-  @Override
-  protected long refArg() {
-    return Pipes.WHOLE;
-  }
-
-  @Override
-  protected boolean refFlag() {
-    return duplex;
-  }
-
-  @Override
-  protected Codec<?> refCodec() {
-    return codec;
   }
 
   @Override

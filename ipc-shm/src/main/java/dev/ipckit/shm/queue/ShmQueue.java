@@ -82,7 +82,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
   }
 
   private ShmQueue(NamespaceView ns, String name, MappedFile file, int capacity, Codec<E> codec, State st) {
-    super(ns, name, Kind.QUEUE);
+    super(ns, name, Kind.QUEUE, capacity, false, codec);
     this.buf = file.buffer;
     this.capacity = capacity;
     this.codec = codec;
@@ -393,16 +393,6 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
   }
 
   // ------------------------------------------------------------------ handle
-
-  @Override
-  protected long refArg() {
-    return capacity;
-  }
-
-  @Override
-  protected Codec<?> refCodec() {
-    return codec;
-  }
 
   /**
    * The messages, head first, as every {@link java.util.Collection} prints them ({@code [e1, e2]}): a snapshot, as

@@ -68,7 +68,6 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
   private final transient boolean bounded;
   /** Most permits the count may reach: the bound of a bounded semaphore, else what the count word holds. */
   private final transient long ceiling;
-  private final transient int initial;
   private final transient SleepWord sleep;
   private final transient SlotTable table;
   private final transient Liveness liveness;
@@ -79,11 +78,11 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
   private final transient SemaphoreLog log;
 
   private ShmSemaphore(NamespaceView ns, String name, MappedFile file, boolean bounded, int initial) {
-    super(ns, name, bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE);
+    // the reference carries the permits opened with: the bound of a bounded one (its file's), a plain one's initial
+    super(ns, name, bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE, initial, false, null);
     this.buf = file.buffer;
     this.bounded = bounded;
     this.ceiling = bounded ? Math.min(file.arg0, MAX_COUNT) : MAX_COUNT;
-    this.initial = initial;
     this.sleep = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
     this.liveness = ns.liveness();
     this.table = new SlotTable(buf, SyncDescriptor.TABLE_OFFSET, SyncDescriptor.SEMAPHORE_IN_USE_OFFSET);
@@ -100,10 +99,6 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
         // a plain semaphore's initial permits are ignored when it exists, like a value's initial value
         (a0, a1) -> !bounded || a0 == permits ? null : "bound " + a0 + ", not " + permits));
     return new ShmSemaphore(ns, name, f, bounded, permits);
-  }
-
-  @Override protected long refArg() {
-    return bounded ? ceiling : initial;
   }
 
   /**

@@ -32,7 +32,7 @@ abstract class ShmArray extends ShmHandle implements CellArray {
   private final transient int width;
 
   ShmArray(NamespaceView ns, String name, Kind kind, MappedFile file) {
-    super(ns, name, kind);
+    super(ns, name, kind, (int) file.arg0, false, null);    // the reference carries the length
     this.buf = file.buffer;
     this.length = (int) file.arg0;
     this.width = ValueDescriptor.elementSize(kind);
@@ -155,11 +155,6 @@ abstract class ShmArray extends ShmHandle implements CellArray {
       case 4: return (int) bits;
       default: return (byte) bits;
     }
-  }
-
-  @Override
-  protected final long refArg() {
-    return length;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.ipckit.redis;
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcLock;
 import dev.ipckit.spi.CellArray;
+import dev.ipckit.spi.CellArrayHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  * the server could not be reached. Values have no blocking operation and so no waiters: their scripts publish no
  * wake-up.
  */
-abstract class Cells extends RedisHandle implements CellArray {
+abstract class Cells extends RedisHandle implements CellArrayHandle {
   private static final long serialVersionUID = 1L;
   /** The longest Redis string. */
   private static final long MAX_BYTES = 512L << 20;
@@ -340,12 +341,6 @@ abstract class Cells extends RedisHandle implements CellArray {
 
   @Override
   public final int length() {
-    return length;
-  }
-
-  @Override
-  public final int openLength() {
-    checkOpen();
     return length;
   }
 

@@ -2,7 +2,7 @@ package dev.ipckit.redis;
 
 import dev.ipckit.Codec;
 import dev.ipckit.spi.Deadline;
-import dev.ipckit.spi.Handle;
+import dev.ipckit.spi.ClosableHandle;
 import dev.ipckit.spi.HandleRef;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
@@ -12,7 +12,7 @@ import java.util.List;
  * What every Redis handle shares: its namespace, kind, name and key, its serialized form (a {@link HandleRef}), the
  * closed check, and the one wait loop ({@link #await}) behind every blocking call.
  */
-abstract class RedisHandle implements Handle, Serializable, AutoCloseable {
+abstract class RedisHandle implements ClosableHandle, Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
 
   final transient RedisNamespace ns;
@@ -62,7 +62,8 @@ abstract class RedisHandle implements Handle, Serializable, AutoCloseable {
   }
 
   /** @throws IllegalStateException if this handle or its namespace is closed */
-  final void checkOpen() {
+  @Override
+  public final void checkOpen() {
     if (closed || ns.closed()) {
       throw new IllegalStateException(this + " is closed");
     }

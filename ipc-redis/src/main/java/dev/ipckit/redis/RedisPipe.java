@@ -2,8 +2,8 @@ package dev.ipckit.redis;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Connection;
-import dev.ipckit.Pipe;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.PipeHandle;
 import dev.ipckit.spi.Pipes;
 
 /**
@@ -18,7 +18,7 @@ import dev.ipckit.spi.Pipes;
  *
  * <p><b>Thread safety.</b> Safe for any number of threads; see {@link RedisPipeEnd}.
  */
-final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
+final class RedisPipe<E> extends RedisHandle implements PipeHandle<E> {
   private static final long serialVersionUID = 1L;
   private final transient boolean duplex;
   private final transient RedisPipeEnd<E> left;
@@ -72,15 +72,8 @@ final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
   }
 
   @Override
-  public Connection<E> left() {
-    checkOpen();
-    return left;
-  }
-
-  @Override
-  public Connection<E> right() {
-    checkOpen();
-    return right;
+  public Connection<E> end(int end) {
+    return end == Pipes.LEFT ? left : right;
   }
 
   @Override

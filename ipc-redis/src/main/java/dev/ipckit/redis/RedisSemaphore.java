@@ -1,7 +1,7 @@
 package dev.ipckit.redis;
 
 import dev.ipckit.IpcException;
-import dev.ipckit.spi.PermitSemaphore;
+import dev.ipckit.spi.CheckedSemaphore;
 import dev.ipckit.spi.ReclaimedPermits;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +47,7 @@ import static dev.ipckit.spi.PermitSemaphore.checkPermits;
  * <p><b>Memory consistency.</b> The server runs one script at a time: actions before {@link #release()} happen-before
  * actions after an acquisition that takes the permit it returned.
  */
-final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
+final class RedisSemaphore extends RedisHandle implements CheckedSemaphore {
   private static final long serialVersionUID = 1L;
   /** The most permits a plain semaphore counts (more releases leave it there): far below 2^53. */
   static final long MAX_COUNT = (1L << 47) - 1;
@@ -271,10 +271,8 @@ final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
   }
 
   @Override
-  public boolean tryAcquire(int permits) {
-    checkPermits(permits);
-    checkOpen();
-    return permits == 0 || take(permits) != null;
+  public boolean tryTakePermits(int n) {
+    return take(n) != null;
   }
 
   /** Waits at most {@code nanos} for {@code n} permits: true if taken. */
@@ -295,12 +293,7 @@ final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
   // ---- releasing
 
   @Override
-  public void release(int permits) {
-    checkPermits(permits);
-    checkOpen();
-    if (permits == 0) {
-      return;
-    }
+  public void releasePermits(int permits) {
     String token = server.token();
     List<Object> lost = local.lost(token);
     if (lost.isEmpty()) {

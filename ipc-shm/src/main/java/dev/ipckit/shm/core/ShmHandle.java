@@ -5,7 +5,7 @@ import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
 import dev.ipckit.spi.Deadline;
-import dev.ipckit.spi.Handle;
+import dev.ipckit.spi.ClosableHandle;
 import dev.ipckit.spi.HandleRef;
 import dev.ipckit.spi.Locations;
 import java.io.InvalidObjectException;
@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * What every handle of this backend shares: its namespace, name and kind, the closed flag, and the serialized
  * form (where the object lives, as a {@link HandleRef}) that reopens it in another JVM.
  */
-public abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
+public abstract class ShmHandle implements ClosableHandle, Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
 
   public final transient NamespaceView ns;
@@ -54,6 +54,7 @@ public abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
   }
 
   /** Throws {@link IllegalStateException} naming the object if this handle or its namespace is closed. */
+  @Override
   public final void checkOpen() {
     if (closed) {
       throw closedException();

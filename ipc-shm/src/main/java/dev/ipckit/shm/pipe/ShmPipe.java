@@ -8,6 +8,7 @@ import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.PipeHandle;
 import dev.ipckit.spi.Pipes;
 
 /**
@@ -24,7 +25,7 @@ import dev.ipckit.spi.Pipes;
  * {@link java.io.EOFException} once everything sent has been received, and its {@code send} throws
  * {@link java.io.IOException}; another process may then claim the dead process's end and carry on.
  */
-public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
+public final class ShmPipe<E> extends ShmHandle implements PipeHandle<E> {
   private static final long serialVersionUID = 1L;
   private final transient boolean duplex;
   private final transient ShmConnection<E> left;
@@ -75,15 +76,8 @@ public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
   }
 
   @Override
-  public Connection<E> left() {
-    checkOpen();
-    return left;
-  }
-
-  @Override
-  public Connection<E> right() {
-    checkOpen();
-    return right;
+  public Connection<E> end(int end) {
+    return end == Pipes.LEFT ? left : right;
   }
 
   @Override

@@ -13,7 +13,7 @@ import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.liveness.OwnerWord;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
-import dev.ipckit.spi.PermitSemaphore;
+import dev.ipckit.spi.CheckedSemaphore;
 import dev.ipckit.spi.ReclaimedPermits;
 import java.nio.ByteBuffer;
 import java.util.function.LongPredicate;
@@ -59,7 +59,7 @@ import static dev.ipckit.spi.PermitSemaphore.checkPermits;
  * when a waiter or a failing {@code tryAcquire} next looks at the table: within the waiter's probe interval of the
  * kernel's release of the dead process's liveness lock.
  */
-public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
+public final class ShmSemaphore extends ShmHandle implements CheckedSemaphore {
   private static final long serialVersionUID = 1L;
   /** Entries that hold permits. */
   private static final LongPredicate HOLDS = held -> held != 0L;
@@ -228,16 +228,10 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
     return true;
   }
 
-  @Override
-  public boolean tryAcquire(int permits) {
-    checkPermits(permits);
-    checkOpen();
-    return tryTake(permits);
-  }
-
   /** Takes {@code n} permits without waiting; when too few are there, reclaims the dead's and looks again. */
-  private boolean tryTake(int n) {
-    return n == 0 || take(n) || reclaimDead() && take(n);
+  @Override
+  public boolean tryTakePermits(int n) {
+    return take(n) || reclaimDead() && take(n);
   }
 
   /**
@@ -278,12 +272,7 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
   // ------------------------------------------------------------------ releasing
 
   @Override
-  public void release(int permits) {
-    checkPermits(permits);
-    checkOpen();
-    if (permits == 0) {
-      return;
-    }
+  public void releasePermits(int permits) {
     lockAsOwner();
     try {
       long w = log.state();

@@ -7,6 +7,7 @@ import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.spi.CellArray;
+import dev.ipckit.spi.CellArrayHandle;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.function.IntToLongFunction;
@@ -24,7 +25,7 @@ import java.util.function.LongUnaryOperator;
  * and every store is a compareAndSet of that word ({@link Mem#compareAndExchangeByte}), so neighbours updated at
  * the same time never overwrite each other.
  */
-abstract class ShmArray extends ShmHandle implements CellArray {
+abstract class ShmArray extends ShmHandle implements CellArrayHandle {
   private static final long serialVersionUID = 1L;
   protected final transient ByteBuffer buf;
   protected final transient int length;
@@ -159,12 +160,6 @@ abstract class ShmArray extends ShmHandle implements CellArray {
 
   @Override
   public final int length() {
-    return length;
-  }
-
-  @Override
-  public final int openLength() {
-    checkOpen();
     return length;
   }
 

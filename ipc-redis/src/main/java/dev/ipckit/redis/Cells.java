@@ -242,11 +242,7 @@ abstract class Cells extends RedisHandle implements CellArrayHandle {
 
   /** {@code bits} cut to the cell's width and sign-extended back, as {@link #loadBits} returns them. */
   final long narrow(long bits) {
-    switch (width) {
-      case 8: return bits;
-      case 4: return (int) bits;
-      default: return (byte) bits;
-    }
+    return CellArray.narrow(bits, width);
   }
 
   // ---- ranges

@@ -10,8 +10,6 @@ import dev.ipckit.Ipc;
 import dev.ipckit.IpcBarrier;
 import dev.ipckit.IpcEvent;
 import dev.ipckit.IpcSemaphore;
-import dev.ipckit.spi.Handle;
-import dev.ipckit.spi.HandleRef;
 import dev.ipckit.testkit.Await;
 import dev.ipckit.testkit.Threads;
 import java.io.ByteArrayInputStream;
@@ -95,18 +93,8 @@ public abstract class SyncSuite {
 
   @Test
   void aReferenceCarriesThePermitsOrPartiesAndNoFlagOrCodec() {
-    List<HandleRef> refs = List.of(ref(ipc.semaphore("s", 3)), ref(ipc.boundedSemaphore("b", 2)),
-        ref(ipc.barrier("p", 4)), ref(ipc.event("e")));
-    assertEquals(List.of(3L, 2L, 4L, 0L), refs.stream().map(HandleRef::arg).toList());
-    for (HandleRef r : refs) {
-      assertFalse(r.flag(), r.toString());
-      assertEquals(null, r.codec(), r.toString());
-      assertEquals(ipc.location(), r.location(), r.toString());
-    }
-  }
-
-  private static HandleRef ref(Object handle) {
-    return ((Handle) handle).handleRef();
+    References.assertPlain(ipc, List.of(3L, 2L, 4L, 0L), ipc.semaphore("s", 3), ipc.boundedSemaphore("b", 2),
+        ipc.barrier("p", 4), ipc.event("e"));
   }
 
   /** Another Ipc on the same namespace, as another handle of this process opens it; closed after the test. */

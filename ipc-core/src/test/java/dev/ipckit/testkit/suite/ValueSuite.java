@@ -18,7 +18,6 @@ import dev.ipckit.SharedInt;
 import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
-import dev.ipckit.spi.Handle;
 import dev.ipckit.spi.HandleRef;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -553,19 +552,8 @@ public abstract class ValueSuite {
 
   @Test
   void aReferenceCarriesAnArraysLengthAndNoFlagOrCodec() {
-    List<HandleRef> refs = List.of(ref(ipc.sharedLong("v", 5)), ref(ipc.sharedInt("i", 1)),
-        ref(ipc.sharedDouble("d", 2)), ref(ipc.intArray("a", 3)), ref(ipc.longArray("l", 4)),
-        ref(ipc.doubleArray("x", 5)));
-    assertEquals(List.of(0L, 0L, 0L, 3L, 4L, 5L), refs.stream().map(HandleRef::arg).toList());
-    for (HandleRef r : refs) {
-      assertFalse(r.flag(), r.toString());
-      assertEquals(null, r.codec(), r.toString());
-      assertEquals(ipc.location(), r.location(), r.toString());
-    }
-  }
-
-  private static HandleRef ref(Object handle) {
-    return ((Handle) handle).handleRef();
+    References.assertPlain(ipc, List.of(0L, 0L, 0L, 3L, 4L, 5L), ipc.sharedLong("v", 5), ipc.sharedInt("i", 1),
+        ipc.sharedDouble("d", 2), ipc.intArray("a", 3), ipc.longArray("l", 4), ipc.doubleArray("x", 5));
   }
 
   @Test

@@ -151,11 +151,7 @@ abstract class ShmArray extends ShmHandle implements CellArrayHandle {
 
   /** {@code bits} cut to the element's width and sign-extended back, as {@link #loadBits} returns them. */
   private long narrow(long bits) {
-    switch (width) {
-      case 8: return bits;
-      case 4: return (int) bits;
-      default: return (byte) bits;
-    }
+    return CellArray.narrow(bits, width);
   }
 
   @Override

@@ -155,6 +155,22 @@ public interface CellArray {
     }
   }
 
+  /**
+   * {@code bits} cut to a cell's width and sign-extended back: what {@link #loadBits} returns for a cell that holds
+   * the low bits of {@code bits}.
+   *
+   * @param bits the bits
+   * @param width the cell's width in bytes: 1, 4 or 8
+   * @return the low {@code width} bytes of {@code bits}, sign-extended
+   */
+  static long narrow(long bits, int width) {
+    switch (width) {
+      case 8: return bits;
+      case 4: return (int) bits;
+      default: return (byte) bits;
+    }
+  }
+
   /** What receives the cells of a bulk get, one at a time. */
   @FunctionalInterface
   interface BitsSink {

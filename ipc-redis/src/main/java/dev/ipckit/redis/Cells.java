@@ -3,6 +3,7 @@ package dev.ipckit.redis;
 import dev.ipckit.IpcException;
 import dev.ipckit.IpcLock;
 import dev.ipckit.spi.CellArray;
+import dev.ipckit.spi.CellArrayHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  * the server could not be reached. Values have no blocking operation and so no waiters: their scripts publish no
  * wake-up.
  */
-abstract class Cells extends RedisHandle implements CellArray {
+abstract class Cells extends RedisHandle implements CellArrayHandle {
   private static final long serialVersionUID = 1L;
   /** The longest Redis string. */
   private static final long MAX_BYTES = 512L << 20;
@@ -103,7 +104,7 @@ abstract class Cells extends RedisHandle implements CellArray {
   private final transient List<byte[]> keys;
 
   Cells(RedisNamespace ns, Kind kind, String name, int length, int width) {
-    super(ns, kind, name);
+    super(ns, kind, name, kind.shapeLabel == null ? 0 : length, false, null);  // a single value's carries no length
     this.length = length;
     this.width = width;
     this.rawKey = key.getBytes(StandardCharsets.UTF_8);
@@ -241,11 +242,7 @@ abstract class Cells extends RedisHandle implements CellArray {
 
   /** {@code bits} cut to the cell's width and sign-extended back, as {@link #loadBits} returns them. */
   final long narrow(long bits) {
-    switch (width) {
-      case 8: return bits;
-      case 4: return (int) bits;
-      default: return (byte) bits;
-    }
+    return CellArray.narrow(bits, width);
   }
 
   // ---- ranges
@@ -338,20 +335,8 @@ abstract class Cells extends RedisHandle implements CellArray {
         + " more (was it removed, or its namespace deleted?)");
   }
 
-  /** The length of an array; a single value's reference carries none. */
-  @Override
-  final long refArg() {
-    return kind.shapeLabel == null ? 0 : length;
-  }
-
   @Override
   public final int length() {
-    return length;
-  }
-
-  @Override
-  public final int openLength() {
-    checkOpen();
     return length;
   }
 

@@ -158,7 +158,7 @@ final class RedisBarrier extends RedisHandle implements TimedBarrier {
   private final transient List<String> keys;
 
   private RedisBarrier(RedisNamespace ns, String name, int parties, Runnable action) {
-    super(ns, Kind.BARRIER, name);
+    super(ns, Kind.BARRIER, name, parties, false, null);
     this.parties = parties;
     this.action = action;
     this.keys = List.of(key, key("arrived"));
@@ -171,11 +171,6 @@ final class RedisBarrier extends RedisHandle implements TimedBarrier {
   static RedisBarrier open(RedisNamespace ns, String name, int parties, Runnable action) {
     ns.create(Kind.BARRIER, name, parties, "h", "g", 0, "n", 0, "b", 0, "r", "");
     return new RedisBarrier(ns, name, parties, action);
-  }
-
-  @Override
-  long refArg() {
-    return parties;
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.ipckit.redis;
 
 import dev.ipckit.Codec;
 import dev.ipckit.spi.Deadline;
-import dev.ipckit.spi.Handle;
+import dev.ipckit.spi.ClosableHandle;
 import dev.ipckit.spi.HandleRef;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
@@ -12,7 +12,7 @@ import java.util.List;
  * What every Redis handle shares: its namespace, kind, name and key, its serialized form (a {@link HandleRef}), the
  * closed check, and the one wait loop ({@link #await}) behind every blocking call.
  */
-abstract class RedisHandle implements Handle, Serializable, AutoCloseable {
+abstract class RedisHandle implements ClosableHandle, Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
 
   final transient RedisNamespace ns;
@@ -20,39 +20,41 @@ abstract class RedisHandle implements Handle, Serializable, AutoCloseable {
   final transient Kind kind;
   final transient String name;
   final transient String key;
+  /** The kind-specific {@code arg}, {@code flag} and {@code codec} of this handle's {@link HandleRef}. */
+  private final transient long refArg;
+  private final transient boolean refFlag;
+  private final transient Codec<?> refCodec;
   private transient volatile boolean closed;
   private transient Signal signal;
 
+  /** A handle whose reference carries no kind-specific number, flag or codec (0, false, null). */
   RedisHandle(RedisNamespace ns, Kind kind, String name) {
+    this(ns, kind, name, 0, false, null);
+  }
+
+  /**
+   * A handle whose reference carries {@code refArg} (length, capacity, parties, ...), {@code refFlag} and
+   * {@code refCodec} (of a queue or pipe), as {@link HandleRef}'s {@code arg}, {@code flag} and {@code codec}: what
+   * reopening it in another JVM needs besides its kind and name.
+   */
+  RedisHandle(RedisNamespace ns, Kind kind, String name, long refArg, boolean refFlag, Codec<?> refCodec) {
     this.ns = ns;
     this.server = ns.server;
     this.kind = kind;
     this.name = name;
     this.key = ns.key(kind, name);
+    this.refArg = refArg;
+    this.refFlag = refFlag;
+    this.refCodec = refCodec;
   }
 
   public String name() {
     return name;
   }
 
-  /** The kind-specific number of the handle's reference (length, capacity, parties, ...); 0 by default. */
-  long refArg() {
-    return 0;
-  }
-
-  /** The kind-specific flag of the handle's reference; false by default. */
-  boolean refFlag() {
-    return false;
-  }
-
-  /** The codec of a queue or pipe; null by default. */
-  Codec<?> refCodec() {
-    return null;
-  }
-
   @Override
   public HandleRef handleRef() {
-    return new HandleRef(ns.location(), kind.id, name, refArg(), refFlag(), refCodec());
+    return new HandleRef(ns.location(), kind.id, name, refArg, refFlag, refCodec);
   }
 
   protected final Object writeReplace() throws ObjectStreamException {
@@ -60,7 +62,8 @@ abstract class RedisHandle implements Handle, Serializable, AutoCloseable {
   }
 
   /** @throws IllegalStateException if this handle or its namespace is closed */
-  final void checkOpen() {
+  @Override
+  public final void checkOpen() {
     if (closed || ns.closed()) {
       throw new IllegalStateException(this + " is closed");
     }

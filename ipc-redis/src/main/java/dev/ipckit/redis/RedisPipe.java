@@ -2,8 +2,8 @@ package dev.ipckit.redis;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Connection;
-import dev.ipckit.Pipe;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.PipeHandle;
 import dev.ipckit.spi.Pipes;
 
 /**
@@ -18,17 +18,15 @@ import dev.ipckit.spi.Pipes;
  *
  * <p><b>Thread safety.</b> Safe for any number of threads; see {@link RedisPipeEnd}.
  */
-final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
+final class RedisPipe<E> extends RedisHandle implements PipeHandle<E> {
   private static final long serialVersionUID = 1L;
   private final transient boolean duplex;
-  private final transient Codec<E> codec;
   private final transient RedisPipeEnd<E> left;
   private final transient RedisPipeEnd<E> right;
 
   private RedisPipe(RedisNamespace ns, String name, boolean duplex, Codec<E> codec) {
-    super(ns, Kind.PIPE, name);
+    super(ns, Kind.PIPE, name, Pipes.WHOLE, duplex, codec);   // a whole pipe's reference; an end's is the end
     this.duplex = duplex;
-    this.codec = codec;
     this.left = new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.LEFT);
     this.right = new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.RIGHT);
   }
@@ -74,15 +72,8 @@ final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
   }
 
   @Override
-  public Connection<E> left() {
-    checkOpen();
-    return left;
-  }
-
-  @Override
-  public Connection<E> right() {
-    checkOpen();
-    return right;
+  public Connection<E> end(int end) {
+    return end == Pipes.LEFT ? left : right;
   }
 
   @Override
@@ -96,22 +87,6 @@ final class RedisPipe<E> extends RedisHandle implements Pipe<E> {
     super.close();
     left.close();
     right.close();
-  }
-
-  /** A whole pipe's reference: {@link Pipes#WHOLE}; an end's is the end. */
-  @Override
-  long refArg() {
-    return Pipes.WHOLE;
-  }
-
-  @Override
-  boolean refFlag() {
-    return duplex;
-  }
-
-  @Override
-  Codec<?> refCodec() {
-    return codec;
   }
 
   @Override

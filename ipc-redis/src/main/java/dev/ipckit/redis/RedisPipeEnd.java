@@ -159,7 +159,7 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
   private transient volatile EndUse use;
 
   RedisPipeEnd(RedisNamespace ns, String name, boolean duplex, Codec<E> codec, int end) {
-    super(ns, Kind.PIPE, name);
+    super(ns, Kind.PIPE, name, end, duplex, codec);
     this.end = end;
     this.endArg = Integer.toString(end);
     this.duplex = duplex;
@@ -407,21 +407,6 @@ final class RedisPipeEnd<E> extends RedisHandle implements Connection<E> {
     if (u != null) {
       u.release();
     }
-  }
-
-  @Override
-  long refArg() {
-    return end;
-  }
-
-  @Override
-  boolean refFlag() {
-    return duplex;
-  }
-
-  @Override
-  Codec<?> refCodec() {
-    return codec;
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.ipckit.IpcException;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.spi.Deadline;
 import dev.ipckit.spi.QueueViews;
+import dev.ipckit.spi.TimedQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Thread safety.</b> Safe for any number of threads and processes: every change is one atomic script.
  */
-final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
+final class RedisQueue<E> extends RedisHandle implements TimedQueue<E> {
   private static final long serialVersionUID = 1L;
   /** The longest message: Redis's bulk-string limit ({@code proto-max-bulk-len}, 512 MiB by default). */
   static final long MAX_MESSAGE_BYTES = 512L << 20;
@@ -162,7 +163,7 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
   private transient volatile long maxMessageBytes = MAX_MESSAGE_BYTES;
 
   private RedisQueue(RedisNamespace ns, String name, int capacity, Codec<E> codec) {
-    super(ns, Kind.QUEUE, name);
+    super(ns, Kind.QUEUE, name, capacity, false, codec);
     this.capacity = capacity;
     this.codec = codec;
     this.keys = List.of(utf8(key), utf8(key("list")), utf8(key("tasks")), utf8(ns.metaKey()));
@@ -212,29 +213,8 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
   }
 
   @Override
-  public void put(E e) throws InterruptedException {
-    enqueue(e, Deadline.FOREVER);
-  }
-
-  @Override
-  public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
-    return enqueue(e, Deadline.nanos(timeout, unit));
-  }
-
-  @Override
-  public boolean add(E e) {
-    if (offer(e)) {
-      return true;
-    }
-    throw QueueViews.full(this, "");
-  }
-
-  private boolean enqueue(E e, long nanos) throws InterruptedException {
-    Objects.requireNonNull(e, "null elements are not accepted");
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    checkOpen();
+  public boolean offerNanos(E e, long nanos) throws InterruptedException {
+    TimedQueue.checkPut(e, this);
     byte[] b = encode(e);
     boolean[] first = {true};
     return await(nanos, () -> {
@@ -276,16 +256,7 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
   }
 
   @Override
-  public E take() throws InterruptedException {
-    return dequeue(Deadline.FOREVER);
-  }
-
-  @Override
-  public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-    return dequeue(Deadline.nanos(timeout, unit));
-  }
-
-  private E dequeue(long nanos) throws InterruptedException {
+  public E pollNanos(long nanos) throws InterruptedException {
     byte[] b = await(nanos, () -> {
       List<byte[]> m = tryTake(1);
       return m.isEmpty() ? null : m.get(0);
@@ -434,16 +405,6 @@ final class RedisQueue<E> extends RedisHandle implements QueueViews<E> {
   }
 
   // ------------------------------------------------------------------ handle
-
-  @Override
-  long refArg() {
-    return capacity;
-  }
-
-  @Override
-  Codec<?> refCodec() {
-    return codec;
-  }
 
   /**
    * The messages, head first, as every {@link java.util.Collection} prints them ({@code [e1, e2]}): a snapshot, as

@@ -1,7 +1,7 @@
 package dev.ipckit.redis;
 
 import dev.ipckit.IpcException;
-import dev.ipckit.spi.PermitSemaphore;
+import dev.ipckit.spi.CheckedSemaphore;
 import dev.ipckit.spi.ReclaimedPermits;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +47,7 @@ import static dev.ipckit.spi.PermitSemaphore.checkPermits;
  * <p><b>Memory consistency.</b> The server runs one script at a time: actions before {@link #release()} happen-before
  * actions after an acquisition that takes the permit it returned.
  */
-final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
+final class RedisSemaphore extends RedisHandle implements CheckedSemaphore {
   private static final long serialVersionUID = 1L;
   /** The most permits a plain semaphore counts (more releases leave it there): far below 2^53. */
   static final long MAX_COUNT = (1L << 47) - 1;
@@ -186,7 +186,7 @@ final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
   private final transient Local local;
 
   private RedisSemaphore(RedisNamespace ns, Kind kind, String name, int permits, boolean bounded) {
-    super(ns, kind, name);
+    super(ns, kind, name, permits, false, null);
     this.bounded = bounded;
     this.permits = permits;
     this.ceiling = bounded ? permits : MAX_COUNT;
@@ -205,11 +205,6 @@ final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
     Kind kind = bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE;
     ns.create(kind, name, bounded ? Integer.valueOf(permits) : null, "h", "p", permits, "u", 0);
     return new RedisSemaphore(ns, kind, name, permits, bounded);
-  }
-
-  @Override
-  long refArg() {
-    return permits;
   }
 
   /**
@@ -276,10 +271,8 @@ final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
   }
 
   @Override
-  public boolean tryAcquire(int permits) {
-    checkPermits(permits);
-    checkOpen();
-    return permits == 0 || take(permits) != null;
+  public boolean tryTakePermits(int n) {
+    return take(n) != null;
   }
 
   /** Waits at most {@code nanos} for {@code n} permits: true if taken. */
@@ -300,12 +293,7 @@ final class RedisSemaphore extends RedisHandle implements PermitSemaphore {
   // ---- releasing
 
   @Override
-  public void release(int permits) {
-    checkPermits(permits);
-    checkOpen();
-    if (permits == 0) {
-      return;
-    }
+  public void releasePermits(int permits) {
     String token = server.token();
     List<Object> lost = local.lost(token);
     if (lost.isEmpty()) {

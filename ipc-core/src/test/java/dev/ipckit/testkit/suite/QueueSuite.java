@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,8 @@ import dev.ipckit.Codec;
 import dev.ipckit.DecodeException;
 import dev.ipckit.Ipc;
 import dev.ipckit.IpcQueue;
+import dev.ipckit.spi.Handle;
+import dev.ipckit.spi.HandleRef;
 import dev.ipckit.testkit.Await;
 import dev.ipckit.testkit.Threads;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +65,17 @@ public abstract class QueueSuite {
     CompletableFuture<T> f = Threads.start(body, t);
     Await.blocked(t[0], START);
     return f;
+  }
+
+  @Test
+  void aReferenceCarriesTheCapacityAndTheCodec() {
+    Ipc ipc = ipc("reference");
+    Codec<Long> codec = new QueueCodecs.Longs();
+    HandleRef r = ((Handle) ipc.queue("q", 7, codec)).handleRef();
+    assertEquals(7L, r.arg());
+    assertFalse(r.flag());
+    assertSame(codec, r.codec());
+    assertEquals(ipc.location(), r.location());
   }
 
   @Test

@@ -91,6 +91,12 @@ public abstract class SyncSuite {
     ipc.close();
   }
 
+  @Test
+  void aReferenceCarriesThePermitsOrPartiesAndNoFlagOrCodec() {
+    References.assertPlain(ipc, List.of(3L, 2L, 4L, 0L), ipc.semaphore("s", 3), ipc.boundedSemaphore("b", 2),
+        ipc.barrier("p", 4), ipc.event("e"));
+  }
+
   /** Another Ipc on the same namespace, as another handle of this process opens it; closed after the test. */
   private Ipc sameNamespace() {
     Ipc o = Ipc.open(ipc.location());

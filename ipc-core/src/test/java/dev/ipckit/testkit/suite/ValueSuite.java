@@ -551,6 +551,12 @@ public abstract class ValueSuite {
   }
 
   @Test
+  void aReferenceCarriesAnArraysLengthAndNoFlagOrCodec() {
+    References.assertPlain(ipc, List.of(0L, 0L, 0L, 3L, 4L, 5L), ipc.sharedLong("v", 5), ipc.sharedInt("i", 1),
+        ipc.sharedDouble("d", 2), ipc.intArray("a", 3), ipc.longArray("l", 4), ipc.doubleArray("x", 5));
+  }
+
+  @Test
   void aHandleSerializesAsWhereItLivesAndReopensOnTheSameValue() throws Exception {
     SharedLong v = ipc.sharedLong("v", 5);
     SharedFloatArray f = ipc.floatArray("f", new float[] {1, 2, 3});

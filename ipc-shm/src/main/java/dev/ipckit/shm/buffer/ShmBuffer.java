@@ -34,7 +34,7 @@ public final class ShmBuffer extends ShmHandle implements SharedBuffer {
   private final transient ByteBuffer bytes;
 
   private ShmBuffer(NamespaceView ns, String name, MappedFile file) {
-    super(ns, name, Kind.BUFFER);
+    super(ns, name, Kind.BUFFER, (int) file.arg0(), false, null);     // the reference carries the size
     this.buf = file.buffer();
     this.size = (int) file.arg0();
     this.bytes = buf.slice(OFFSET, size).order(ByteOrder.nativeOrder());
@@ -166,11 +166,6 @@ public final class ShmBuffer extends ShmHandle implements SharedBuffer {
   @Override public ByteBuffer asByteBuffer() {
     checkOpen();
     return bytes.duplicate().order(ByteOrder.nativeOrder());
-  }
-
-  @Override
-  protected long refArg() {
-    return size;
   }
 
   @Override

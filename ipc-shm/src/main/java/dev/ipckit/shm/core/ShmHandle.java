@@ -5,7 +5,7 @@ import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
 import dev.ipckit.spi.Deadline;
-import dev.ipckit.spi.Handle;
+import dev.ipckit.spi.ClosableHandle;
 import dev.ipckit.spi.HandleRef;
 import dev.ipckit.spi.Locations;
 import java.io.InvalidObjectException;
@@ -18,18 +18,34 @@ import java.util.function.BooleanSupplier;
  * What every handle of this backend shares: its namespace, name and kind, the closed flag, and the serialized
  * form (where the object lives, as a {@link HandleRef}) that reopens it in another JVM.
  */
-public abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
+public abstract class ShmHandle implements ClosableHandle, Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
 
   public final transient NamespaceView ns;
   protected final transient String name;
   protected final transient Kind kind;
+  /** The kind-specific {@code arg}, {@code flag} and {@code codec} of this handle's {@link HandleRef}. */
+  private final transient long refArg;
+  private final transient boolean refFlag;
+  private final transient Codec<?> refCodec;
   private transient boolean closed;
 
+  /** A handle whose reference carries no kind-specific number, flag or codec (0, false, null). */
   protected ShmHandle(NamespaceView ns, String name, Kind kind) {
+    this(ns, name, kind, 0, false, null);
+  }
+
+  /**
+   * A handle whose reference carries {@code refArg}, {@code refFlag} and {@code refCodec}, as {@link HandleRef}'s
+   * {@code arg}, {@code flag} and {@code codec}: what reopening it in another JVM needs besides its kind and name.
+   */
+  protected ShmHandle(NamespaceView ns, String name, Kind kind, long refArg, boolean refFlag, Codec<?> refCodec) {
     this.ns = ns;
     this.name = name;
     this.kind = kind;
+    this.refArg = refArg;
+    this.refFlag = refFlag;
+    this.refCodec = refCodec;
     ns.track(this);
   }
 
@@ -38,6 +54,7 @@ public abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
   }
 
   /** Throws {@link IllegalStateException} naming the object if this handle or its namespace is closed. */
+  @Override
   public final void checkOpen() {
     if (closed) {
       throw closedException();
@@ -103,24 +120,11 @@ public abstract class ShmHandle implements Handle, Serializable, AutoCloseable {
     }
   }
 
-  /** Kind-specific number for the serialized form. */
-  protected long refArg() {
-    return 0;
-  }
-
-  protected boolean refFlag() {
-    return false;
-  }
-
-  protected Codec<?> refCodec() {
-    return null;
-  }
-
   /** Where this object lives. A closed handle has no reference: a child could not use it. */
   @Override
   public final HandleRef handleRef() {
     checkOpen();
-    return new HandleRef(Locations.of(ns.dir()), kind.name(), name, refArg(), refFlag(), refCodec());
+    return new HandleRef(Locations.of(ns.dir()), kind.name(), name, refArg, refFlag, refCodec);
   }
 
   protected final Object writeReplace() throws ObjectStreamException {

@@ -37,7 +37,7 @@ final class ShmConnection<E> extends ShmHandle implements Connection<E> {
   private transient volatile boolean used;
 
   ShmConnection(NamespaceView ns, String name, PipeEnd end, Codec<E> codec) {
-    super(ns, name, Kind.PIPE);
+    super(ns, name, Kind.PIPE, end.end, end.duplex, codec);
     this.end = end;
     this.codec = codec;
   }
@@ -158,21 +158,6 @@ final class ShmConnection<E> extends ShmHandle implements Connection<E> {
         end.removeUser();
       }
     }
-  }
-
-  @Override
-  protected long refArg() {
-    return end.end;
-  }
-
-  @Override
-  protected boolean refFlag() {
-    return end.duplex;
-  }
-
-  @Override
-  protected Codec<?> refCodec() {
-    return codec;
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.PipeHandle;
 import dev.ipckit.spi.Pipes;
 
 /**
@@ -24,18 +25,16 @@ import dev.ipckit.spi.Pipes;
  * {@link java.io.EOFException} once everything sent has been received, and its {@code send} throws
  * {@link java.io.IOException}; another process may then claim the dead process's end and carry on.
  */
-public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
+public final class ShmPipe<E> extends ShmHandle implements PipeHandle<E> {
   private static final long serialVersionUID = 1L;
   private final transient boolean duplex;
-  private final transient Codec<E> codec;
   private final transient ShmConnection<E> left;
   private final transient ShmConnection<E> right;
 
   private ShmPipe(NamespaceView ns, String name, boolean duplex, Codec<E> codec, ShmConnection<E> left,
       ShmConnection<E> right) {
-    super(ns, name, Kind.PIPE);
+    super(ns, name, Kind.PIPE, Pipes.WHOLE, duplex, codec);   // a whole pipe's reference; a connection's is its end
     this.duplex = duplex;
-    this.codec = codec;
     this.left = left;
     this.right = right;
   }
@@ -77,15 +76,8 @@ public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
   }
 
   @Override
-  public Connection<E> left() {
-    checkOpen();
-    return left;
-  }
-
-  @Override
-  public Connection<E> right() {
-    checkOpen();
-    return right;
+  public Connection<E> end(int end) {
+    return end == Pipes.LEFT ? left : right;
   }
 
   @Override
@@ -97,22 +89,6 @@ public final class ShmPipe<E> extends ShmHandle implements Pipe<E> {
   protected void onClose() {
     left.close();
     right.close();
-  }
-
-  /** A whole pipe's reference: {@link Pipes#WHOLE}; a connection's is its end. */
-  @Override
-  protected long refArg() {
-    return Pipes.WHOLE;
-  }
-
-  @Override
-  protected boolean refFlag() {
-    return duplex;
-  }
-
-  @Override
-  protected Codec<?> refCodec() {
-    return codec;
   }
 
   @Override

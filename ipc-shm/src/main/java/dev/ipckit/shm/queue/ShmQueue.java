@@ -13,6 +13,7 @@ import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
 import dev.ipckit.spi.Deadline;
 import dev.ipckit.spi.QueueViews;
+import dev.ipckit.spi.TimedQueue;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -56,7 +57,7 @@ import java.util.function.Supplier;
  * {@code iterator().remove()}. {@link #iterator()}, {@link #toArray()} and {@link #contains} work on a snapshot
  * taken under the consumer lock (decoding every message: costly for a large queue).
  */
-public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
+public final class ShmQueue<E> extends ShmHandle implements TimedQueue<E> {
   private static final long serialVersionUID = 1L;
   /** Most messages taken under one hold of the consumer lock by drainTo. */
   private static final int DRAIN_BATCH = 256;
@@ -82,7 +83,7 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
   }
 
   private ShmQueue(NamespaceView ns, String name, MappedFile file, int capacity, Codec<E> codec, State st) {
-    super(ns, name, Kind.QUEUE);
+    super(ns, name, Kind.QUEUE, capacity, false, codec);
     this.buf = file.buffer();
     this.capacity = capacity;
     this.codec = codec;
@@ -133,30 +134,15 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
     return put(b, spillIfLarge(b), () -> false);
   }
 
+  /** A full queue may also be one whose data area has no room for the message. */
   @Override
-  public void put(E e) throws InterruptedException {
-    enqueue(e, Deadline.FOREVER);
+  public IllegalStateException fullException() {
+    return QueueViews.full(this, ", data area " + ring.data().length() + " bytes");
   }
 
   @Override
-  public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
-    return enqueue(e, Deadline.nanos(timeout, unit));
-  }
-
-  @Override
-  public boolean add(E e) {
-    if (offer(e)) {
-      return true;
-    }
-    throw QueueViews.full(this, ", data area " + ring.data().length() + " bytes");
-  }
-
-  private boolean enqueue(E e, long nanos) throws InterruptedException {
-    Objects.requireNonNull(e, "null elements are not accepted");
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    checkOpen();
+  public boolean offerNanos(E e, long nanos) throws InterruptedException {
+    TimedQueue.checkPut(e, this);
     byte[] b = encode(e);
     long spill = spillIfLarge(b);
     // wait for space without the lock: head is freed by consumers with setRelease
@@ -213,18 +199,9 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
     return m == null ? null : decode(m);
   }
 
-  @Override
-  public E take() throws InterruptedException {
-    return dequeue(Deadline.FOREVER);
-  }
-
-  @Override
-  public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-    return dequeue(Deadline.nanos(timeout, unit));
-  }
-
   /** A take that waits up to {@code nanos} ({@link Deadline#FOREVER}: without deadline); null when it timed out. */
-  private E dequeue(long nanos) throws InterruptedException {
+  @Override
+  public E pollNanos(long nanos) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
@@ -393,16 +370,6 @@ public final class ShmQueue<E> extends ShmHandle implements QueueViews<E> {
   }
 
   // ------------------------------------------------------------------ handle
-
-  @Override
-  protected long refArg() {
-    return capacity;
-  }
-
-  @Override
-  protected Codec<?> refCodec() {
-    return codec;
-  }
 
   /**
    * The messages, head first, as every {@link java.util.Collection} prints them ({@code [e1, e2]}): a snapshot, as

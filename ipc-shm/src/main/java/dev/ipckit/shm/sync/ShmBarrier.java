@@ -66,7 +66,7 @@ public final class ShmBarrier extends ShmHandle implements TimedBarrier {
   private final transient int mySlot;
 
   private ShmBarrier(NamespaceView ns, String name, MappedFile file, Runnable action) {
-    super(ns, name, Kind.BARRIER);
+    super(ns, name, Kind.BARRIER, (int) file.arg0(), false, null);    // the reference carries the parties
     this.buf = file.buffer();
     this.parties = (int) file.arg0();
     this.sleep = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
@@ -83,10 +83,6 @@ public final class ShmBarrier extends ShmHandle implements TimedBarrier {
         b -> b.putLong(RESET_GEN, -1L),
         (a0, a1) -> a0 == parties ? null : "parties " + a0 + ", not " + parties));
     return new ShmBarrier(ns, name, f, action);
-  }
-
-  @Override protected long refArg() {
-    return parties;
   }
 
   @Override

@@ -13,7 +13,7 @@ import dev.ipckit.shm.liveness.Liveness;
 import dev.ipckit.shm.liveness.OwnerWord;
 import dev.ipckit.shm.wait.SleepWord;
 import dev.ipckit.shm.wait.Waiter;
-import dev.ipckit.spi.PermitSemaphore;
+import dev.ipckit.spi.CheckedSemaphore;
 import dev.ipckit.spi.ReclaimedPermits;
 import java.nio.ByteBuffer;
 import java.util.function.LongPredicate;
@@ -59,7 +59,7 @@ import static dev.ipckit.spi.PermitSemaphore.checkPermits;
  * when a waiter or a failing {@code tryAcquire} next looks at the table: within the waiter's probe interval of the
  * kernel's release of the dead process's liveness lock.
  */
-public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
+public final class ShmSemaphore extends ShmHandle implements CheckedSemaphore {
   private static final long serialVersionUID = 1L;
   /** Entries that hold permits. */
   private static final LongPredicate HOLDS = held -> held != 0L;
@@ -68,7 +68,6 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
   private final transient boolean bounded;
   /** Most permits the count may reach: the bound of a bounded semaphore, else what the count word holds. */
   private final transient long ceiling;
-  private final transient int initial;
   private final transient SleepWord sleep;
   private final transient SlotTable table;
   private final transient Liveness liveness;
@@ -79,11 +78,11 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
   private final transient SemaphoreLog log;
 
   private ShmSemaphore(NamespaceView ns, String name, MappedFile file, boolean bounded, int initial) {
-    super(ns, name, bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE);
+    // the reference carries the permits opened with: the bound of a bounded one (its file's), a plain one's initial
+    super(ns, name, bounded ? Kind.BOUNDED_SEMAPHORE : Kind.SEMAPHORE, initial, false, null);
     this.buf = file.buffer();
     this.bounded = bounded;
     this.ceiling = bounded ? Math.min(file.arg0(), MAX_COUNT) : MAX_COUNT;
-    this.initial = initial;
     this.sleep = ns.sleepWord(buf, FileHeader.SLEEP_OFFSET);
     this.liveness = ns.liveness();
     this.table = new SlotTable(buf, SyncDescriptor.TABLE_OFFSET, SyncDescriptor.SEMAPHORE_IN_USE_OFFSET);
@@ -100,10 +99,6 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
         // a plain semaphore's initial permits are ignored when it exists, like a value's initial value
         (a0, a1) -> !bounded || a0 == permits ? null : "bound " + a0 + ", not " + permits));
     return new ShmSemaphore(ns, name, f, bounded, permits);
-  }
-
-  @Override protected long refArg() {
-    return bounded ? ceiling : initial;
   }
 
   /**
@@ -233,16 +228,10 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
     return true;
   }
 
-  @Override
-  public boolean tryAcquire(int permits) {
-    checkPermits(permits);
-    checkOpen();
-    return tryTake(permits);
-  }
-
   /** Takes {@code n} permits without waiting; when too few are there, reclaims the dead's and looks again. */
-  private boolean tryTake(int n) {
-    return n == 0 || take(n) || reclaimDead() && take(n);
+  @Override
+  public boolean tryTakePermits(int n) {
+    return take(n) || reclaimDead() && take(n);
   }
 
   /**
@@ -283,12 +272,7 @@ public final class ShmSemaphore extends ShmHandle implements PermitSemaphore {
   // ------------------------------------------------------------------ releasing
 
   @Override
-  public void release(int permits) {
-    checkPermits(permits);
-    checkOpen();
-    if (permits == 0) {
-      return;
-    }
+  public void releasePermits(int permits) {
     lockAsOwner();
     try {
       long w = log.state();

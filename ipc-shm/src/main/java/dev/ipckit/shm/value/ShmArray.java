@@ -7,6 +7,7 @@ import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.spi.CellArray;
+import dev.ipckit.spi.CellArrayHandle;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.function.IntToLongFunction;
@@ -24,7 +25,7 @@ import java.util.function.LongUnaryOperator;
  * and every store is a compareAndSet of that word ({@link Mem#compareAndExchangeByte}), so neighbours updated at
  * the same time never overwrite each other.
  */
-abstract class ShmArray extends ShmHandle implements CellArray {
+abstract class ShmArray extends ShmHandle implements CellArrayHandle {
   private static final long serialVersionUID = 1L;
   protected final transient ByteBuffer buf;
   protected final transient int length;
@@ -32,7 +33,7 @@ abstract class ShmArray extends ShmHandle implements CellArray {
   private final transient int width;
 
   ShmArray(NamespaceView ns, String name, Kind kind, MappedFile file) {
-    super(ns, name, kind);
+    super(ns, name, kind, (int) file.arg0(), false, null);    // the reference carries the length
     this.buf = file.buffer();
     this.length = (int) file.arg0();
     this.width = ValueDescriptor.elementSize(kind);
@@ -150,26 +151,11 @@ abstract class ShmArray extends ShmHandle implements CellArray {
 
   /** {@code bits} cut to the element's width and sign-extended back, as {@link #loadBits} returns them. */
   private long narrow(long bits) {
-    switch (width) {
-      case 8: return bits;
-      case 4: return (int) bits;
-      default: return (byte) bits;
-    }
-  }
-
-  @Override
-  protected final long refArg() {
-    return length;
+    return CellArray.narrow(bits, width);
   }
 
   @Override
   public final int length() {
-    return length;
-  }
-
-  @Override
-  public final int openLength() {
-    checkOpen();
     return length;
   }
 

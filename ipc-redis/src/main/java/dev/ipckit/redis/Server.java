@@ -1,6 +1,7 @@
 package dev.ipckit.redis;
 
 import dev.ipckit.IpcException;
+import dev.ipckit.spi.Deadline;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -252,12 +253,12 @@ final class Server {
     if (t != null) {
       return t;
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.timeoutMillis);
+    long deadline = Deadline.after(config.timeoutMillis, TimeUnit.MILLISECONDS);
     boolean interrupted = false;               // the wait is bounded: the caller sees the interrupt afterwards
     try {
       synchronized (tokenLock) {
         while ((t = token) == null) {
-          long left = deadline - System.nanoTime();
+          long left = Deadline.remaining(deadline);
           if (closed || left <= 0) {
             throw new IpcException("no connection to the Redis server at " + location.address()
                 + (lastFailure == null ? "" : ": " + lastFailure));
@@ -470,8 +471,8 @@ final class Server {
 
   /** Waits (briefly, at most the timeout) until {@code s} is subscribed, so that no message to it is missed. */
   void awaitSubscribed(Signal s) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(config.timeoutMillis, 1000));
-    while (!s.subscribed() && !closed && System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted()) {
+    long deadline = Deadline.after(Math.min(config.timeoutMillis, 1000), TimeUnit.MILLISECONDS);
+    while (!s.subscribed() && !closed && !Deadline.passed(deadline) && !Thread.currentThread().isInterrupted()) {
       long seen = s.seq();
       if (s.subscribed()) {
         return;

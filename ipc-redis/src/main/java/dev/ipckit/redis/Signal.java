@@ -1,5 +1,6 @@
 package dev.ipckit.redis;
 
+import dev.ipckit.spi.Deadline;
 import dev.ipckit.spi.Doorbell;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,9 +55,9 @@ final class Signal {
     Thread me = Thread.currentThread();
     waiters.add(me);
     try {
-      long deadline = System.nanoTime() + nanos;
+      long deadline = Deadline.after(nanos);
       while (seq == seen && !me.isInterrupted()) {
-        long left = deadline - System.nanoTime();
+        long left = Deadline.remaining(deadline);
         if (left <= 0) {
           return;
         }

@@ -120,8 +120,9 @@ public final class Waiter {
       long nanos) throws X {
     // a first short spin, kept small so that the JIT inlines it into each call site: there the call to ready() is
     // monomorphic and inlined, and a peer that answers within a few hundred nanoseconds (a pipe or queue round
-    // trip) is seen at the speed of a hand-written loop; the loop below is shared by every site
-    if (nanos > 0L) {
+    // trip) is seen at the speed of a hand-written loop; the loop below is shared by every site. A site that pauses
+    // between polls (a lock: back-to-back polls bounce the holder's cache line) starts in that loop, paused
+    if (nanos > 0L && spec.pollPause == null) {
       for (int i = 0; i < FIRST_SPINS; i++) {
         if (until.ready()) {
           if (adaptive != null) {

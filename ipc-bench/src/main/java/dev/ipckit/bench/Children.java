@@ -3,6 +3,7 @@ package dev.ipckit.bench;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedInt;
 import dev.ipckit.Task;
+import dev.ipckit.spi.Deadline;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -34,12 +35,12 @@ final class Children {
    * runs out, kills it and throws, naming the child and {@code what} it did not get to.
    */
   static void await(BooleanSupplier done, IpcProcess child, String what) {
-    long deadline = System.nanoTime() + READY.toNanos();
+    long deadline = Deadline.after(Deadline.nanos(READY));
     while (!done.getAsBoolean()) {
       if (!child.isAlive()) {
         throw new IllegalStateException(child + " exited before it was " + what);
       }
-      if (System.nanoTime() - deadline > 0) {
+      if (Deadline.passed(deadline)) {
         child.kill();
         throw new IllegalStateException(child + " was not " + what + " within " + READY);
       }
@@ -56,8 +57,8 @@ final class Children {
 
   /** Sleeps for {@code pause} without a core, however early the parks return: pacing, not synchronisation. */
   static void pause(Duration pause) {
-    long until = System.nanoTime() + pause.toNanos();
-    for (long left; (left = until - System.nanoTime()) > 0; ) {
+    long until = Deadline.after(Deadline.nanos(pause));
+    for (long left; (left = Deadline.remaining(until)) > 0; ) {
       LockSupport.parkNanos(left);
     }
   }

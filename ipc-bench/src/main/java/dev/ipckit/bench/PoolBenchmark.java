@@ -1,6 +1,7 @@
 package dev.ipckit.bench;
 
 import dev.ipckit.Pool;
+import dev.ipckit.spi.Deadline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -45,9 +46,9 @@ public class PoolBenchmark {
       items.add(i);
     }
     // the workers are fresh JVMs: bring their code to steady state (JIT) before JMH's own short warm-up
-    long until = System.nanoTime() + 5_000_000_000L;
+    long until = Deadline.after(5, TimeUnit.SECONDS);
     try {
-      while (System.nanoTime() < until) {
+      while (!Deadline.passed(until)) {
         pool.map(x -> x + 1, items);
       }
     } catch (InterruptedException | ExecutionException e) {

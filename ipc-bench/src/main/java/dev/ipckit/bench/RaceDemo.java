@@ -5,6 +5,7 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcProcess;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
+import dev.ipckit.spi.Deadline;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -188,9 +189,9 @@ public final class RaceDemo {
    */
   static void startTogether(SharedLong gate, int parties) {
     gate.incrementAndGet();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = Deadline.after(Deadline.nanos(Duration.ofSeconds(60)));
     while (gate.get() < parties) {
-      if (System.nanoTime() - deadline >= 0) {
+      if (Deadline.passed(deadline)) {
         throw new IllegalStateException("the other process never arrived at the start");
       }
       Thread.onSpinWait();

@@ -3,6 +3,7 @@ package dev.ipckit.bench;
 import dev.ipckit.Pool;
 import dev.ipckit.PoolWorker;
 import dev.ipckit.redis.RedisTestServer;
+import dev.ipckit.spi.Deadline;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -63,8 +64,8 @@ public class RemotePoolBenchmark {
     } else {
       p = Pool.create(2);
     }
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < until) {
+    long until = Deadline.after(5, TimeUnit.SECONDS);
+    while (!Deadline.passed(until)) {
       p.map(x -> x + 1, items);
       for (int i = 0; i < 200; i++) {
         p.apply(() -> 1);
@@ -78,9 +79,9 @@ public class RemotePoolBenchmark {
         System.getProperty("java.class.path"), PoolWorker.class.getName(), at.toString(), "bench");
     Process w = new ProcessBuilder(cmd).redirectOutput(out.toFile())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = Deadline.after(60, TimeUnit.SECONDS);
     while (!Files.readString(out).contains("serving with")) {
-      if (System.nanoTime() - deadline > 0 || !w.isAlive()) {
+      if (Deadline.passed(deadline) || !w.isAlive()) {
         w.destroyForcibly();
         throw new IllegalStateException("the pool worker did not start");
       }

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.ipckit.testkit.Serialized;
 import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -134,20 +131,10 @@ class CodecTest {
 
   @Test
   void codecsThemselvesSerializeAndTheBuiltInOnesStaySingletons() throws Exception {
-    assertSame(Codec.bytes(), roundTrip(Codec.bytes()));
-    assertSame(Codec.string(), roundTrip(Codec.string()));
-    Codec<Point> c = roundTrip(Codec.<Point>serializable());
+    assertSame(Codec.bytes(), Serialized.roundTrip(Codec.bytes()));
+    assertSame(Codec.string(), Serialized.roundTrip(Codec.string()));
+    Codec<Point> c = Serialized.roundTrip(Codec.<Point>serializable());
     assertEquals(new Point(7, 8), c.decode(c.encode(new Point(7, 8))));
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T roundTrip(T o) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(o);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (T) in.readObject();
-    }
-  }
 }

@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ipckit.Codec;
 import dev.ipckit.IpcException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import dev.ipckit.testkit.Serialized;
 import java.net.URI;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -59,24 +55,10 @@ class HandleRefTest {
   void aSerializedHandleOfAnotherVersionIsRefusedOnReading() throws Exception {
     // as from an ipckit before format versions: the field reads as 0, reported as format 1
     for (int version : new int[] {0, HandleRef.FORMAT_VERSION + 1}) {
-      byte[] form = serialize(new HandleRef(version, "/dev/shm/ns", "QUEUE", "q", 4, false, null));
-      IpcException e = assertThrows(IpcException.class, () -> deserialize(form));
+      byte[] form = Serialized.bytes(new HandleRef(version, "/dev/shm/ns", "QUEUE", "q", 4, false, null));
+      IpcException e = assertThrows(IpcException.class, () -> Serialized.read(form));
       assertTrue(e.getMessage().contains("format version " + (version == 0 ? 1 : version) + " ")
           && e.getMessage().contains("this ipckit reads " + HandleRef.FORMAT_VERSION), e.getMessage());
-    }
-  }
-
-  private static byte[] serialize(Object o) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(o);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static Object deserialize(byte[] b) throws IOException, ClassNotFoundException {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b))) {
-      return in.readObject();
     }
   }
 }

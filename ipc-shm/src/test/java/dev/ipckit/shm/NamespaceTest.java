@@ -15,6 +15,7 @@ import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.shm.core.TempNamespaces;
 import dev.ipckit.shm.liveness.Registry;
+import dev.ipckit.testkit.Serialized;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -293,27 +294,13 @@ class NamespaceTest {
     }
   }
 
-  private static byte[] serialize(Object o) throws IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-      out.writeObject(o);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static Object deserialize(byte[] b) throws Exception {
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b))) {
-      return in.readObject();
-    }
-  }
-
   @Test
   void aHandleThatOutlivedItsNamespaceDoesNotReopenAsAFreshObject() throws Exception {
     Ipc ipc = Ipc.temp();
     Path dir = ipc.dir();
-    byte[] v = serialize(ipc.sharedLong("v", 42));
+    byte[] v = Serialized.bytes(ipc.sharedLong("v", 42));
     ipc.close();
-    IpcException e = assertThrows(IpcException.class, () -> deserialize(v));
+    IpcException e = assertThrows(IpcException.class, () -> Serialized.read(v));
     assertEquals("cannot attach to the namespace " + dir + ": the directory does not exist (was it closed or"
         + " removed?)", e.getMessage());
     assertFalse(Files.exists(dir), "not recreated");
@@ -322,11 +309,11 @@ class NamespaceTest {
     byte[] l;
     String name = "l-a-name-too-long-for-a-slab-slot-so-a-file-of-its-own";   // (SlabTest: a slot's handle)
     try (Ipc open = Ipc.open(kept)) {
-      l = serialize(open.lock(name));
-      assertTrue(deserialize(l) instanceof IpcLock);
+      l = Serialized.bytes(open.lock(name));
+      assertTrue(Serialized.read(l) instanceof IpcLock);
     }
     Files.delete(kept.resolve(name));
-    IpcException gone = assertThrows(IpcException.class, () -> deserialize(l));
+    IpcException gone = assertThrows(IpcException.class, () -> Serialized.read(l));
     assertEquals("cannot reopen lock \"" + name + "\": " + kept.resolve(name) + " does not exist (was its namespace"
         + " closed or removed?)", gone.getMessage());
   }

@@ -17,13 +17,10 @@ import dev.ipckit.Pipe;
 import dev.ipckit.spi.Handle;
 import dev.ipckit.spi.HandleRef;
 import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Serialized;
 import dev.ipckit.testkit.Threads;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -500,28 +497,17 @@ public abstract class PipeSuite {
       assertEquals(ipc.location(), r.location());
     }
     @SuppressWarnings("unchecked")
-    Connection<String> leftAgain = (Connection<String>) roundTrip(pipe.left());
+    Connection<String> leftAgain = (Connection<String>) Serialized.roundTrip(pipe.left());
     assertTrue(leftAgain.readable());
     assertFalse(leftAgain.writable());
     @SuppressWarnings("unchecked")
-    Pipe<String> pipeAgain = (Pipe<String>) roundTrip(pipe);
+    Pipe<String> pipeAgain = (Pipe<String>) Serialized.roundTrip(pipe);
     assertFalse(pipeAgain.duplex());
     pipeAgain.right().send("through the copies");
     assertEquals("through the copies", leftAgain.recv());
   }
 
   // ---- helpers
-
-  /** Java serialization and back: the handle travels as its reference and reopens. */
-  private static Object roundTrip(Object handle) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(handle);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return in.readObject();
-    }
-  }
 
   /** Message {@code i} of {@code size} bytes, its bytes a function of both. */
   static byte[] content(int i, int size) {

@@ -11,11 +11,8 @@ import dev.ipckit.IpcBarrier;
 import dev.ipckit.IpcEvent;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.testkit.Await;
+import dev.ipckit.testkit.Serialized;
 import dev.ipckit.testkit.Threads;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -120,17 +117,6 @@ public abstract class SyncSuite {
       return null;
     } catch (ExecutionException e) {
       return e.getCause();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T roundTrip(T handle) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(handle);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (T) in.readObject();
     }
   }
 
@@ -275,7 +261,7 @@ public abstract class SyncSuite {
   @Test
   void aSemaphoreHandleTravelsAsAReferenceToTheSameSemaphore() throws Exception {
     IpcSemaphore s = ipc.boundedSemaphore("b", 2);
-    IpcSemaphore copy = roundTrip(s);
+    IpcSemaphore copy = Serialized.roundTrip(s);
     assertTrue(copy.tryAcquire(2));
     assertEquals(0, s.availablePermits());
     copy.release(2);
@@ -560,7 +546,7 @@ public abstract class SyncSuite {
   void theHandlesOfABarrierInOneProcessAreItsParties() throws Exception {
     IpcBarrier b = ipc.barrier("b", 3);
     IpcBarrier other = sameNamespace().barrier("b", 3);
-    IpcBarrier copy = roundTrip(b);
+    IpcBarrier copy = Serialized.roundTrip(b);
     Future<Integer> x = pool.submit(() -> other.await(WAIT_S, TimeUnit.SECONDS));
     Future<Integer> y = pool.submit(() -> copy.await(WAIT_S, TimeUnit.SECONDS));
     Await.until("two parties waiting", BOUND, () -> b.getNumberWaiting() == 2);

@@ -19,10 +19,7 @@ import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
 import dev.ipckit.SharedLongArray;
 import dev.ipckit.spi.HandleRef;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import dev.ipckit.testkit.Serialized;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -560,31 +557,17 @@ public abstract class ValueSuite {
   void aHandleSerializesAsWhereItLivesAndReopensOnTheSameValue() throws Exception {
     SharedLong v = ipc.sharedLong("v", 5);
     SharedFloatArray f = ipc.floatArray("f", new float[] {1, 2, 3});
-    byte[] bytes = serialize(v);
+    byte[] bytes = Serialized.bytes(v);
     String form = new String(bytes, StandardCharsets.ISO_8859_1);
     assertTrue(form.contains(HandleRef.class.getName()), "serialized as a HandleRef");
     assertTrue(form.contains(ipc.location().toString()), "the serialized form names the namespace: " + form);
-    SharedLong w = (SharedLong) deserialize(bytes);
+    SharedLong w = (SharedLong) Serialized.read(bytes);
     assertEquals(15, w.addAndGet(10));
     assertEquals(15, v.get());
-    SharedFloatArray g = (SharedFloatArray) deserialize(serialize(f));
+    SharedFloatArray g = (SharedFloatArray) Serialized.read(Serialized.bytes(f));
     assertEquals(3, g.length(), "an array's reference carries its length");
     g.set(2, 4.5f);
     assertArrayEquals(new float[] {1, 2, 4.5f}, f.toArray());
-  }
-
-  private static byte[] serialize(Object o) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(o);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static Object deserialize(byte[] bytes) throws Exception {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      return in.readObject();
-    }
   }
 
   @Test

@@ -12,10 +12,10 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.SharedDouble;
 import dev.ipckit.SharedInt;
 import dev.ipckit.SharedLong;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import dev.ipckit.shm.NamespaceTestKit;
+import dev.ipckit.shm.format.Kind;
+import dev.ipckit.shm.format.SafeFiles;
+import dev.ipckit.testkit.Serialized;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,14 +110,7 @@ class SlabTest {
   void aHandleSentToAnotherJvmReopensTheSameSlot() throws Exception {
     try (Ipc ipc = Ipc.open(tmp.resolve("ns"))) {
       SharedLong a = ipc.sharedLong("a", 40);
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-        out.writeObject(a);
-      }
-      SharedLong back;
-      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-        back = (SharedLong) in.readObject();
-      }
+      SharedLong back = Serialized.roundTrip(a);
       back.addAndGet(2);
       assertEquals(42, a.get());
     }
@@ -238,17 +231,12 @@ class SlabTest {
   void aHandleOfARemovedObjectDoesNotReopenAsAFreshOne() throws Exception {
     try (Ipc ipc = Ipc.open(tmp.resolve("ns"))) {
       SharedLong a = ipc.sharedLong("a", 40);
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-        out.writeObject(a);
-      }
+      byte[] bytes = Serialized.bytes(a);
       a.close();
       assertTrue(ipc.remove("a"));
-      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-        dev.ipckit.IpcException e = assertThrows(dev.ipckit.IpcException.class, in::readObject);
-        assertEquals("cannot reopen SharedLong \"a\": " + ipc.dir().resolve("a") + " does not exist (was its"
-            + " namespace closed or removed?)", e.getMessage());
-      }
+      dev.ipckit.IpcException e = assertThrows(dev.ipckit.IpcException.class, () -> Serialized.read(bytes));
+      assertEquals("cannot reopen SharedLong \"a\": " + ipc.dir().resolve("a") + " does not exist (was its"
+          + " namespace closed or removed?)", e.getMessage());
     }
   }
 

@@ -20,12 +20,8 @@ import java.util.function.LongPredicate;
 
 import static dev.ipckit.shm.sync.SemaphoreLog.countOf;
 import static dev.ipckit.shm.sync.SyncDescriptor.COUNT_SHIFT;
-import static dev.ipckit.shm.sync.SyncDescriptor.FAST_HELD_SHIFT;
 import static dev.ipckit.shm.sync.SyncDescriptor.MAX_COUNT;
 import static dev.ipckit.shm.sync.SyncDescriptor.MAX_FAST_HELD;
-import static dev.ipckit.shm.sync.SyncDescriptor.SLOT_MASK;
-import static dev.ipckit.shm.sync.SyncDescriptor.SLOT_SHIFT;
-import static dev.ipckit.shm.sync.SyncDescriptor.TAG_MASK;
 import static dev.ipckit.shm.sync.SyncDescriptor.UNREPORTED_FLAG;
 import static dev.ipckit.spi.PermitSemaphore.checkPermits;
 

@@ -4,8 +4,8 @@ import dev.ipckit.SharedBooleanArray;
 
 /**
  * {@link SharedBooleanArray} over the 1-byte cells of a {@link CellArray} holding 0 or 1; any byte but 0 reads as
- * {@code true}. Every method but {@code compareAndSet} (which compares truth, not bytes, each backend its own way)
- * is a default over the cell primitives, so that each backend's {@code boolean} array is the same code.
+ * {@code true}, and {@code compareAndSet} compares truth, not bytes ({@link CellArray#casTruth}). Every method is
+ * a default over the cell primitives, so that each backend's {@code boolean} array is the same code.
  */
 public interface BooleanCellArray extends SharedBooleanArray, CellArray {
   /**
@@ -48,5 +48,10 @@ public interface BooleanCellArray extends SharedBooleanArray, CellArray {
     boolean[] out = new boolean[openLength()];
     get(0, out, 0, out.length);
     return out;
+  }
+
+  @Override
+  default boolean compareAndSet(int i, boolean expect, boolean update) {
+    return casTruth(i, expect, update);
   }
 }

@@ -8,8 +8,8 @@ import java.util.function.LongUnaryOperator;
  * returned in a {@code long} sign-extended from the cell's width: the few primitives over which the typed array
  * interfaces ({@link IntCellArray}, {@link LongCellArray}, {@link DoubleCellArray}, {@link FloatCellArray},
  * {@link ByteCellArray}, {@link BooleanCellArray}) implement every typed method once, for every backend. A backend
- * writes the primitives of its storage once, and each of its typed arrays is a final class that implements one of
- * those interfaces: a default method called on a final class is as fast as one written in it.
+ * writes the primitives of its storage once, in one class of every element type, and {@link CellType#view} gives
+ * the typed array over it.
  *
  * <p>Every primitive checks that the handle is open and the index in range (an {@link IllegalStateException}, an
  * {@link IndexOutOfBoundsException}); the ordering of each is the backend's and is stated on the typed interfaces.
@@ -91,6 +91,47 @@ public interface CellArray {
    * @return the new or the previous bits, sign-extended
    */
   long updateBits(int i, LongUnaryOperator f, boolean newValue);
+
+  /**
+   * Atomically adds {@code delta} to floating-point cell {@code i}: a {@code float} in a 4-byte cell, a {@code
+   * double} in an 8-byte one, both as raw IEEE-754 bits. By default a compare-and-set loop ({@link #updateBits});
+   * a backend that can add on its side overrides it.
+   *
+   * @param i the index
+   * @param width the cell's width: 4 or 8
+   * @param deltaBits the raw bits of the value to add, of the cell's type
+   * @param newValue whether to return the sum's bits (else the previous ones)
+   * @return the sum's bits or the previous ones
+   */
+  default long addFloatingBits(int i, int width, long deltaBits, boolean newValue) {
+    return width == 8
+        ? updateBits(i, x -> Double.doubleToRawLongBits(Double.longBitsToDouble(x)
+            + Double.longBitsToDouble(deltaBits)), newValue)
+        : updateBits(i, x -> Float.floatToRawIntBits(Float.intBitsToFloat((int) x)
+            + Float.intBitsToFloat((int) deltaBits)), newValue);
+  }
+
+  /**
+   * Atomically sets boolean cell {@code i} to {@code update} if its truth is {@code expect}: any byte but 0 is
+   * true, so a damaged byte (2, say) is still replaced by {@code casTruth(i, true, false)}. By default a loop of
+   * {@link #loadBits} and {@link #casBits}.
+   *
+   * @param i the index
+   * @param expect the expected truth
+   * @param update the new value
+   * @return whether the cell was {@code expect} and is now {@code update}
+   */
+  default boolean casTruth(int i, boolean expect, boolean update) {
+    for (;;) {
+      long cur = loadBits(i);
+      if ((cur != 0L) != expect) {
+        return false;
+      }
+      if (casBits(i, cur, update ? 1L : 0L)) {
+        return true;
+      }
+    }
+  }
 
   /**
    * Checks both ranges of a bulk get ({@link #checkRange}), then hands the bits of each of the {@code count} cells

@@ -6,8 +6,8 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * {@link SharedDoubleArray} over the 8-byte cells of a {@link CellArray} holding raw IEEE-754 bits:
  * {@code compareAndSet} compares bits. Every method is a default over the cell primitives, so that each backend's
- * {@code double} array is the same code; the adds are compare-and-set loops on the bits, which a backend that can add
- * on its side overrides.
+ * {@code double} array is the same code; the adds go through {@link CellArray#addFloatingBits}, a compare-and-set
+ * loop on the bits unless the backend adds on its side.
  */
 public interface DoubleCellArray extends SharedDoubleArray, CellArray {
   /**
@@ -42,12 +42,12 @@ public interface DoubleCellArray extends SharedDoubleArray, CellArray {
 
   @Override
   default double getAndAdd(int i, double delta) {
-    return value(updateBits(i, x -> bits(value(x) + delta), false));
+    return value(addFloatingBits(i, 8, bits(delta), false));
   }
 
   @Override
   default double addAndGet(int i, double delta) {
-    return value(updateBits(i, x -> bits(value(x) + delta), true));
+    return value(addFloatingBits(i, 8, bits(delta), true));
   }
 
   @Override

@@ -6,8 +6,8 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * {@link SharedFloatArray} over the 4-byte cells of a {@link CellArray} holding raw IEEE-754 bits:
  * {@code compareAndSet} compares bits. Every method is a default over the cell primitives, so that each backend's
- * {@code float} array is the same code; the adds are compare-and-set loops on the bits, which a backend that can add
- * on its side overrides.
+ * {@code float} array is the same code; the adds go through {@link CellArray#addFloatingBits}, a compare-and-set
+ * loop on the bits unless the backend adds on its side.
  */
 public interface FloatCellArray extends SharedFloatArray, CellArray {
   /**
@@ -42,12 +42,12 @@ public interface FloatCellArray extends SharedFloatArray, CellArray {
 
   @Override
   default float getAndAdd(int i, float delta) {
-    return value(updateBits(i, x -> bits(value(x) + delta), false));
+    return value(addFloatingBits(i, 4, bits(delta), false));
   }
 
   @Override
   default float addAndGet(int i, float delta) {
-    return value(updateBits(i, x -> bits(value(x) + delta), true));
+    return value(addFloatingBits(i, 4, bits(delta), true));
   }
 
   @Override

@@ -20,6 +20,7 @@ import dev.ipckit.SharedLongArray;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.SortedSet;
+import java.util.function.IntToLongFunction;
 
 /**
  * One namespace as a backend sees it. {@link dev.ipckit.Ipc} validates names before calling; a backend may
@@ -45,12 +46,6 @@ public interface Namespace extends AutoCloseable {
   SharedLong sharedLong(String name, long initial);
 
   SharedDouble sharedDouble(String name, double initial);
-
-  SharedIntArray intArray(String name, int length);
-
-  SharedLongArray longArray(String name, int length);
-
-  SharedDoubleArray doubleArray(String name, int length);
 
   IpcLock lock(String name);
 
@@ -83,60 +78,84 @@ public interface Namespace extends AutoCloseable {
   <E> Pipe<E> pipe(String name, boolean duplex, Codec<E> codec);
 
   /**
+   * Creates the array {@code name} of {@code length} elements of {@code type}, each cell set to the bits {@code
+   * initial} gives for its index (zeros when null) before anyone can see it, or opens the existing one of that type
+   * and length without writing them: what every typed array factory of {@link dev.ipckit.Ipc} comes to. A backend
+   * implements its cells once ({@link CellArrayHandle}, of every width) and returns {@link CellType#view} of them.
+   * By default unsupported, saying which factory.
+   *
+   * @param <A> the array's interface
+   * @param name the array's name, checked by the caller
+   * @param type the element type
+   * @param length the number of elements, checked by the caller
+   * @param initial the bits of each element of a new array, as {@code type}'s cell holds them; or null for zeros
+   * @return the typed array
+   */
+  default <A> A array(String name, CellType<A> type, int length, IntToLongFunction initial) {
+    throw unsupported(initial == null ? type.factory() : type.factory() + "(name, " + type.element() + "[])");
+  }
+
+  /** An int array of {@code length} zeros, or the existing one ({@link dev.ipckit.Ipc#intArray(String, int)}). */
+  default SharedIntArray intArray(String name, int length) {
+    return array(name, CellType.INT, length, null);
+  }
+
+  /**
    * Creates the array {@code name} with the contents {@code initial}, or opens the existing one of the same length
-   * without writing them ({@link dev.ipckit.Ipc#intArray(String, int[])}). By default unsupported.
+   * without writing them ({@link dev.ipckit.Ipc#intArray(String, int[])}).
    */
   default SharedIntArray intArray(String name, int[] initial) {
-    throw unsupported("intArray(name, int[])");
+    return array(name, CellType.INT, initial.length, i -> initial[i]);
   }
 
-  /** As {@link #intArray(String, int[])}, for longs. By default unsupported. */
+  /** As {@link #intArray(String, int)}, for longs. */
+  default SharedLongArray longArray(String name, int length) {
+    return array(name, CellType.LONG, length, null);
+  }
+
+  /** As {@link #intArray(String, int[])}, for longs. */
   default SharedLongArray longArray(String name, long[] initial) {
-    throw unsupported("longArray(name, long[])");
+    return array(name, CellType.LONG, initial.length, i -> initial[i]);
   }
 
-  /** As {@link #intArray(String, int[])}, for doubles. By default unsupported. */
+  /** As {@link #intArray(String, int)}, for doubles. */
+  default SharedDoubleArray doubleArray(String name, int length) {
+    return array(name, CellType.DOUBLE, length, null);
+  }
+
+  /** As {@link #intArray(String, int[])}, for doubles. */
   default SharedDoubleArray doubleArray(String name, double[] initial) {
-    throw unsupported("doubleArray(name, double[])");
+    return array(name, CellType.DOUBLE, initial.length, i -> DoubleCellArray.bits(initial[i]));
   }
 
-  /**
-   * A byte array of {@code length} zeros, or the existing one ({@link dev.ipckit.Ipc#byteArray}). By default
-   * unsupported.
-   */
+  /** As {@link #intArray(String, int)}, for bytes ({@link dev.ipckit.Ipc#byteArray}). */
   default SharedByteArray byteArray(String name, int length) {
-    throw unsupported("byteArray");
+    return array(name, CellType.BYTE, length, null);
   }
 
-  /** As {@link #intArray(String, int[])}, for bytes. By default unsupported. */
+  /** As {@link #intArray(String, int[])}, for bytes. */
   default SharedByteArray byteArray(String name, byte[] initial) {
-    throw unsupported("byteArray(name, byte[])");
+    return array(name, CellType.BYTE, initial.length, i -> initial[i]);
   }
 
-  /**
-   * A float array of {@code length} zeros, or the existing one ({@link dev.ipckit.Ipc#floatArray}). By default
-   * unsupported.
-   */
+  /** As {@link #intArray(String, int)}, for floats ({@link dev.ipckit.Ipc#floatArray}). */
   default SharedFloatArray floatArray(String name, int length) {
-    throw unsupported("floatArray");
+    return array(name, CellType.FLOAT, length, null);
   }
 
-  /** As {@link #intArray(String, int[])}, for floats. By default unsupported. */
+  /** As {@link #intArray(String, int[])}, for floats. */
   default SharedFloatArray floatArray(String name, float[] initial) {
-    throw unsupported("floatArray(name, float[])");
+    return array(name, CellType.FLOAT, initial.length, i -> FloatCellArray.bits(initial[i]));
   }
 
-  /**
-   * A boolean array of {@code length} falses, or the existing one ({@link dev.ipckit.Ipc#booleanArray}). By default
-   * unsupported.
-   */
+  /** As {@link #intArray(String, int)}, for booleans, all false ({@link dev.ipckit.Ipc#booleanArray}). */
   default SharedBooleanArray booleanArray(String name, int length) {
-    throw unsupported("booleanArray");
+    return array(name, CellType.BOOLEAN, length, null);
   }
 
-  /** As {@link #intArray(String, int[])}, for booleans. By default unsupported. */
+  /** As {@link #intArray(String, int[])}, for booleans. */
   default SharedBooleanArray booleanArray(String name, boolean[] initial) {
-    throw unsupported("booleanArray(name, boolean[])");
+    return array(name, CellType.BOOLEAN, initial.length, i -> BooleanCellArray.bit(initial[i]));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.ipckit.IpcException;
 import dev.ipckit.IpcLock;
 import dev.ipckit.spi.CellArray;
 import dev.ipckit.spi.CellArrayHandle;
+import dev.ipckit.spi.CellType;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -15,10 +16,10 @@ import java.util.function.Supplier;
  * The one implementation of every Redis value and array: {@code length} cells of {@code width} bytes (1, 4 or 8)
  * in one Redis string, the object's key, cell {@code i} big-endian at byte {@code i * width}; a single value is an
  * array of one cell. Doubles and floats are stored as their raw IEEE-754 bits, booleans as the byte 0 or 1. These are
- * the {@link CellArray} primitives, the bits in a {@code long} sign-extended from the cell's width; each array is a
- * final class that implements the typed interface of {@code dev.ipckit.spi} ({@link dev.ipckit.spi.IntCellArray},
- * ...), whose default methods convert its element type to and from the bits, and each value a thin facade over
- * cell 0.
+ * the {@link CellArray} primitives, the bits in a {@code long} sign-extended from the cell's width; an array is these
+ * cells viewed as its element type ({@link CellType#view}: the default methods of {@code dev.ipckit.spi}'s typed
+ * interfaces, {@link dev.ipckit.spi.IntCellArray}, ..., convert it to and from the bits), and each value a thin
+ * subclass over cell 0.
  *
  * <p>Every operation is one round trip: a read is {@code GETRANGE}; every change is a script that first checks that
  * the cells are there, so that an object removed (or its namespace deleted) under an open handle is an {@link
@@ -36,7 +37,7 @@ import java.util.function.Supplier;
  * the server could not be reached. Values have no blocking operation and so no waiters: their scripts publish no
  * wake-up.
  */
-abstract class Cells extends RedisHandle implements CellArrayHandle {
+class Cells extends RedisHandle implements CellArrayHandle {
   private static final long serialVersionUID = 1L;
   /** The longest Redis string. */
   private static final long MAX_BYTES = 512L << 20;
@@ -120,6 +121,16 @@ abstract class Cells extends RedisHandle implements CellArrayHandle {
    * @throws IllegalArgumentException if the name holds another kind or length, or the cells would not fit in one
    *     Redis string
    */
+  /**
+   * The cells of the array {@code name} of {@code type}: created with {@code length} cells holding the bits {@code
+   * initial} gives (zeros when null), or opened (and then left as they are).
+   */
+  static Cells array(RedisNamespace ns, String name, CellType<?> type, int length, IntToLongFunction initial) {
+    Kind kind = Kind.of(type);
+    create(ns, kind, name, length, type.width(), initial);
+    return new Cells(ns, kind, name, length, type.width());
+  }
+
   static void create(RedisNamespace ns, Kind kind, String name, int length, int width, IntToLongFunction initial) {
     Integer shape = kind.shapeLabel == null ? null : length;
     long bytes = (long) length * width;
@@ -184,7 +195,8 @@ abstract class Cells extends RedisHandle implements CellArrayHandle {
   }
 
   /** Atomically sets one-byte cell {@code i} to {@code update} if it is zero exactly when {@code expect} is. */
-  final boolean casTruth(int i, boolean expect, boolean update) {
+  @Override
+  public final boolean casTruth(int i, boolean expect, boolean update) {
     return (exchange(i, expect ? 1 : 0, update ? 1 : 0, true) != 0) == expect;
   }
 
@@ -227,6 +239,11 @@ abstract class Cells extends RedisHandle implements CellArrayHandle {
    * costs one round trip: the exchange returns what it found); returns the new bits ({@code newValue}) or the
    * previous ones, sign-extended from the cell's width.
    */
+  @Override
+  public final long addFloatingBits(int i, int width, long deltaBits, boolean newValue) {
+    return addFloating(i, deltaBits)[newValue ? 1 : 0];
+  }
+
   @Override
   public final long updateBits(int i, LongUnaryOperator f, boolean newValue) {
     long prev = loadBits(i);
@@ -340,6 +357,7 @@ abstract class Cells extends RedisHandle implements CellArrayHandle {
     return length;
   }
 
+  @Override
   public final IpcLock getLock() {
     checkOpen();
     return ns.valueLock(name);

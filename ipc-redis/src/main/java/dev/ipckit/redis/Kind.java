@@ -1,5 +1,6 @@
 package dev.ipckit.redis;
 
+import dev.ipckit.spi.CellType;
 import java.util.List;
 
 /**
@@ -55,6 +56,21 @@ enum Kind {
   /** The meta descriptor of an object of this kind and {@code shape} (null for a kind without one). */
   String descriptor(Object shape) {
     return shape == null ? id : id + "/" + shape;
+  }
+
+  /** The array kind of {@code type}: the one whose id is the name of its factory ({@code intArray}, ...). */
+  static Kind of(CellType<?> type) {
+    return ofId(type.factory());
+  }
+
+  /** The element type of an array kind; null for the other kinds. */
+  CellType<?> cells() {
+    for (CellType<?> t : CellType.values()) {
+      if (t.factory().equals(id)) {
+        return t;
+      }
+    }
+    return null;
   }
 
   static Kind ofId(String id) {

@@ -9,15 +9,10 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.Pipe;
-import dev.ipckit.SharedBooleanArray;
-import dev.ipckit.SharedByteArray;
 import dev.ipckit.SharedDouble;
-import dev.ipckit.SharedDoubleArray;
-import dev.ipckit.SharedFloatArray;
 import dev.ipckit.SharedInt;
-import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
-import dev.ipckit.SharedLongArray;
+import dev.ipckit.spi.CellType;
 import dev.ipckit.spi.HandleRef;
 import dev.ipckit.spi.Namespace;
 import java.net.URI;
@@ -30,6 +25,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.function.IntToLongFunction;
 
 /**
  * One namespace on a Redis server: the keys {@code ipckit:{ns}:*}. Its {@code meta} hash maps every object's name
@@ -196,63 +192,8 @@ final class RedisNamespace implements Namespace {
   }
 
   @Override
-  public SharedIntArray intArray(String name, int length) {
-    return track(RedisIntArray.open(this, name, length, null));
-  }
-
-  @Override
-  public SharedIntArray intArray(String name, int[] initial) {
-    return track(RedisIntArray.open(this, name, initial.length, initial));
-  }
-
-  @Override
-  public SharedLongArray longArray(String name, int length) {
-    return track(RedisLongArray.open(this, name, length, null));
-  }
-
-  @Override
-  public SharedLongArray longArray(String name, long[] initial) {
-    return track(RedisLongArray.open(this, name, initial.length, initial));
-  }
-
-  @Override
-  public SharedDoubleArray doubleArray(String name, int length) {
-    return track(RedisDoubleArray.open(this, name, length, null));
-  }
-
-  @Override
-  public SharedDoubleArray doubleArray(String name, double[] initial) {
-    return track(RedisDoubleArray.open(this, name, initial.length, initial));
-  }
-
-  @Override
-  public SharedByteArray byteArray(String name, int length) {
-    return track(RedisByteArray.open(this, name, length, null));
-  }
-
-  @Override
-  public SharedByteArray byteArray(String name, byte[] initial) {
-    return track(RedisByteArray.open(this, name, initial.length, initial));
-  }
-
-  @Override
-  public SharedFloatArray floatArray(String name, int length) {
-    return track(RedisFloatArray.open(this, name, length, null));
-  }
-
-  @Override
-  public SharedFloatArray floatArray(String name, float[] initial) {
-    return track(RedisFloatArray.open(this, name, initial.length, initial));
-  }
-
-  @Override
-  public SharedBooleanArray booleanArray(String name, int length) {
-    return track(RedisBooleanArray.open(this, name, length, null));
-  }
-
-  @Override
-  public SharedBooleanArray booleanArray(String name, boolean[] initial) {
-    return track(RedisBooleanArray.open(this, name, initial.length, initial));
+  public <A> A array(String name, CellType<A> type, int length, IntToLongFunction initial) {
+    return type.view(track(Cells.array(this, name, type, length, initial)));
   }
 
   /** The internal reentrant lock of value {@code name} ({@code getLock()}, Python's {@code get_lock()}). */
@@ -393,16 +334,14 @@ final class RedisNamespace implements Namespace {
           + Kind.describe(desc));
     }
     int arg = (int) ref.arg();
+    CellType<?> cells = kind.cells();
+    if (cells != null) {
+      return array(name, cells, arg, null);
+    }
     switch (kind) {
       case INT: return sharedInt(name, 0);
       case LONG: return sharedLong(name, 0);
       case DOUBLE: return sharedDouble(name, 0);
-      case INT_ARRAY: return intArray(name, arg);
-      case LONG_ARRAY: return longArray(name, arg);
-      case DOUBLE_ARRAY: return doubleArray(name, arg);
-      case BYTE_ARRAY: return byteArray(name, arg);
-      case FLOAT_ARRAY: return floatArray(name, arg);
-      case BOOLEAN_ARRAY: return booleanArray(name, arg);
       case LOCK: return lock(name);
       case RLOCK: return rlock(name);
       case SEMAPHORE: return semaphore(name, arg);

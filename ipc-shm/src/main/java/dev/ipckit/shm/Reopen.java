@@ -4,6 +4,7 @@ import dev.ipckit.Codec;
 import dev.ipckit.IpcException;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.pipe.ShmPipe;
+import dev.ipckit.spi.CellType;
 import dev.ipckit.spi.HandleRef;
 
 /**
@@ -31,16 +32,14 @@ final class Reopen {
           + " does not exist (was its namespace closed or removed?)");
     }
     int arg = (int) ref.arg();
+    CellType<?> cells = kind.cells();
+    if (cells != null) {
+      return ns.array(n, cells, arg, null);
+    }
     switch (kind) {
       case INT: return ns.sharedInt(n, 0);
       case LONG: return ns.sharedLong(n, 0);
       case DOUBLE: return ns.sharedDouble(n, 0);
-      case INT_ARRAY: return ns.intArray(n, arg);
-      case LONG_ARRAY: return ns.longArray(n, arg);
-      case DOUBLE_ARRAY: return ns.doubleArray(n, arg);
-      case BYTE_ARRAY: return ns.byteArray(n, arg);
-      case FLOAT_ARRAY: return ns.floatArray(n, arg);
-      case BOOLEAN_ARRAY: return ns.booleanArray(n, arg);
       case BUFFER: return ns.buffer(n, arg);
       case LOCK: return ns.lock(n);
       case RLOCK: return ns.rlock(n);

@@ -8,16 +8,10 @@ import dev.ipckit.IpcLock;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.IpcSemaphore;
 import dev.ipckit.Pipe;
-import dev.ipckit.SharedBooleanArray;
 import dev.ipckit.SharedBuffer;
-import dev.ipckit.SharedByteArray;
 import dev.ipckit.SharedDouble;
-import dev.ipckit.SharedDoubleArray;
-import dev.ipckit.SharedFloatArray;
 import dev.ipckit.SharedInt;
-import dev.ipckit.SharedIntArray;
 import dev.ipckit.SharedLong;
-import dev.ipckit.SharedLongArray;
 import dev.ipckit.shm.buffer.ShmBuffer;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
@@ -36,16 +30,12 @@ import dev.ipckit.shm.slab.Slab;
 import dev.ipckit.shm.sync.ShmBarrier;
 import dev.ipckit.shm.sync.ShmEvent;
 import dev.ipckit.shm.sync.ShmSemaphore;
-import dev.ipckit.shm.value.ShmBooleanArray;
-import dev.ipckit.shm.value.ShmByteArray;
+import dev.ipckit.shm.value.ShmArray;
 import dev.ipckit.shm.value.ShmDouble;
-import dev.ipckit.shm.value.ShmDoubleArray;
-import dev.ipckit.shm.value.ShmFloatArray;
 import dev.ipckit.shm.value.ShmInt;
-import dev.ipckit.shm.value.ShmIntArray;
 import dev.ipckit.shm.value.ShmLong;
-import dev.ipckit.shm.value.ShmLongArray;
 import dev.ipckit.shm.wait.SleepWord;
+import dev.ipckit.spi.CellType;
 import dev.ipckit.spi.HandleRef;
 import dev.ipckit.spi.Namespace;
 import java.nio.ByteBuffer;
@@ -57,6 +47,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntToLongFunction;
 import java.util.function.Predicate;
 
 /**
@@ -231,63 +222,8 @@ public final class ShmNamespace implements Namespace, NamespaceView {
   }
 
   @Override
-  public SharedIntArray intArray(String name, int length) {
-    return ShmIntArray.open(this, name, length);
-  }
-
-  @Override
-  public SharedLongArray longArray(String name, int length) {
-    return ShmLongArray.open(this, name, length);
-  }
-
-  @Override
-  public SharedDoubleArray doubleArray(String name, int length) {
-    return ShmDoubleArray.open(this, name, length);
-  }
-
-  @Override
-  public SharedIntArray intArray(String name, int[] initial) {
-    return ShmIntArray.open(this, name, initial);
-  }
-
-  @Override
-  public SharedLongArray longArray(String name, long[] initial) {
-    return ShmLongArray.open(this, name, initial);
-  }
-
-  @Override
-  public SharedDoubleArray doubleArray(String name, double[] initial) {
-    return ShmDoubleArray.open(this, name, initial);
-  }
-
-  @Override
-  public SharedByteArray byteArray(String name, int length) {
-    return ShmByteArray.open(this, name, length);
-  }
-
-  @Override
-  public SharedByteArray byteArray(String name, byte[] initial) {
-    return ShmByteArray.open(this, name, initial);
-  }
-
-  @Override
-  public SharedFloatArray floatArray(String name, int length) {
-    return ShmFloatArray.open(this, name, length);
-  }
-
-  @Override
-  public SharedFloatArray floatArray(String name, float[] initial) {
-    return ShmFloatArray.open(this, name, initial);
-  }
-
-  @Override
-  public SharedBooleanArray booleanArray(String name, int length) {
-    return ShmBooleanArray.open(this, name, length);
-  }
-
-  @Override
-  public SharedBooleanArray booleanArray(String name, boolean[] initial) {
-    return ShmBooleanArray.open(this, name, initial);
+  public <A> A array(String name, CellType<A> type, int length, IntToLongFunction initial) {
+    return ShmArray.open(this, name, type, length, initial);
   }
 
   // ---- shared memory blocks

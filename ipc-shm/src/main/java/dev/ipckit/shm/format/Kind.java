@@ -1,5 +1,7 @@
 package dev.ipckit.shm.format;
 
+import dev.ipckit.spi.CellType;
+
 /**
  * What a namespace file holds: written into its header, checked on every open. The codes are part of the
  * file format; never renumber them.
@@ -44,6 +46,30 @@ public enum Kind {
 
   public String label() {
     return label;
+  }
+
+  /** The array kind of {@code type}: the one labelled with its interface's name. */
+  public static Kind of(CellType<?> type) {
+    return ofLabel(type.typeName());
+  }
+
+  /** The element type of an array kind; null for the other kinds. */
+  public CellType<?> cells() {
+    for (CellType<?> t : CellType.values()) {
+      if (t.typeName().equals(label)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static Kind ofLabel(String label) {
+    for (Kind k : values()) {
+      if (k.label.equals(label)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("no kind is labelled " + label);
   }
 
   /** The kind with this code, or null for a code this version does not know. */

@@ -8,31 +8,33 @@ import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.spi.CellArray;
 import dev.ipckit.spi.CellArrayHandle;
+import dev.ipckit.spi.CellType;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongUnaryOperator;
 
 /**
- * The one implementation of every typed array: elements of 1, 4 or 8 bytes ({@link ValueDescriptor}), each read,
- * written and updated atomically as raw bits in a {@code long}: the {@link CellArray} primitives. Each subclass is a
- * final class that names its element type and implements the typed interface of {@code dev.ipckit.spi} ({@link
- * dev.ipckit.spi.IntCellArray}, ...), whose default methods convert the element type to and from the bits (a
- * sign-extended int, a double's raw bits, a boolean's 0 or 1).
+ * The cells of every typed array on a mapped file: elements of 1, 4 or 8 bytes ({@link ValueDescriptor}), each
+ * read, written and updated atomically as raw bits in a {@code long}, the {@link CellArray} primitives. {@link
+ * #open} gives the typed array over them ({@link CellType#view}), whose methods are the defaults of {@code
+ * dev.ipckit.spi}'s typed interfaces ({@link dev.ipckit.spi.IntCellArray}, ...): they convert the element type to
+ * and from the bits (a sign-extended int, a double's raw bits, a boolean's 0 or 1).
  *
  * <p>Access modes: {@link #loadBits} is getAcquire, {@link #storeBits} setRelease, the updates volatile getAndAdd,
  * getAndSet and compareAndSet. A byte element has no VarHandle of its own: it is read through its aligned int word
  * and every store is a compareAndSet of that word ({@link Mem#compareAndExchangeByte}), so neighbours updated at
- * the same time never overwrite each other.
+ * the same time never overwrite each other. A boolean's {@code compareAndSet} compares truth ({@link
+ * CellArray#casTruth}): any byte but 0 reads as {@code true}.
  */
-abstract class ShmArray extends ShmHandle implements CellArrayHandle {
+public final class ShmArray extends ShmHandle implements CellArrayHandle {
   private static final long serialVersionUID = 1L;
-  protected final transient ByteBuffer buf;
-  protected final transient int length;
+  private final transient ByteBuffer buf;
+  private final transient int length;
   /** Bytes per element: 1, 4 or 8. */
   private final transient int width;
 
-  ShmArray(NamespaceView ns, String name, Kind kind, MappedFile file) {
+  private ShmArray(NamespaceView ns, String name, Kind kind, MappedFile file) {
     super(ns, name, kind, (int) file.arg0(), false, null);    // the reference carries the length
     this.buf = file.buffer();
     this.length = (int) file.arg0();
@@ -40,10 +42,19 @@ abstract class ShmArray extends ShmHandle implements CellArrayHandle {
   }
 
   /**
+   * The array {@code name} of {@code type}: created with {@code length} elements, each set to the bits {@code
+   * initial} gives (zeros when null), or opened (and then left as it is).
+   */
+  public static <A> A open(NamespaceView ns, String name, CellType<A> type, int length, IntToLongFunction initial) {
+    Kind kind = Kind.of(type);
+    return type.view(new ShmArray(ns, name, kind, ns.file(name, spec(kind, length, initial))));
+  }
+
+  /**
    * What an array of {@code kind} and {@code length} elements must be; a new one gets the raw bits {@code
    * initial} gives for each index (zeros when null), written before the file is published.
    */
-  static MappedFile.Spec spec(Kind kind, int length, IntToLongFunction initial) {
+  private static MappedFile.Spec spec(Kind kind, int length, IntToLongFunction initial) {
     int width = ValueDescriptor.elementSize(kind);
     return MappedFile.spec(kind, length, width, ValueDescriptor.arrayBody(length, width),
         initial == null ? null : b -> {
@@ -71,7 +82,7 @@ abstract class ShmArray extends ShmHandle implements CellArrayHandle {
 
   /** Element {@code i}'s bits, sign-extended from its width: getAcquire. */
   @Override
-  public final long loadBits(int i) {
+  public long loadBits(int i) {
     return loadAt(at(i));
   }
 
@@ -85,7 +96,7 @@ abstract class ShmArray extends ShmHandle implements CellArrayHandle {
 
   /** Stores element {@code i}'s bits: setRelease (a byte: a compareAndSet of its word, volatile). */
   @Override
-  public final void storeBits(int i, long bits) {
+  public void storeBits(int i, long bits) {
     int at = at(i);
     switch (width) {
       case 8: Mem.LONG.setRelease(buf, at, bits); break;
@@ -96,7 +107,7 @@ abstract class ShmArray extends ShmHandle implements CellArrayHandle {
 
   /** Atomically sets element {@code i}'s bits if they are {@code expect} (compared at the element's width). */
   @Override
-  public final boolean casBits(int i, long expect, long update) {
+  public boolean casBits(int i, long expect, long update) {
     return casAt(at(i), expect, update);
   }
 
@@ -110,7 +121,7 @@ abstract class ShmArray extends ShmHandle implements CellArrayHandle {
 
   /** Atomically sets element {@code i}'s bits; returns the previous ones. */
   @Override
-  public final long swapBits(int i, long bits) {
+  public long swapBits(int i, long bits) {
     int at = at(i);
     switch (width) {
       case 8: return (long) Mem.LONG.getAndSet(buf, at, bits);
@@ -121,7 +132,7 @@ abstract class ShmArray extends ShmHandle implements CellArrayHandle {
 
   /** Atomically adds {@code delta} to element {@code i}, wrapping at its width; returns the previous value. */
   @Override
-  public final long getAndAddBits(int i, long delta) {
+  public long getAndAddBits(int i, long delta) {
     int at = at(i);
     switch (width) {
       case 8: return (long) Mem.LONG.getAndAdd(buf, at, delta);
@@ -135,7 +146,7 @@ abstract class ShmArray extends ShmHandle implements CellArrayHandle {
    * bits ({@code newValue}) or the previous ones, sign-extended from the element's width.
    */
   @Override
-  public final long updateBits(int i, LongUnaryOperator f, boolean newValue) {
+  public long updateBits(int i, LongUnaryOperator f, boolean newValue) {
     return updateAt(at(i), f, newValue);
   }
 
@@ -155,11 +166,12 @@ abstract class ShmArray extends ShmHandle implements CellArrayHandle {
   }
 
   @Override
-  public final int length() {
+  public int length() {
     return length;
   }
 
-  public final IpcLock getLock() {
+  @Override
+  public IpcLock getLock() {
     checkOpen();
     return ns.valueLock(name);
   }

@@ -23,7 +23,8 @@ JMH_RUNS = [
     (r'QueueLatencyBenchmark\.roundTrip$', ['-p', 'impl=IpcQueue']),
     (r'ProcessStartBenchmark\.startJoin$', ['-p', 'start=cold']),
     (r'PoolBenchmark\.map$', []),
-    (r'RedisBenchmark\.(counter|queueThroughput|queueRoundTrip|pipeRoundTrip)$', ['-p', 'backend=redis']),
+    (r'RedisBenchmark\.(counter|queueThroughput)$', ['-p', 'backend=redis']),
+    (r'RedisLatencyBenchmark\.(queueRoundTrip|pipeRoundTrip)$', ['-p', 'backend=redis']),
 ]
 CPYTHON = ['counter_lock.py', 'pipe.py', 'mp_queue.py', 'process_start.py', 'pool_map.py']
 
@@ -38,13 +39,13 @@ ROWS = [
      {0: ('jmh', 'PipeBenchmark.oneWay', 'score'), 2: ('jmh', 'ChronicleQueuePeerBenchmark.oneWay', 'score'),
       3: ('py', 'pipe_one_way')}),
     ('Pipe, 64 B round trip, median', 'µs', True,
-     {0: ('jmh', 'PipeBenchmark.roundTrip', 'p50'), 1: ('jmh', 'RedisBenchmark.pipeRoundTrip', 'p50'),
+     {0: ('jmh', 'PipeBenchmark.roundTrip', 'p50'), 1: ('jmh', 'RedisLatencyBenchmark.pipeRoundTrip', 'p50'),
       2: ('jmh', 'ChronicleQueuePeerBenchmark.roundTrip', 'p50'), 3: ('py', 'pipe_round_trip')}),
     ('Queue(1000), 64 B, 1 → 1', 'msgs/s', False,
      {0: ('jmh', 'QueueThroughputBenchmark.oneToOne', 'score'), 1: ('jmh', 'RedisBenchmark.queueThroughput', 'score'),
       3: ('py', 'queue_one_to_one')}),
     ('Queue, 64 B round trip, median', 'µs', True,
-     {0: ('jmh', 'QueueLatencyBenchmark.roundTrip', 'p50'), 1: ('jmh', 'RedisBenchmark.queueRoundTrip', 'p50'),
+     {0: ('jmh', 'QueueLatencyBenchmark.roundTrip', 'p50'), 1: ('jmh', 'RedisLatencyBenchmark.queueRoundTrip', 'p50'),
       3: ('py', 'queue_round_trip')}),
     ('Process start + join, empty task, cold', 'ms', True,
      {0: ('jmh', 'ProcessStartBenchmark.startJoin', 'score'), 3: ('py', 'process_start')}),

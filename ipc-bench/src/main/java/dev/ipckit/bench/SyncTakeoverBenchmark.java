@@ -1,31 +1,22 @@
 package dev.ipckit.bench;
 
 import dev.ipckit.Codec;
-import dev.ipckit.Ipc;
 import dev.ipckit.IpcBarrier;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.IpcSemaphore;
 import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What a semaphore's holdings and a barrier's waiting table cost, and how soon they act after a kill -9.
+ * How soon a semaphore's holdings, a barrier's waiting table and a queue's task table act after a kill -9 (what
+ * recording the holdings costs when nobody dies: {@link SemaphoreBenchmark}). SingleShotTime, ms.
  * <ul>
- *   <li>{@code semaphoreAcquireRelease}: uncontended {@code acquire()} + {@code release()} of a semaphore(1), one
- *   thread: the price of recording the holdings (lock word, journal, entry). {@code jucSemaphoreAcquireRelease}:
- *   {@link Semaphore} in one JVM, the in-process floor. AverageTime, ns.</li>
  *   <li>{@code semaphoreReclaimAfterKill}: a child holds the only permit of a semaphore(1) used as a mutex; it is
  *   killed with SIGKILL, and this process's thread, already waiting in {@code acquire()}, gets the permit with
  *   {@code reclaimed()} true. The time from {@code kill()} to the acquisition. SingleShotTime, a new child each
@@ -43,47 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar ipc-bench/target/benchmarks.jar SyncTakeoverBenchmark -f 1 -wi 2 -i 10
  * </pre>
  */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class SyncTakeoverBenchmark {
-  @State(Scope.Benchmark)
-  public static class Uncontended {
-    Ipc ipc;
-    IpcSemaphore semaphore;
-    final Semaphore juc = new Semaphore(1);
-
-    @Setup(Level.Trial)
-    public void open() {
-      ipc = Ipc.temp();
-      semaphore = ipc.semaphore("uncontended", 1);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-      ipc.close();
-    }
-  }
-
-  @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
-  @OutputTimeUnit(TimeUnit.NANOSECONDS)
-  @Warmup(iterations = 2, time = 1)
-  @Measurement(iterations = 3, time = 1)
-  public void semaphoreAcquireRelease(Uncontended u) throws InterruptedException {
-    IpcSemaphore s = u.semaphore;
-    s.acquire();
-    s.release();
-  }
-
-  @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
-  @OutputTimeUnit(TimeUnit.NANOSECONDS)
-  @Warmup(iterations = 2, time = 1)
-  @Measurement(iterations = 3, time = 1)
-  public void jucSemaphoreAcquireRelease(Uncontended u) throws InterruptedException {
-    Semaphore s = u.juc;
-    s.acquire();
-    s.release();
-  }
-
   public static class SemaphoreHolderKilled extends KillScenario {
     IpcSemaphore semaphore;
     volatile boolean reclaimed;
@@ -116,8 +69,6 @@ public class SyncTakeoverBenchmark {
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.SingleShotTime)
-  @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public long semaphoreReclaimAfterKill(SemaphoreHolderKilled k) {
     return k.killAndTime();
   }
@@ -156,8 +107,6 @@ public class SyncTakeoverBenchmark {
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.SingleShotTime)
-  @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public long barrierBreakAfterKill(BarrierPartyKilled k) {
     return k.killAndTime();
   }
@@ -192,8 +141,6 @@ public class SyncTakeoverBenchmark {
    * the return. SingleShotTime, a new child each iteration. Design bound: 100 ms.
    */
   @Benchmark
-  @BenchmarkMode(Mode.SingleShotTime)
-  @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public long queueJoinAfterConsumerKill(ConsumerKilled k) {
     return k.killAndTime();
   }

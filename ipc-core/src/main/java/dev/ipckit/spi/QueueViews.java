@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * snapshot, and removal from the middle ({@code remove(Object)}, {@code removeAll}, {@code retainAll},
  * {@code removeIf}, {@code iterator().remove()}) is an {@link UnsupportedOperationException} naming the queue. Its
  * static methods are the parts of a queue facade that every backend writes the same way: the checks of a capacity
- * and of a message, decoding, {@code drainTo}'s loop, the messages of a full queue and the descriptions.
+ * and of a message, decoding, {@code drainTo}'s loop, the messages of a full queue and of one {@code taskDone()}
+ * too many, and the descriptions.
  *
  * <p><b>Thread safety.</b> As the implementation's primitives: every method here is one or more calls to them.
  *
@@ -236,6 +237,15 @@ public interface QueueViews<E> extends IpcQueue<E> {
   static IllegalStateException full(QueueViews<?> q, String more) {
     return new IllegalStateException("queue \"" + q.name() + "\" is full: capacity=" + q.capacity() + " messages"
         + more);
+  }
+
+  /**
+   * What {@code taskDone()} throws when every message put on the queue {@code queue} is done already: {@code put}
+   * messages ever put, {@code done} marked done.
+   */
+  static IllegalStateException tooManyDone(String queue, long put, long done) {
+    return new IllegalStateException("taskDone() called more times than messages were put on queue \"" + queue
+        + "\": " + put + " put, " + done + " already done");
   }
 
   /**

@@ -7,18 +7,12 @@ import java.util.function.DoubleUnaryOperator;
  * {@link SharedDouble} on Redis: one 8-byte cell of raw IEEE-754 bits ({@link Cells}). {@code compareAndSet}
  * compares bits; an add is one script on the bits, {@code updateAndGet} a compare-and-exchange loop.
  */
-final class RedisDouble extends Cells implements SharedDouble {
+final class RedisDouble extends RedisValue implements SharedDouble {
   private static final long serialVersionUID = 1L;
 
-  private RedisDouble(RedisNamespace ns, String name) {
-    super(ns, Kind.DOUBLE, name, 1, 8);
-  }
-
   /** The value {@code name}, created holding {@code initial} or opened (and then left as it is). */
-  static RedisDouble open(RedisNamespace ns, String name, double initial) {
-    long bits = Double.doubleToRawLongBits(initial);
-    create(ns, Kind.DOUBLE, name, 1, 8, i -> bits);
-    return new RedisDouble(ns, name);
+  RedisDouble(RedisNamespace ns, String name, double initial) {
+    super(ns, Kind.DOUBLE, name, 8, bits(initial));
   }
 
   private static long bits(double v) {

@@ -4,17 +4,12 @@ import dev.ipckit.SharedInt;
 import java.util.function.IntUnaryOperator;
 
 /** {@link SharedInt} on Redis: one 4-byte cell ({@link Cells}); each method but the update loops is one round trip. */
-final class RedisInt extends Cells implements SharedInt {
+final class RedisInt extends RedisValue implements SharedInt {
   private static final long serialVersionUID = 1L;
 
-  private RedisInt(RedisNamespace ns, String name) {
-    super(ns, Kind.INT, name, 1, 4);
-  }
-
   /** The value {@code name}, created holding {@code initial} or opened (and then left as it is). */
-  static RedisInt open(RedisNamespace ns, String name, int initial) {
-    create(ns, Kind.INT, name, 1, 4, i -> initial);
-    return new RedisInt(ns, name);
+  RedisInt(RedisNamespace ns, String name, int initial) {
+    super(ns, Kind.INT, name, 4, initial);
   }
 
   @Override public int get() {

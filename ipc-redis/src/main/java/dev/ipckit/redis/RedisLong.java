@@ -4,17 +4,12 @@ import dev.ipckit.SharedLong;
 import java.util.function.LongUnaryOperator;
 
 /** {@link SharedLong} on Redis: one 8-byte cell ({@link Cells}); each method but the update loops is one round trip. */
-final class RedisLong extends Cells implements SharedLong {
+final class RedisLong extends RedisValue implements SharedLong {
   private static final long serialVersionUID = 1L;
 
-  private RedisLong(RedisNamespace ns, String name) {
-    super(ns, Kind.LONG, name, 1, 8);
-  }
-
   /** The value {@code name}, created holding {@code initial} or opened (and then left as it is). */
-  static RedisLong open(RedisNamespace ns, String name, long initial) {
-    create(ns, Kind.LONG, name, 1, 8, i -> initial);
-    return new RedisLong(ns, name);
+  RedisLong(RedisNamespace ns, String name, long initial) {
+    super(ns, Kind.LONG, name, 8, initial);
   }
 
   @Override public long get() {

@@ -178,17 +178,17 @@ final class RedisNamespace implements Namespace {
 
   @Override
   public SharedInt sharedInt(String name, int initial) {
-    return track(RedisInt.open(this, name, initial));
+    return track(new RedisInt(this, name, initial));
   }
 
   @Override
   public SharedLong sharedLong(String name, long initial) {
-    return track(RedisLong.open(this, name, initial));
+    return track(new RedisLong(this, name, initial));
   }
 
   @Override
   public SharedDouble sharedDouble(String name, double initial) {
-    return track(RedisDouble.open(this, name, initial));
+    return track(new RedisDouble(this, name, initial));
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.ipckit.redis;
 
 import dev.ipckit.Codec;
-import dev.ipckit.Connection;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.PipeEnds;
 import dev.ipckit.spi.PipeHandle;
 import dev.ipckit.spi.Pipes;
 
@@ -20,15 +20,12 @@ import dev.ipckit.spi.Pipes;
  */
 final class RedisPipe<E> extends RedisHandle implements PipeHandle<E> {
   private static final long serialVersionUID = 1L;
-  private final transient boolean duplex;
-  private final transient RedisPipeEnd<E> left;
-  private final transient RedisPipeEnd<E> right;
+  private final transient PipeEnds<E> ends;
 
   private RedisPipe(RedisNamespace ns, String name, boolean duplex, Codec<E> codec) {
     super(ns, Kind.PIPE, name, Pipes.WHOLE, duplex, codec);   // a whole pipe's reference; an end's is the end
-    this.duplex = duplex;
-    this.left = new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.LEFT);
-    this.right = new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.RIGHT);
+    this.ends = new PipeEnds<>(new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.LEFT),
+        new RedisPipeEnd<>(ns, name, duplex, codec, RedisPipeEnd.RIGHT), duplex);
   }
 
   /** Creates the pipe {@code name}, or opens the existing one (which must have the same duplex flag). */
@@ -72,25 +69,19 @@ final class RedisPipe<E> extends RedisHandle implements PipeHandle<E> {
   }
 
   @Override
-  public Connection<E> end(int end) {
-    return end == Pipes.LEFT ? left : right;
-  }
-
-  @Override
-  public boolean duplex() {
-    return duplex;
+  public PipeEnds<E> ends() {
+    return ends;
   }
 
   /** Closes this handle and both its connections (releasing the ends this JVM used through no other). */
   @Override
   public void close() {
     super.close();
-    left.close();
-    right.close();
+    ends.close();
   }
 
   @Override
   public String toString() {
-    return Pipes.describe(name, ns.location(), duplex, isClosed());
+    return Pipes.describe(name, ns.location(), duplex(), isClosed());
   }
 }

@@ -370,8 +370,7 @@ final class RedisQueue<E> extends RedisHandle implements TimedQueue<E> {
     }
     List<Object> l = Script.asList(r);
     if (Script.asLong(l.get(0)) == 0) {
-      throw new IllegalStateException("taskDone() called more times than messages were put on queue \"" + name
-          + "\": " + Script.asString(l.get(1)) + " put, " + Script.asString(l.get(2)) + " already done");
+      throw QueueViews.tooManyDone(name, Script.asLong(l.get(1)), Script.asLong(l.get(2)));
     }
   }
 

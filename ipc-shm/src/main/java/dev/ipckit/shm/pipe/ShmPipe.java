@@ -1,13 +1,13 @@
 package dev.ipckit.shm.pipe;
 
 import dev.ipckit.Codec;
-import dev.ipckit.Connection;
 import dev.ipckit.Pipe;
 import dev.ipckit.shm.core.NamespaceView;
 import dev.ipckit.shm.core.ShmHandle;
 import dev.ipckit.shm.format.Kind;
 import dev.ipckit.shm.format.MappedFile;
 import dev.ipckit.spi.HandleRef;
+import dev.ipckit.spi.PipeEnds;
 import dev.ipckit.spi.PipeHandle;
 import dev.ipckit.spi.Pipes;
 
@@ -27,16 +27,12 @@ import dev.ipckit.spi.Pipes;
  */
 public final class ShmPipe<E> extends ShmHandle implements PipeHandle<E> {
   private static final long serialVersionUID = 1L;
-  private final transient boolean duplex;
-  private final transient ShmConnection<E> left;
-  private final transient ShmConnection<E> right;
+  private final transient PipeEnds<E> ends;
 
   private ShmPipe(NamespaceView ns, String name, boolean duplex, Codec<E> codec, ShmConnection<E> left,
       ShmConnection<E> right) {
     super(ns, name, Kind.PIPE, Pipes.WHOLE, duplex, codec);   // a whole pipe's reference; a connection's is its end
-    this.duplex = duplex;
-    this.left = left;
-    this.right = right;
+    this.ends = new PipeEnds<>(left, right, duplex);
   }
 
   public static <E> Pipe<E> open(NamespaceView ns, String name, boolean duplex, Codec<E> codec) {
@@ -76,23 +72,17 @@ public final class ShmPipe<E> extends ShmHandle implements PipeHandle<E> {
   }
 
   @Override
-  public Connection<E> end(int end) {
-    return end == Pipes.LEFT ? left : right;
-  }
-
-  @Override
-  public boolean duplex() {
-    return duplex;
+  public PipeEnds<E> ends() {
+    return ends;
   }
 
   @Override
   protected void onClose() {
-    left.close();
-    right.close();
+    ends.close();
   }
 
   @Override
   public String toString() {
-    return Pipes.describe(name, ns.dir(), duplex, isClosed());
+    return Pipes.describe(name, ns.dir(), duplex(), isClosed());
   }
 }

@@ -2,6 +2,7 @@ package dev.ipckit.shm.queue;
 
 import dev.ipckit.shm.format.Mem;
 import dev.ipckit.shm.liveness.OwnerWord;
+import dev.ipckit.spi.QueueViews;
 import java.nio.ByteBuffer;
 
 import static dev.ipckit.shm.queue.QueueDescriptor.DONE_OFFSET;
@@ -77,8 +78,7 @@ final class DoneWord {
     if (done > put || done < 0) {
       return damage.report("done (taskDone() calls ever)", done, "0 to tail " + put);
     }
-    return new IllegalStateException("taskDone() called more times than messages were put on queue \"" + name
-        + "\": " + put + " put, " + done + " already done");
+    return QueueViews.tooManyDone(name, put, done);
   }
 
   /** True when every message put is done: getAcquire of done pairs with the compareAndSet of taskDone(). */

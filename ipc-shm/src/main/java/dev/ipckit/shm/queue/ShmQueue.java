@@ -63,7 +63,6 @@ public final class ShmQueue<E> extends ShmHandle implements TimedQueue<E> {
   private static final int DRAIN_BATCH = 256;
 
   private final transient ByteBuffer buf;
-  private final transient int capacity;
   private final transient Codec<E> codec;
   private final transient SlotRing ring;
   private final transient SpillFiles spills;
@@ -85,7 +84,6 @@ public final class ShmQueue<E> extends ShmHandle implements TimedQueue<E> {
   private ShmQueue(NamespaceView ns, String name, MappedFile file, int capacity, Codec<E> codec, State st) {
     super(ns, name, Kind.QUEUE, capacity, false, codec);
     this.buf = file.buffer();
-    this.capacity = capacity;
     this.codec = codec;
     this.dir = ns.dir();
     this.spills = new SpillFiles(dir, name, ns.liveness());
@@ -310,7 +308,7 @@ public final class ShmQueue<E> extends ShmHandle implements TimedQueue<E> {
 
   @Override
   public int capacity() {
-    return capacity;
+    return ring.capacity();
   }
 
   @Override

@@ -107,28 +107,44 @@ public final class OwnerWord {
     if (Mem.LONG.compareAndSet(buf, at, 0L, me)) {
       return ACQUIRED;
     }
-    boolean[] tookOver = new boolean[1];
-    int outcome = Waiter.await(new Waiter.Until<RuntimeException>() {
-      @Override
-      public boolean ready() {
-        return (long) Mem.LONG.getOpaque(buf, at) == 0L && Mem.LONG.compareAndSet(buf, at, 0L, me); // poll, then CAS
-      }
+    Acquiring a = new Acquiring(this, me, check);
+    int outcome = Waiter.await(a, spec, sleep, null, nanos);
+    return outcome == Waiter.READY ? (a.tookOver ? TOOK_OVER : ACQUIRED) : outcome;
+  }
 
-      @Override
-      public boolean check() {
-        if (check != null) {
-          check.run();
-        }
-        return false;
-      }
+  /** One wait to acquire the word: poll then compareAndSet, the caller's check, and a takeover from the dead. */
+  private static final class Acquiring implements Waiter.Until<RuntimeException> {
+    private final OwnerWord word;
+    private final long me;
+    private final Runnable check;
+    boolean tookOver;
 
-      @Override
-      public boolean probe() {
-        long cur = (long) Mem.LONG.getOpaque(buf, at);
-        return tookOver[0] = cur != me && cur != 0L && !liveness.isAlive(cur) && takeOver(cur, me);
+    Acquiring(OwnerWord word, long me, Runnable check) {
+      this.word = word;
+      this.me = me;
+      this.check = check;
+    }
+
+    @Override
+    public boolean ready() {
+      ByteBuffer b = word.buf;
+      int at = word.at;
+      return (long) Mem.LONG.getOpaque(b, at) == 0L && Mem.LONG.compareAndSet(b, at, 0L, me); // poll, then CAS
+    }
+
+    @Override
+    public boolean check() {
+      if (check != null) {
+        check.run();
       }
-    }, spec, sleep, null, nanos);
-    return outcome == Waiter.READY ? (tookOver[0] ? TOOK_OVER : ACQUIRED) : outcome;
+      return false;
+    }
+
+    @Override
+    public boolean probe() {
+      long cur = (long) Mem.LONG.getOpaque(word.buf, word.at);
+      return tookOver = cur != me && cur != 0L && !word.liveness.isAlive(cur) && word.takeOver(cur, me);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the same JMH benchmarks from several benchmark jars (before and after changes) interleaved in one sitting,
 # so the machine's drift hits them alike, and keeps the report under ipc-bench/results/. Compare the ratios.
+# A single-shot benchmark's line p(50.0000) is the median of its iterations, the figure its javadoc asks for.
 # Usage: ipc-bench/compare.sh LABEL=JAR LABEL=JAR ...    (a benchmark a jar lacks is skipped for it)
 #        RUNS='ProcessStartBenchmark.startJoin -p start=cold -f 1;...' ipc-bench/compare.sh ...   (other runs)
 set -euo pipefail
@@ -35,7 +36,7 @@ for r in "${runs[@]}"; do
     fi
     echo "== $label: $r" >> "$out"
     # shellcheck disable=SC2086
-    java -jar "$jar" $r 2>&1 | grep -E '^(Benchmark|[A-Za-z].*(thrpt|avgt|sample|ss) )|p0\.(50|90|99) ' >> "$out" || true
+    java -jar "$jar" $r 2>&1 | grep -E '^(Benchmark|[A-Za-z].*(thrpt|avgt|sample|ss) )|p0\.(50|90|99) |p\(50\.0000\)' >> "$out" || true
   done
 done
 cat "$out"

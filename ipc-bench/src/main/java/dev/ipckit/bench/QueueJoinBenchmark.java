@@ -9,11 +9,10 @@ import org.openjdk.jmh.annotations.Setup;
 /**
  * How soon {@code IpcQueue.join()} in another process returns after the last {@code taskDone()}, when the joiner
  * has waited (parked) for a second: this thread calls the last {@code taskDone()}, the child's {@code join()}
- * returns and it answers on a reply queue, which this thread polls without pause (about a microsecond after the
- * child's {@code put}; a {@code take()} here would park after its spin and add a wake-up of its own). A joiner
+ * returns and it answers on a reply queue, which this thread takes (spinning: about a microsecond). A joiner
  * announces its long park in the queue's sleep word and the last {@code taskDone()} rings the namespace's bell;
- * before that, the joiner noticed only when its park ended (up to 20 ms). SingleShotTime, one call after each 1 s
- * pause: read the median of the iterations. Target: at most 1 ms.
+ * before that, the joiner noticed only when its park ended (up to 20 ms). SingleShotTime, one call after each
+ * 1 s pause: read the median of the iterations. Target: at most 1 ms.
  *
  * <pre>
  * mvn -B -q package -DskipTests -pl ipc-core,ipc-shm,ipc-bench
@@ -55,12 +54,8 @@ public class QueueJoinBenchmark extends QueueChildBenchmark {
   }
 
   @Benchmark
-  public String afterPause() {
+  public String afterPause() throws InterruptedException {
     tasks.taskDone();
-    String reply;
-    while ((reply = replies.poll()) == null) {
-      Thread.onSpinWait();
-    }
-    return reply;
+    return replies.take();
   }
 }

@@ -224,14 +224,16 @@ class Cells extends RedisHandle implements CellArrayHandle {
 
   /**
    * Atomically adds the floating-point value whose raw bits are {@code deltaBits} (a double's for 8-byte cells, a
-   * float's for 4-byte ones) to cell {@code i}; returns the bits before ({@code [0]}) and after ({@code [1]}).
+   * float's for 4-byte ones, by the cells' own width: {@code typeWidth} is the same) to cell {@code i}, by the
+   * script; returns the bits after ({@code newValue}) or before.
    */
-  final long[] addFloating(int i, long deltaBits) {
+  @Override
+  public final long addFloatingBits(int i, int typeWidth, long deltaBits, boolean newValue) {
     int at = at(i);
     byte[] d = new byte[width];
     put(d, 0, width, deltaBits);
     List<Object> r = Script.asList(present(server.call(j -> ADD_FLOATING.run(j, keys, at, d))));
-    return new long[] {bits((byte[]) r.get(0), 0, width), bits((byte[]) r.get(1), 0, width)};
+    return bits((byte[]) r.get(newValue ? 1 : 0), 0, width);
   }
 
   /**
@@ -239,11 +241,6 @@ class Cells extends RedisHandle implements CellArrayHandle {
    * costs one round trip: the exchange returns what it found); returns the new bits ({@code newValue}) or the
    * previous ones, sign-extended from the cell's width.
    */
-  @Override
-  public final long addFloatingBits(int i, int width, long deltaBits, boolean newValue) {
-    return addFloating(i, deltaBits)[newValue ? 1 : 0];
-  }
-
   @Override
   public final long updateBits(int i, LongUnaryOperator f, boolean newValue) {
     long prev = loadBits(i);

@@ -32,11 +32,11 @@ final class RedisDouble extends RedisValue implements SharedDouble {
   }
 
   @Override public double getAndAdd(double d) {
-    return value(addFloating(0, bits(d))[0]);
+    return value(addFloatingBits(0, 8, bits(d), false));
   }
 
   @Override public double addAndGet(double d) {
-    return value(addFloating(0, bits(d))[1]);
+    return value(addFloatingBits(0, 8, bits(d), true));
   }
 
   @Override public boolean compareAndSet(double expect, double update) {

@@ -8,8 +8,8 @@ import java.util.function.LongUnaryOperator;
  * returned in a {@code long} sign-extended from the cell's width: the few primitives over which the typed array
  * interfaces ({@link IntCellArray}, {@link LongCellArray}, {@link DoubleCellArray}, {@link FloatCellArray},
  * {@link ByteCellArray}, {@link BooleanCellArray}) implement every typed method once, for every backend. A backend
- * writes the primitives of its storage once, in one class of every element type, and {@link CellType#view} gives
- * the typed array over it.
+ * writes the primitives of its storage once, in one class that serves every element type, and {@link
+ * CellType#view} gives the typed array over it.
  *
  * <p>Every primitive checks that the handle is open and the index in range (an {@link IllegalStateException}, an
  * {@link IndexOutOfBoundsException}); the ordering of each is the backend's and is stated on the typed interfaces.

@@ -79,6 +79,11 @@ public final class Backoff {
     return state == State.PARKING;
   }
 
+  /** The length of the next park, once parking: wake-ups come this far apart. */
+  long nextParkNanos() {
+    return park;
+  }
+
   /**
    * Whether to look now at what is costly to look at often (the clock, interrupts, a closed flag): every
    * {@value #CHECK_EVERY} steps while spinning, at every step after.

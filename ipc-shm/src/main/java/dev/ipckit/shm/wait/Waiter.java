@@ -200,11 +200,7 @@ public final class Waiter {
           if (now != 0L && parkingSince == 0L) {
             parkingSince = now;
           }
-          // once parking: at most every probe interval, and for a waiter parked long a tenth of the time it has
-          // parked, up to MAX_PROBE_INTERVAL_NANOS: an idle waiter stays far under 1 % of a core, and a death is
-          // still seen within that plus one park (70 ms at worst, within the 100 ms bound)
-          if (now == 0L || now - probedAt >= Math.max(spec.probeInterval,
-              Math.min((now - parkingSince) / 10, MAX_PROBE_INTERVAL_NANOS))) {
+          if (now == 0L || probeDue(now - probedAt, now - parkingSince, backoff.nextParkNanos(), spec.probeInterval)) {
             probedAt = now;
             if (until.probe()) {
               return READY;
@@ -231,6 +227,20 @@ public final class Waiter {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Whether a parked waiter's wake-up probes: {@code sinceProbe} after the last probe, having parked for
+   * {@code parked}, with a next park of {@code nextPark}. Probes are due once every interval: {@code minInterval},
+   * and for a waiter parked long a tenth of the time it has parked, up to {@link #MAX_PROBE_INTERVAL_NANOS}, so that
+   * an idle waiter stays far under 1 % of a core. The wake-up nearest the interval's end probes, even a little
+   * early: wake-ups come one park apart, and a park as long as the interval (both grow with the time parked) would
+   * otherwise miss it by microseconds and skip every other probe. A death is still seen within the interval and
+   * half a park (60 ms at worst, within the 100 ms bound).
+   */
+  static boolean probeDue(long sinceProbe, long parked, long nextPark, long minInterval) {
+    long interval = Math.max(minInterval, Math.min(parked / 10, MAX_PROBE_INTERVAL_NANOS));
+    return sinceProbe >= interval - nextPark / 2;
   }
 
   /** At the deadline: one more look, liveness included, before giving up. */

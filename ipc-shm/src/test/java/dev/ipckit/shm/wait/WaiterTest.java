@@ -1,6 +1,7 @@
 package dev.ipckit.shm.wait;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,32 @@ class WaiterTest {
           }
         }, Waiter.Spec.interruptible(), null, null, Deadline.FOREVER));
     assertEquals("closed", e.getMessage());
+  }
+
+  /**
+   * A waiter parked 200 ms parks about 19.6 ms at a time and is due a probe every 20 ms: its wake-ups, one park
+   * apart, must not miss the interval by microseconds and probe only every other time (40 ms, where the kernel
+   * has long released a killed holder's lock).
+   */
+  @Test
+  void parksAsLongAsTheProbeIntervalProbeAtEveryWakeUp() {
+    long ms = 1_000_000L;
+    long interval = Waiter.Spec.PROBE_INTERVAL_NANOS;
+    assertTrue(Waiter.probeDue(19_650_000L, 200 * ms, 19_600_000L, interval), "a wake-up 19.65 ms after the last probe");
+    assertFalse(Waiter.probeDue(5 * ms, 200 * ms, 19_600_000L, interval), "a quarter of the interval");
+    // the minimum interval while parks are short: the wake-up nearest 5 ms probes
+    assertTrue(Waiter.probeDue(4 * ms, 10 * ms, 2 * ms, interval));
+    assertFalse(Waiter.probeDue(3_900_000L, 10 * ms, 2 * ms, interval));
+    // parked for seconds: every 50 ms at most, so with 20 ms parks at the second or third wake-up
+    assertFalse(Waiter.probeDue(39_900_000L, 10_000 * ms, 20 * ms, interval));
+    assertTrue(Waiter.probeDue(40 * ms, 10_000 * ms, 20 * ms, interval));
+    // never more often than every half interval, whatever the park
+    for (long parked = ms; parked < 20_000 * ms; parked += 7 * ms) {
+      long due = Math.max(interval, Math.min(parked / 10, Waiter.MAX_PROBE_INTERVAL_NANOS));
+      long park = Math.max(2 * ms, Math.min(parked / 10, 20 * ms));
+      assertFalse(Waiter.probeDue(due / 2 - 1, parked, park, interval), "parked " + parked);
+      assertTrue(Waiter.probeDue(due, parked, park, interval), "parked " + parked);
+    }
   }
 
   @Test

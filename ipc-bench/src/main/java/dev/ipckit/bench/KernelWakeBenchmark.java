@@ -16,9 +16,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
@@ -29,16 +31,21 @@ import org.openjdk.jmh.annotations.TearDown;
  * waiting thread, which counts the wake-up in a shared long that this thread polls while yielding. These are the
  * three idle threads a parked {@code join()} passes through after the last {@code taskDone()} (the watch service's,
  * the namespace bell's, the joiner's); what {@code joinReturns} measures above this is ipckit's own part. On a
- * virtual machine most of it is the idle virtual processors waking up: after 10 ms of idleness instead of a second
- * the same chain takes about a third as long. SingleShotTime, one call after each 1 s pause: read the median.
+ * virtual machine most of it is the idle virtual processors waking up: compare {@code -p idleMillis=10}, 10 ms of
+ * idleness instead of a second. SingleShotTime, one call after each pause: read the median.
  *
  * <pre>
  * mvn -B -q package -DskipTests -pl ipc-core,ipc-shm,ipc-bench
  * java -jar ipc-bench/target/benchmarks.jar KernelWakeBenchmark -f 1 -wi 3 -i 15
+ * java -jar ipc-bench/target/benchmarks.jar KernelWakeBenchmark -f 1 -wi 3 -i 50 -p idleMillis=10
  * </pre>
  */
 public class KernelWakeBenchmark extends QueueChildBenchmark {
   private static final ByteBuffer BYTE = ByteBuffer.allocateDirect(1);
+
+  /** How long the child idles before each wake-up, in milliseconds (1000: as {@link QueueJoinBenchmark}). */
+  @Param({"1000"})
+  public long idleMillis;
 
   private Path dir;
   private FileChannel file;
@@ -97,10 +104,10 @@ public class KernelWakeBenchmark extends QueueChildBenchmark {
     waiter.interrupt();
   }
 
-  /** The 1 s pause that lets the child's threads go idle: pacing, not synchronisation. */
+  /** The pause that lets the child's threads go idle: pacing, not synchronisation. */
   @Setup(Level.Iteration)
   public void childIdles() {
-    Children.pause(PAUSE);
+    Children.pause(Duration.ofMillis(idleMillis));
   }
 
   @Benchmark

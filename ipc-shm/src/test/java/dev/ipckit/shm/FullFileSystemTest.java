@@ -1,0 +1,200 @@
+package dev.ipckit.shm;
+
+import static dev.ipckit.testkit.Children.START;
+import static dev.ipckit.testkit.Children.assertExitsOk;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ipckit.Codec;
+import dev.ipckit.Ipc;
+import dev.ipckit.IpcException;
+import dev.ipckit.IpcProcess;
+import dev.ipckit.IpcQueue;
+import dev.ipckit.Pipe;
+import dev.ipckit.SharedLong;
+import dev.ipckit.shm.format.SafeFiles;
+import dev.ipckit.testkit.Children;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A namespace on a file system that fills up (a small tmpfs mounted for the test, as a full {@code /dev/shm} or a
+ * small container volume would be): creating past the last byte is an {@link IpcException} naming the file and the
+ * cause, never a crashed JVM (a sparse mapped file would fault when first written) and never a half-made file that
+ * blocks the name once space is back; what exists keeps working, and a process still joins. Mounting needs root:
+ * skipped otherwise.
+ */
+@Tag("process")
+class FullFileSystemTest {
+  private static Path mountPoint;
+  private static boolean mounted;
+
+  @RegisterExtension
+  final Children children = new Children();
+
+  private Path filler;
+
+  @BeforeAll
+  static void mountASmallFileSystem() throws Exception {
+    assumeTrue(SafeFiles.UID == 0, "mounting a tmpfs needs root: skipped when the tests do not run as root (uid "
+        + SafeFiles.UID + ")");
+    mountPoint = Files.createTempDirectory("ipckit-small-fs");
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs",
+        mountPoint.toString()).inheritIO().start();
+    assumeTrue(mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0,
+        "mount -t tmpfs is not permitted here (a container?)");
+    mounted = true;
+  }
+
+  @AfterAll
+  static void unmount() throws Exception {
+    if (mounted) {
+      // lazily: this JVM may still map files of the closed namespaces (a mapping goes with its buffer's collection)
+      Process umount = new ProcessBuilder("umount", "-l", mountPoint.toString()).inheritIO().start();
+      assertTrue(umount.waitFor(30, TimeUnit.SECONDS) && umount.exitValue() == 0, "umount " + mountPoint);
+    }
+    if (mountPoint != null) {
+      Files.deleteIfExists(mountPoint);
+    }
+  }
+
+  @AfterEach
+  void emptyTheFileSystem() throws IOException {
+    try (Stream<Path> all = Files.walk(mountPoint)) {
+      all.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(mountPoint)).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** Takes every byte left on the file system with a file of zeros (deleted by {@link #makeRoom()}). */
+  private void fill() throws IOException {
+    filler = mountPoint.resolve("filler");
+    ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+    try (FileChannel ch = FileChannel.open(filler, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      for (;;) {
+        zeros.clear();
+        try {
+          ch.write(zeros);
+        } catch (IOException full) {
+          break;
+        }
+      }
+    }
+    assertEquals(0L, Files.getFileStore(mountPoint).getUsableSpace(), "the file system is full");
+  }
+
+  private void makeRoom() throws IOException {
+    Files.delete(filler);
+  }
+
+  /** Asserts {@code e} says what it could not make, where, and that the device is full. */
+  private static void assertNamesTheFileAndTheCause(IpcException e, Path file) {
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+  }
+
+  @Test
+  void creatingOnAFullFileSystemIsAClearErrorAndLeavesNothingThatBlocksTheName() throws Exception {
+    Path dir = mountPoint.resolve("ns");
+    try (Ipc ipc = Ipc.open(dir)) {
+      SharedLong counter = ipc.sharedLong("counter", 0);
+      fill();
+      IpcException e = assertThrows(IpcException.class, () -> ipc.queue("q", 1000, Codec.string()));
+      assertNamesTheFileAndTheCause(e, dir.resolve("q"));
+      assertFalse(Files.exists(dir.resolve("q")), "no half-made queue file");
+      e = assertThrows(IpcException.class, () -> ipc.longArray("a", 1 << 16));
+      assertNamesTheFileAndTheCause(e, dir.resolve("a"));
+      assertFalse(Files.exists(dir.resolve("a")), "no half-made array file");
+      assertThrows(IpcException.class, () -> ipc.pipe("p", true, Codec.string()));
+      assertFalse(Files.exists(dir.resolve("p")), "no half-made pipe file");
+
+      assertEquals(1L, counter.incrementAndGet(), "what exists keeps working");
+      assertTrue(ipc.names().contains("counter"));
+      assertFalse(ipc.names().contains("q"));
+
+      makeRoom();
+      IpcQueue<String> q = ipc.queue("q", 1000, Codec.string());
+      q.put("after");
+      assertEquals("after", q.take());
+      assertEquals(1 << 16, ipc.longArray("a", 1 << 16).length());
+    }
+  }
+
+  @Test
+  void filledBySmallObjectsTheSlabSaysSoAndItsObjectsStayIntact() {
+    Path dir = mountPoint.resolve("ns");
+    try (Ipc ipc = Ipc.open(dir)) {
+      int made = 0;
+      IpcException e = null;
+      while (e == null && made < 1_000_000) {
+        try {
+          ipc.sharedLong("v" + made, made);
+          made++;
+        } catch (IpcException full) {
+          e = full;
+        }
+      }
+      assertTrue(e != null, "8 MiB hold fewer than a million values: made " + made);
+      assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("No space left on device"),
+          e.getMessage());
+      for (int i = 0; i < made; i += Math.max(1, made / 64)) {
+        assertEquals(i, ipc.sharedLong("v" + i, -1).get(), "value v" + i + " after the failed creation");
+      }
+    }
+  }
+
+  @Test
+  void aSpilledMessageIsRefusedWhenItsSideFileCannotBeWrittenAndTheQueueAndPipeGoOn() throws Exception {
+    Path dir = mountPoint.resolve("ns");
+    try (Ipc ipc = Ipc.open(dir)) {
+      IpcQueue<byte[]> q = ipc.queue("q", 4, Codec.bytes());
+      Pipe<byte[]> p = ipc.pipe("p", true, Codec.bytes());
+      fill();
+      byte[] large = new byte[100_000];
+      IpcException e = assertThrows(IpcException.class, () -> q.put(large));
+      assertTrue(e.getMessage().contains("100000 bytes") && e.getMessage().contains("\"q\""), e.getMessage());
+      assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+      assertThrows(IpcException.class, () -> q.offer(large));
+      try (Stream<Path> files = Files.list(dir)) {
+        assertEquals(0L, files.filter(f -> f.getFileName().toString().contains("@spill")).count(),
+            "no side file left behind");
+      }
+      assertEquals(0, q.size(), "nothing half put");
+      q.put(new byte[] {1, 2, 3});
+      assertArrayEquals(new byte[] {1, 2, 3}, q.take());
+      // a pipe streams a message of any size through its ring: no file to write
+      byte[] message = new byte[200_000];
+      message[199_999] = 7;
+      p.left().send(message);
+      assertArrayEquals(message, p.right().recv());
+    }
+  }
+
+  @Test
+  void aProcessJoinsANamespaceOnAFullFileSystem() throws Exception {
+    Path dir = mountPoint.resolve("ns");
+    try (Ipc ipc = Ipc.open(dir)) {
+      SharedLong counter = ipc.sharedLong("counter", 0);
+      fill();
+      IpcProcess child = children.start(() -> counter.incrementAndGet());
+      assertExitsOk(child, START);
+      assertEquals(1L, counter.get());
+    }
+  }
+}

@@ -19,6 +19,8 @@ runs=(
   "PipeBenchmark.roundTrip -f 3 -wi 2 -i 3 -w 1s -r 1s"
   "QueueLatencyBenchmark.roundTrip -p impl=IpcQueue -f 3 -wi 2 -i 3 -w 1s -r 1s"
   "QueueJoinBenchmark.afterPause -f 1 -wi 3 -i 15"
+  "QueueJoinBenchmark.joinReturns -f 1 -wi 3 -i 15"
+  "KernelWakeBenchmark -f 1 -wi 3 -i 15"
   "LivenessBenchmark.probe $short"
   "LivenessBenchmark.takeoverAfterKill -f 1 -wi 2 -i 15"
 )

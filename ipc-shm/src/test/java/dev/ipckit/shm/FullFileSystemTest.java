@@ -24,12 +24,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,16 +41,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Tag("process")
 class FullFileSystemTest {
-  private static Path mountPoint;
-  private static boolean mounted;
-
   @RegisterExtension
   final Children children = new Children();
 
+  /**
+   * A file system of its own for each test: a closed namespace's files stay mapped, and their space taken, until
+   * their buffers are collected, so a test never inherits another's space.
+   */
+  private Path mountPoint;
+  private boolean mounted;
   private Path filler;
 
-  @BeforeAll
-  static void mountASmallFileSystem() throws Exception {
+  @BeforeEach
+  void mountASmallFileSystem() throws Exception {
     assumeTrue(SafeFiles.UID == 0, "mounting a tmpfs needs root: skipped when the tests do not run as root (uid "
         + SafeFiles.UID + ")");
     mountPoint = Files.createTempDirectory("ipckit-small-fs");
@@ -63,22 +64,15 @@ class FullFileSystemTest {
     mounted = true;
   }
 
-  @AfterAll
-  static void unmount() throws Exception {
+  @AfterEach
+  void unmount() throws Exception {
     if (mounted) {
-      // lazily: this JVM may still map files of the closed namespaces (a mapping goes with its buffer's collection)
+      // lazily: this JVM may still map files of the closed namespace (a mapping goes with its buffer's collection)
       Process umount = new ProcessBuilder("umount", "-l", mountPoint.toString()).inheritIO().start();
       assertTrue(umount.waitFor(30, TimeUnit.SECONDS) && umount.exitValue() == 0, "umount " + mountPoint);
     }
     if (mountPoint != null) {
       Files.deleteIfExists(mountPoint);
-    }
-  }
-
-  @AfterEach
-  void emptyTheFileSystem() throws IOException {
-    try (Stream<Path> all = Files.walk(mountPoint)) {
-      all.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(mountPoint)).forEach(p -> p.toFile().delete());
     }
   }
 

@@ -59,6 +59,9 @@ final class PipeEnd {
 
   private final ReentrantLock sendLock = new ReentrantLock();
   private final ReentrantLock recvLock = new ReentrantLock();
+  /** The send lock holder's wait for room, and the receive lock holder's wait for data. */
+  private final SpaceWait spaceWait = new SpaceWait();
+  private final DataWait dataWait = new DataWait();
 
   // guarded by this
   private int users;
@@ -183,25 +186,16 @@ final class PipeEnd {
    */
   private void awaitSpace(int remaining, ShmHandle conn, boolean midMessage)
       throws IOException, InterruptedException {
-    int outcome = Waiter.await(new Waiter.Until<IOException>() {
-      @Override
-      public boolean ready() {
-        return out.pollRoom(remaining);
-      }
-
-      @Override
-      public boolean check() throws IOException {
-        conn.checkOpen();
-        claim.checkPeerOpen(midMessage);
-        return false;
-      }
-
-      @Override
-      public boolean probe() throws IOException {
-        claim.checkPeerAlive(midMessage);
-        return false;
-      }
-    }, SPEC, writers, null, Deadline.FOREVER);
+    SpaceWait w = spaceWait;
+    w.remaining = remaining;
+    w.conn = conn;
+    w.midMessage = midMessage;
+    int outcome;
+    try {
+      outcome = Waiter.await(w, SPEC, writers, null, Deadline.FOREVER);
+    } finally {
+      w.conn = null;
+    }
     if (outcome == Waiter.INTERRUPTED) {
       throw new InterruptedException(midMessage ? "interrupted while streaming a message on " + label
           + ": the reader discards the part already sent" : null);
@@ -253,24 +247,15 @@ final class PipeEnd {
    * {@link #NO_DATA} on timeout, or {@link #EOF} once the peer is closed or dead and nothing is left to read.
    */
   private int awaitData(ShmHandle conn, long nanos) throws InterruptedException {
-    boolean[] gone = new boolean[1];
-    int outcome = Waiter.await(new Waiter.Until<RuntimeException>() {
-      @Override
-      public boolean ready() {
-        return in.pollTail();
-      }
-
-      @Override
-      public boolean check() {
-        conn.checkOpen();
-        return gone[0] = claim.peerClosed();
-      }
-
-      @Override
-      public boolean probe() {
-        return gone[0] = claim.peerGone();
-      }
-    }, SPEC, readers, null, nanos);
+    DataWait w = dataWait;
+    w.conn = conn;
+    w.gone = false;
+    int outcome;
+    try {
+      outcome = Waiter.await(w, SPEC, readers, null, nanos);
+    } finally {
+      w.conn = null;
+    }
     if (outcome == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
@@ -278,7 +263,60 @@ final class PipeEnd {
       return NO_DATA;
     }
     // a peer that is gone wrote its last tail before it closed or died, so anything it published is visible now
-    return in.acquireTail() ? DATA : gone[0] ? EOF : NO_DATA;
+    return in.acquireTail() ? DATA : w.gone ? EOF : NO_DATA;
+  }
+
+  /**
+   * What a send waits for: room for the next record. One per end, reused by every wait: only the holder of the
+   * send lock waits (no allocation per wait).
+   */
+  private final class SpaceWait implements Waiter.Until<IOException> {
+    int remaining;
+    ShmHandle conn;
+    boolean midMessage;
+
+    @Override
+    public boolean ready() {
+      return out.pollRoom(remaining);
+    }
+
+    @Override
+    public boolean check() throws IOException {
+      conn.checkOpen();
+      claim.checkPeerOpen(midMessage);
+      return false;
+    }
+
+    @Override
+    public boolean probe() throws IOException {
+      claim.checkPeerAlive(midMessage);
+      return false;
+    }
+  }
+
+  /**
+   * What a recv waits for: a record, or the peer closed or gone ({@code gone}). One per end, reused by every
+   * wait: only the holder of the receive lock waits.
+   */
+  private final class DataWait implements Waiter.Until<RuntimeException> {
+    ShmHandle conn;
+    boolean gone;
+
+    @Override
+    public boolean ready() {
+      return in.pollTail();
+    }
+
+    @Override
+    public boolean check() {
+      conn.checkOpen();
+      return gone = claim.peerClosed();
+    }
+
+    @Override
+    public boolean probe() {
+      return gone = claim.peerGone();
+    }
   }
 
   @Override

@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@link dev.ipckit.Ipc#queue}: a bounded queue of messages in a mapped file, whose protocol, layout and crash
@@ -142,7 +143,9 @@ public final class ShmQueue<E> extends ShmHandle implements TimedQueue<E> {
     TimedQueue.checkPut(e, this);
     byte[] b = encode(e);
     long spill = spillIfLarge(b);
-    return put(b, spill, new PutAttempt(b, spill, nanos));
+    // wait for space without the lock: head is freed by consumers with setRelease
+    return put(b, spill, () -> awaitAttempt(() -> ring.mayHaveRoom(b.length, spill >= 0) && tryPut(b, spill)
+        ? Boolean.TRUE : null, producers, st.putSpin, nanos) != null);
   }
 
   /** What a put waits for when the first attempt finds the queue full: true once the message is put. */
@@ -203,64 +206,37 @@ public final class ShmQueue<E> extends ShmHandle implements TimedQueue<E> {
     checkOpen();
     Object m = tryTake();
     if (m == null) {
-      TakeAttempt wait = new TakeAttempt();
-      wait.await(consumers, st.takeSpin, nanos);
-      m = wait.taken;
+      // wait for a message without the lock: tail is published by producers with setRelease
+      m = awaitAttempt(() -> ring.mayHaveMessage() ? tryTake() : null, consumers, st.takeSpin, nanos);
     }
     return m == null ? null : decode(m);
   }
 
   /**
-   * A put or take that found the queue full or empty, waiting: its attempt, repeated until it succeeds, spinning
-   * adaptively first ({@link AdaptiveSpin}), then backing off (the one wait loop, {@link Waiter}). Waits read the
-   * indices without the locks: consumers free head and producers publish tail with setRelease. One object per wait.
+   * Repeats {@code attempt} until it returns non-null, which is returned; null once {@code nanos} have passed. Spins
+   * adaptively first ({@link AdaptiveSpin}), then backs off (the one wait loop, {@link Waiter}).
    */
-  private abstract class Attempt extends WhileOpen<RuntimeException> {
-    Attempt() {
-      super(ShmQueue.this);
-    }
-
-    /** Waits up to {@code nanos} ({@link Deadline#FOREVER}: without deadline): true once the attempt succeeded. */
-    final boolean await(SleepWord sleep, AdaptiveSpin spin, long nanos) throws InterruptedException {
-      int outcome = Waiter.await(this, Waiter.Spec.interruptible(), sleep, spin, nanos);
-      if (outcome == Waiter.INTERRUPTED) {
-        throw new InterruptedException();
+  private <T> T awaitAttempt(Supplier<T> attempt, SleepWord sleep, AdaptiveSpin spin, long nanos)
+      throws InterruptedException {
+    Object[] result = new Object[1];
+    int outcome = Waiter.await(new Waiter.Until<RuntimeException>() {
+      @Override
+      public boolean ready() {
+        return (result[0] = attempt.get()) != null;
       }
-      return outcome == Waiter.READY;
+
+      @Override
+      public boolean check() {
+        checkOpen();
+        return false;
+      }
+    }, Waiter.Spec.interruptible(), sleep, spin, nanos);
+    if (outcome == Waiter.INTERRUPTED) {
+      throw new InterruptedException();
     }
-  }
-
-  /** A take waiting for a message: what it took, or null. */
-  private final class TakeAttempt extends Attempt {
-    Object taken;
-
-    @Override
-    public boolean ready() {
-      return ring.mayHaveMessage() && (taken = tryTake()) != null;
-    }
-  }
-
-  /** A put of {@code b} waiting up to {@code nanos} for room, after its first attempt found none. */
-  private final class PutAttempt extends Attempt implements Retry<InterruptedException> {
-    private final byte[] b;
-    private final long spill;
-    private final long nanos;
-
-    PutAttempt(byte[] b, long spill, long nanos) {
-      this.b = b;
-      this.spill = spill;
-      this.nanos = nanos;
-    }
-
-    @Override
-    public boolean ready() {
-      return ring.mayHaveRoom(b.length, spill >= 0) && tryPut(b, spill);
-    }
-
-    @Override
-    public boolean put() throws InterruptedException {
-      return await(producers, st.putSpin, nanos);
-    }
+    @SuppressWarnings("unchecked")
+    T t = (T) result[0];
+    return t;
   }
 
   /** One take attempt; wakes parked producers when it takes. */

@@ -51,6 +51,9 @@ class FullFileSystemTest {
   private Path mountPoint;
   private boolean mounted;
   private Path filler;
+  /** The namespace on it, opened before each test and closed after it. */
+  private Path dir;
+  private Ipc ipc;
 
   @BeforeEach
   void mountASmallFileSystem() throws Exception {
@@ -62,10 +65,15 @@ class FullFileSystemTest {
     assumeTrue(mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0,
         "mount -t tmpfs is not permitted here (a container?)");
     mounted = true;
+    dir = mountPoint.resolve("ns");
+    ipc = Ipc.open(dir);
   }
 
   @AfterEach
   void unmount() throws Exception {
+    if (ipc != null) {
+      ipc.close();
+    }
     if (mounted) {
       // lazily: this JVM may still map files of the closed namespace (a mapping goes with its buffer's collection)
       Process umount = new ProcessBuilder("umount", "-l", mountPoint.toString()).inheritIO().start();
@@ -105,90 +113,78 @@ class FullFileSystemTest {
 
   @Test
   void creatingOnAFullFileSystemIsAClearErrorAndLeavesNothingThatBlocksTheName() throws Exception {
-    Path dir = mountPoint.resolve("ns");
-    try (Ipc ipc = Ipc.open(dir)) {
-      SharedLong counter = ipc.sharedLong("counter", 0);
-      fill();
-      IpcException e = assertThrows(IpcException.class, () -> ipc.queue("q", 1000, Codec.string()));
-      assertNamesTheFileAndTheCause(e, dir.resolve("q"));
-      assertFalse(Files.exists(dir.resolve("q")), "no half-made queue file");
-      e = assertThrows(IpcException.class, () -> ipc.longArray("a", 1 << 16));
-      assertNamesTheFileAndTheCause(e, dir.resolve("a"));
-      assertFalse(Files.exists(dir.resolve("a")), "no half-made array file");
-      assertThrows(IpcException.class, () -> ipc.pipe("p", true, Codec.string()));
-      assertFalse(Files.exists(dir.resolve("p")), "no half-made pipe file");
+    SharedLong counter = ipc.sharedLong("counter", 0);
+    fill();
+    IpcException e = assertThrows(IpcException.class, () -> ipc.queue("q", 1000, Codec.string()));
+    assertNamesTheFileAndTheCause(e, dir.resolve("q"));
+    assertFalse(Files.exists(dir.resolve("q")), "no half-made queue file");
+    e = assertThrows(IpcException.class, () -> ipc.longArray("a", 1 << 16));
+    assertNamesTheFileAndTheCause(e, dir.resolve("a"));
+    assertFalse(Files.exists(dir.resolve("a")), "no half-made array file");
+    assertThrows(IpcException.class, () -> ipc.pipe("p", true, Codec.string()));
+    assertFalse(Files.exists(dir.resolve("p")), "no half-made pipe file");
 
-      assertEquals(1L, counter.incrementAndGet(), "what exists keeps working");
-      assertTrue(ipc.names().contains("counter"));
-      assertFalse(ipc.names().contains("q"));
+    assertEquals(1L, counter.incrementAndGet(), "what exists keeps working");
+    assertTrue(ipc.names().contains("counter"));
+    assertFalse(ipc.names().contains("q"));
 
-      makeRoom();
-      IpcQueue<String> q = ipc.queue("q", 1000, Codec.string());
-      q.put("after");
-      assertEquals("after", q.take());
-      assertEquals(1 << 16, ipc.longArray("a", 1 << 16).length());
-    }
+    makeRoom();
+    IpcQueue<String> q = ipc.queue("q", 1000, Codec.string());
+    q.put("after");
+    assertEquals("after", q.take());
+    assertEquals(1 << 16, ipc.longArray("a", 1 << 16).length());
   }
 
   @Test
   void filledBySmallObjectsTheSlabSaysSoAndItsObjectsStayIntact() {
-    Path dir = mountPoint.resolve("ns");
-    try (Ipc ipc = Ipc.open(dir)) {
-      int made = 0;
-      IpcException e = null;
-      while (e == null && made < 1_000_000) {
-        try {
-          ipc.sharedLong("v" + made, made);
-          made++;
-        } catch (IpcException full) {
-          e = full;
-        }
+    int made = 0;
+    IpcException e = null;
+    while (e == null && made < 1_000_000) {
+      try {
+        ipc.sharedLong("v" + made, made);
+        made++;
+      } catch (IpcException full) {
+        e = full;
       }
-      assertTrue(e != null, "8 MiB hold fewer than a million values: made " + made);
-      assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("No space left on device"),
-          e.getMessage());
-      for (int i = 0; i < made; i += Math.max(1, made / 64)) {
-        assertEquals(i, ipc.sharedLong("v" + i, -1).get(), "value v" + i + " after the failed creation");
-      }
+    }
+    assertTrue(e != null, "8 MiB hold fewer than a million values: made " + made);
+    assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("No space left on device"),
+        e.getMessage());
+    for (int i = 0; i < made; i += Math.max(1, made / 64)) {
+      assertEquals(i, ipc.sharedLong("v" + i, -1).get(), "value v" + i + " after the failed creation");
     }
   }
 
   @Test
   void aSpilledMessageIsRefusedWhenItsSideFileCannotBeWrittenAndTheQueueAndPipeGoOn() throws Exception {
-    Path dir = mountPoint.resolve("ns");
-    try (Ipc ipc = Ipc.open(dir)) {
-      IpcQueue<byte[]> q = ipc.queue("q", 4, Codec.bytes());
-      Pipe<byte[]> p = ipc.pipe("p", true, Codec.bytes());
-      fill();
-      byte[] large = new byte[100_000];
-      IpcException e = assertThrows(IpcException.class, () -> q.put(large));
-      assertTrue(e.getMessage().contains("100000 bytes") && e.getMessage().contains("\"q\""), e.getMessage());
-      assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
-      assertThrows(IpcException.class, () -> q.offer(large));
-      try (Stream<Path> files = Files.list(dir)) {
-        assertEquals(0L, files.filter(f -> f.getFileName().toString().contains("@spill")).count(),
-            "no side file left behind");
-      }
-      assertEquals(0, q.size(), "nothing half put");
-      q.put(new byte[] {1, 2, 3});
-      assertArrayEquals(new byte[] {1, 2, 3}, q.take());
-      // a pipe streams a message of any size through its ring: no file to write
-      byte[] message = new byte[200_000];
-      message[199_999] = 7;
-      p.left().send(message);
-      assertArrayEquals(message, p.right().recv());
+    IpcQueue<byte[]> q = ipc.queue("q", 4, Codec.bytes());
+    Pipe<byte[]> p = ipc.pipe("p", true, Codec.bytes());
+    fill();
+    byte[] large = new byte[100_000];
+    IpcException e = assertThrows(IpcException.class, () -> q.put(large));
+    assertTrue(e.getMessage().contains("100000 bytes") && e.getMessage().contains("\"q\""), e.getMessage());
+    assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    assertThrows(IpcException.class, () -> q.offer(large));
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(0L, files.filter(f -> f.getFileName().toString().contains("@spill")).count(),
+          "no side file left behind");
     }
+    assertEquals(0, q.size(), "nothing half put");
+    q.put(new byte[] {1, 2, 3});
+    assertArrayEquals(new byte[] {1, 2, 3}, q.take());
+    // a pipe streams a message of any size through its ring: no file to write
+    byte[] message = new byte[200_000];
+    message[199_999] = 7;
+    p.left().send(message);
+    assertArrayEquals(message, p.right().recv());
   }
 
   @Test
   void aProcessJoinsANamespaceOnAFullFileSystem() throws Exception {
-    Path dir = mountPoint.resolve("ns");
-    try (Ipc ipc = Ipc.open(dir)) {
-      SharedLong counter = ipc.sharedLong("counter", 0);
-      fill();
-      IpcProcess child = children.start(() -> counter.incrementAndGet());
-      assertExitsOk(child, START);
-      assertEquals(1L, counter.get());
-    }
+    SharedLong counter = ipc.sharedLong("counter", 0);
+    fill();
+    IpcProcess child = children.start(() -> counter.incrementAndGet());
+    assertExitsOk(child, START);
+    assertEquals(1L, counter.get());
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ipckit.Codec;
 import dev.ipckit.Ipc;
@@ -16,7 +15,6 @@ import dev.ipckit.IpcProcess;
 import dev.ipckit.IpcQueue;
 import dev.ipckit.Pipe;
 import dev.ipckit.SharedLong;
-import dev.ipckit.shm.format.SafeFiles;
 import dev.ipckit.testkit.Children;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +22,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,21 +54,8 @@ class FullFileSystemTest {
 
   @BeforeEach
   void mountASmallFileSystem() throws Exception {
-    assumeTrue(SafeFiles.UID == 0, "mounting a tmpfs needs root: skipped when the tests do not run as root (uid "
-        + SafeFiles.UID + ")");
     mountPoint = Files.createTempDirectory("ipckit-small-fs");
-    Process mount;
-    try {
-      mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", mountPoint.toString())
-          .inheritIO().start();
-    } catch (IOException noMount) {
-      Files.delete(mountPoint);
-      mountPoint = null;
-      assumeTrue(false, "no mount command here: " + noMount.getMessage());
-      return;
-    }
-    assumeTrue(mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0,
-        "mount -t tmpfs is not permitted here (a container?)");
+    Mounts.mount("mounting a tmpfs", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", mountPoint.toString());
     mounted = true;
     dir = mountPoint.resolve("ns");
     ipc = Ipc.open(dir);
@@ -83,9 +67,7 @@ class FullFileSystemTest {
       ipc.close();
     }
     if (mounted) {
-      // lazily: this JVM may still map files of the closed namespace (a mapping goes with its buffer's collection)
-      Process umount = new ProcessBuilder("umount", "-l", mountPoint.toString()).inheritIO().start();
-      assertTrue(umount.waitFor(30, TimeUnit.SECONDS) && umount.exitValue() == 0, "umount " + mountPoint);
+      Mounts.unmount(mountPoint);
     }
     if (mountPoint != null) {
       Files.deleteIfExists(mountPoint);

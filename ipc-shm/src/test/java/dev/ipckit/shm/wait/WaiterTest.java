@@ -111,7 +111,8 @@ class WaiterTest {
   void parksAsLongAsTheProbeIntervalProbeAtEveryWakeUp() {
     long ms = 1_000_000L;
     long interval = Waiter.Spec.PROBE_INTERVAL_NANOS;
-    assertTrue(Waiter.probeDue(19_650_000L, 200 * ms, 19_600_000L, interval), "a wake-up 19.65 ms after the last probe");
+    assertTrue(Waiter.probeDue(19_650_000L, 200 * ms, 19_600_000L, interval),
+        "a wake-up 19.65 ms after the last probe");
     assertFalse(Waiter.probeDue(5 * ms, 200 * ms, 19_600_000L, interval), "a quarter of the interval");
     // the minimum interval while parks are short: the wake-up nearest 5 ms probes
     assertTrue(Waiter.probeDue(4 * ms, 10 * ms, 2 * ms, interval));
